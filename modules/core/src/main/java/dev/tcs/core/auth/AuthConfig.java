@@ -1,0 +1,42 @@
+package dev.tcs.core.auth;
+
+import dev.tcs.core.config.ConfigException;
+import dev.tcs.core.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Token settings: RS256 keys as PEM files, issuer and audience. Only the component that issues
+ * tokens (the {@code tcs token} command, the demo) needs the private key.
+ *
+ * @param publicKeyPem PEM text of the verifying key
+ * @param privateKeyPem PEM text of the signing key, or null when this process only verifies
+ */
+public record AuthConfig(String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway) {
+  /** Reads section {@code auth}: {@code public-key}, {@code private-key}, {@code issuer}, {@code audience}; relative paths resolve against {@code baseDir}. */
+  public static AuthConfig from(Settings auth, Path baseDir) {
+    auth.allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    String privateKey = auth.has("private-key") ? readPem(auth, "private-key", baseDir) : null;
+    return new AuthConfig(
+        readPem(auth, "public-key", baseDir),
+        privateKey,
+        auth.string("issuer", "tcs"),
+        auth.string("audience", "tcs"),
+        auth.duration("leeway", Duration.ofSeconds(5)));
+  }
+
+  private static String readPem(Settings auth, String key, Path baseDir) {
+    Path path = baseDir.resolve(auth.string(key));
+    try {
+      String pem = Files.readString(path);
+      if (!pem.contains("-----BEGIN ")) {
+        throw new ConfigException(auth.key(key) + " must name a PEM file, but " + path + " holds no PEM block");
+      }
+      return pem;
+    } catch (IOException e) {
+      throw new ConfigException(auth.key(key) + " names " + path + ", which cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.tcs.core.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads a component's YAML file (with vertx-config) and applies environment overrides.
+ *
+ * <p>Every key already in the file can be overridden by an environment variable named after its
+ * path under a prefix: with prefix {@code TCS_CATALOGUE}, key {@code http.port} is overridden by
+ * {@code TCS_CATALOGUE_HTTP_PORT}. The override keeps the key's type (a number stays a number, a
+ * list is comma-separated or a JSON array), and a value that cannot be read as that type stops
+ * start-up with a message naming the variable. Keys absent from the file are not invented from
+ * the environment, so a misspelt variable cannot silently create config; the file declares
+ * every key (with its default) that may be overridden.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  /** Reads {@code file} and applies overrides from {@code env} under {@code envPrefix}. */
+  public static Future<JsonObject> load(Vertx vertx, Path file, Map<String, String> env, String envPrefix) {
+    if (!Files.isRegularFile(file)) {
+      return Future.failedFuture(new ConfigException("config file " + file + " does not exist"));
+    }
+    ConfigStoreOptions yaml =
+        new ConfigStoreOptions().setType("file").setFormat("yaml").setConfig(new JsonObject().put("path", file.toString()));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().addStore(yaml).setScanPeriod(-1));
+    return retriever
+        .getConfig()
+        .recover(e -> Future.failedFuture(new ConfigException("config file " + file + " could not be read: " + e.getMessage(), e)))
+        .map(json -> applyEnv(json, env, envPrefix))
+        .eventually(retriever::close);
+  }
+
+  /** Returns a copy of {@code json} with every leaf overridden by its environment variable, if set. */
+  public static JsonObject applyEnv(JsonObject json, Map<String, String> env, String envPrefix) {
+    JsonObject copy = json.copy();
+    override(copy, env, envPrefix);
+    return copy;
+  }
+
+  /** The environment variable that overrides {@code key} (a dotted path) under {@code prefix}. */
+  public static String envName(String prefix, String key) {
+    return (prefix + "_" + key).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+  }
+
+  private static void override(JsonObject section, Map<String, String> env, String prefix) {
+    for (String key : section.fieldNames()) {
+      Object value = section.getValue(key);
+      String name = envName(prefix, key);
+      if (value instanceof JsonObject child) {
+        override(child, env, name);
+        continue;
+      }
+      String raw = env.get(name);
+      if (raw != null) {
+        section.put(key, parse(name, value, raw));
+      }
+    }
+  }
+
+  private static Object parse(String name, Object current, String raw) {
+    try {
+      if (current instanceof Integer || current instanceof Long) {
+        return Long.parseLong(raw.trim());
+      }
+      if (current instanceof Number) {
+        return Double.parseDouble(raw.trim());
+      }
+      if (current instanceof Boolean) {
+        String text = raw.trim().toLowerCase(Locale.ROOT);
+        if (!text.equals("true") && !text.equals("false")) {
+          throw new IllegalArgumentException("not true or false");
+        }
+        return Boolean.parseBoolean(text);
+      }
+      if (current instanceof JsonArray) {
+        String text = raw.trim();
+        if (text.startsWith("[")) {
+          return new JsonArray(text);
+        }
+        JsonArray items = new JsonArray();
+        for (String item : text.split(",")) {
+          if (!item.isBlank()) {
+            items.add(item.trim());
+          }
+        }
+        return items;
+      }
+      return raw;
+    } catch (IllegalArgumentException | DecodeException e) {
+      String type = current instanceof Number ? "a number" : current instanceof Boolean ? "true or false" : "a list";
+      throw new ConfigException("environment variable " + name + " must be " + type + ", but was '" + raw + "'");
+    }
+  }
+}

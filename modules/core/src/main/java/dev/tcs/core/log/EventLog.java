@@ -1,0 +1,28 @@
+package dev.tcs.core.log;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The event log: an append-only, partitioned, replayable stream of records keyed by tenant.
+ * Records with one key keep their order. Kafka implements it here ({@link KafkaEventLog});
+ * Kinesis can replace it behind this interface.
+ */
+public interface EventLog {
+  /** Creates {@code topic} if absent; {@code retainForever} keeps every record (the replay source). */
+  Future<Void> ensureTopic(String topic, int partitions, boolean retainForever);
+
+  /** Appends one record; the future succeeds once the log has durably accepted it. */
+  Future<Void> append(String topic, String key, Buffer value);
+
+  /**
+   * Consumes {@code topic} as member of {@code group}, from the group's committed position (or
+   * the start of the log for a new group), calling {@code handler} in order per partition.
+   */
+  Future<Subscription> subscribe(String topic, String group, RecordHandler handler);
+
+  /** Consumes {@code topic} from its very start under a fresh group named after {@code groupPrefix}. */
+  Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler);
+
+  Future<Void> close();
+}

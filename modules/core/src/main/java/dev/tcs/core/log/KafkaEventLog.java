@@ -1,0 +1,130 @@
+package dev.tcs.core.log;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The event log on Kafka (vertx-kafka-client): one idempotent producer ({@code acks=all}) per
+ * instance, keyed by tenant so a tenant's records keep their order; one consumer per
+ * subscription. Topic administration uses the plain Kafka admin client on a worker thread.
+ */
+public final class KafkaEventLog implements EventLog {
+  private final Vertx vertx;
+  private final KafkaSettings settings;
+  private final KafkaProducer<String, Buffer> producer;
+  private Admin admin;
+
+  public KafkaEventLog(Vertx vertx, KafkaSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.producer = KafkaProducer.create(vertx, producerConfig(settings), String.class, Buffer.class);
+  }
+
+  @Override
+  public Future<Void> ensureTopic(String topic, int partitions, boolean retainForever) {
+    return vertx.executeBlocking(
+        () -> {
+          NewTopic spec = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+          if (retainForever) {
+            spec.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
+          }
+          try {
+            admin().createTopics(List.of(spec)).all().get(30, TimeUnit.SECONDS);
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+              throw e;
+            }
+          }
+          return null;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> append(String topic, String key, Buffer value) {
+    return producer.send(KafkaProducerRecord.create(topic, key, value)).mapEmpty();
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String topic, String group, RecordHandler handler) {
+    KafkaSubscription subscription =
+        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, settings.commitInterval());
+    return subscription.start().map(subscription);
+  }
+
+  @Override
+  public Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler) {
+    String group = groupPrefix + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
+    return subscribe(topic, group, handler);
+  }
+
+  @Override
+  public Future<Void> close() {
+    Future<Void> closeAdmin =
+        vertx.executeBlocking(
+            () -> {
+              synchronized (this) {
+                if (admin != null) {
+                  admin.close();
+                }
+              }
+              return null;
+            },
+            false);
+    return Future.join(producer.close(), closeAdmin).mapEmpty();
+  }
+
+  private synchronized Admin admin() {
+    if (admin == null) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+      config.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin");
+      admin = Admin.create(config);
+    }
+    return admin;
+  }
+
+  private static Map<String, String> producerConfig(KafkaSettings settings) {
+    Map<String, String> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer-" + UUID.randomUUID().toString().substring(0, 6));
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    config.put("max.in.flight.requests.per.connection", "5");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    long delivery = settings.deliveryTimeout().toMillis();
+    long request = Math.min(10_000, Math.max(1_000, delivery / 2));
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request));
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(delivery, request + 1)));
+    // send() runs on a worker and may wait this long for metadata while Kafka is unreachable.
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Math.min(delivery, 5_000)));
+    return config;
+  }
+
+  private static Map<String, String> consumerConfig(KafkaSettings settings, String group) {
+    Map<String, String> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-" + group + "-" + UUID.randomUUID().toString().substring(0, 6));
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    return config;
+  }
+}
