@@ -1,0 +1,229 @@
+package dev.tcs.launcher;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.catalogue.Catalogue;
+import dev.tcs.catalogue.CatalogueConfig;
+import dev.tcs.core.auth.AuthConfig;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.config.Settings;
+import dev.tcs.core.dynamo.DynamoClients;
+import dev.tcs.core.dynamo.DynamoSettings;
+import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.KafkaEventLog;
+import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.metrics.Metrics;
+import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.infra.EmbeddedHazelcast;
+import dev.tcs.infra.LocalInfra;
+import dev.tcs.projector.Projector;
+import dev.tcs.projector.ProjectorConfig;
+import dev.tcs.region.Region;
+import dev.tcs.region.RegionConfig;
+import dev.tcs.sidecar.Sidecar;
+import dev.tcs.sidecar.SidecarConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * The whole system in one JVM, as {@code tcs demo} runs it and the end-to-end tests drive it:
+ * embedded Kafka, DynamoDB Local and one Hazelcast cluster per region (from local-infra), then
+ * the catalogue, the projector, every region of {@code demo.yaml} and one sidecar, each
+ * configured from its file under the config directory with the infrastructure endpoints replaced
+ * by the embedded ones. Start and close block: call them from {@code main} or a test, never from
+ * an event loop.
+ */
+public final class DemoSystem implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DemoSystem.class);
+
+  private final LocalInfra infra;
+  private final Vertx vertx;
+  private final DynamoDbAsyncClient dynamo;
+  private final EventLog eventLog;
+  private final Tokens tokens;
+  private final Endpoints endpoints;
+  private final List<HazelcastInstance> clients;
+
+  /** Where each part answers. */
+  public record Endpoints(String catalogue, String projector, Map<String, String> regions, String sidecar) {}
+
+  /**
+   * How to start it.
+   *
+   * @param configDir the directory holding the YAML files and demo keys
+   * @param env environment overrides ({@code System.getenv()} for the demo)
+   * @param freePorts true to move every HTTP server to a free port (tests)
+   */
+  public record Options(Path configDir, Map<String, String> env, boolean freePorts) {}
+
+  private DemoSystem(
+      LocalInfra infra, Vertx vertx, DynamoDbAsyncClient dynamo, EventLog eventLog, Tokens tokens, Endpoints endpoints, List<HazelcastInstance> clients) {
+    this.infra = infra;
+    this.vertx = vertx;
+    this.dynamo = dynamo;
+    this.eventLog = eventLog;
+    this.tokens = tokens;
+    this.endpoints = endpoints;
+    this.clients = clients;
+  }
+
+  public static DemoSystem start(Options options) {
+    PrometheusMeterRegistry registry = Metrics.prometheus();
+    Vertx vertx = Metrics.vertx(new VertxOptions(), registry);
+    LocalInfra infra = null;
+    List<HazelcastInstance> clients = new ArrayList<>();
+    try {
+      ConfigFiles files = new ConfigFiles(vertx, options.configDir(), options.env());
+      Settings demo = Settings.of("demo", files.load("demo"));
+      demo.allowOnly("regions", "auth", "seed", "token-ttl");
+      Map<String, Integer> regionPorts = regionPorts(demo.section("regions"), options.freePorts());
+      List<String> clusters = regionPorts.keySet().stream().map(DemoSystem::clusterOf).toList();
+      infra = LocalInfra.start(clusters);
+
+      Tokens tokens = new Tokens(vertx, AuthConfig.from(demo.section("auth"), options.configDir()));
+      KafkaSettings kafka = KafkaSettings.of(infra.kafka().bootstrapServers(), "tcs-demo");
+      EventLog eventLog = new KafkaEventLog(vertx, kafka);
+      DynamoDbAsyncClient dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
+      ViewDefinitions views = ViewDefinitions.fromJson(files.views());
+      Clock clock = Clock.systemUTC();
+
+      JsonObject catalogueJson = embedded(files.load("catalogue"), infra, options.freePorts());
+      CatalogueConfig catalogue = CatalogueConfig.from(Settings.of("", catalogueJson));
+      Catalogue.deploy(vertx, catalogue, dynamo, eventLog, tokens, registry, clock).await();
+
+      JsonObject projectorJson = embedded(files.load("projector"), infra, options.freePorts());
+      Projector.deploy(vertx, ProjectorConfig.from(Settings.of("", projectorJson)), views, eventLog, registry).await();
+
+      JsonObject regionTemplate = embedded(files.load("region"), infra, false);
+      Map<String, String> regionUrls = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> region : regionPorts.entrySet()) {
+        JsonObject json = regionTemplate.copy();
+        json.getJsonObject("region").put("name", region.getKey());
+        json.getJsonObject("http").put("port", region.getValue());
+        json.getJsonObject("hazelcast").put("cluster-name", clusterOf(region.getKey()));
+        HazelcastInstance member = infra.hazelcastMember(clusterOf(region.getKey()));
+        Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, dynamo, eventLog, member, tokens, registry, clock).await();
+        regionUrls.put(region.getKey(), "http://" + json.getJsonObject("http").getString("host") + ":" + region.getValue());
+      }
+
+      JsonObject sidecarJson = files.load("sidecar");
+      if (options.freePorts()) {
+        sidecarJson.getJsonObject("http").put("port", freePort());
+      }
+      JsonObject sidecarRegions = new JsonObject();
+      regionUrls.forEach((name, url) -> sidecarRegions.put(name, new JsonObject().put("url", url)));
+      sidecarJson.getJsonObject("sidecar").put("regions", sidecarRegions);
+      String home = sidecarJson.getJsonObject("sidecar").getString("primary");
+      sidecarJson.getJsonObject("hazelcast").put("cluster-name", clusterOf(home)).put("members", new JsonArray(infra.hazelcastAddresses(clusterOf(home))));
+      HazelcastInstance client = EmbeddedHazelcast.startClient(clusterOf(home), infra.hazelcastAddresses(clusterOf(home)));
+      clients.add(client);
+      Sidecar.deploy(vertx, SidecarConfig.from(Settings.of("", sidecarJson)), client, tokens, registry, clock).await();
+
+      Endpoints endpoints =
+          new Endpoints(url(catalogueJson), url(projectorJson), Map.copyOf(regionUrls), url(sidecarJson));
+      return new DemoSystem(infra, vertx, dynamo, eventLog, tokens, endpoints, clients);
+    } catch (RuntimeException | Error e) {
+      clients.forEach(HazelcastInstance::shutdown);
+      vertx.close().await();
+      if (infra != null) {
+        infra.close();
+      }
+      throw e;
+    }
+  }
+
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** Issues demo tokens (the demo holds the private key). */
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public LocalInfra infra() {
+    return infra;
+  }
+
+  @Override
+  public void close() {
+    undeployAll(vertx);
+    eventLog.close().otherwiseEmpty().await();
+    dynamo.close();
+    clients.forEach(HazelcastInstance::shutdown);
+    vertx.close().await();
+    infra.close();
+  }
+
+  /** Stops every component (servers close, subscriptions commit and leave their groups); blocks. */
+  static void undeployAll(Vertx vertx) {
+    try {
+      Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).await();
+    } catch (RuntimeException e) {
+      log.warn("undeploy failed reason={}", e.toString());
+    }
+  }
+
+  static String clusterOf(String region) {
+    return "tcs-" + region;
+  }
+
+  private static Map<String, Integer> regionPorts(Settings regions, boolean freePorts) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String name : regions.json().fieldNames()) {
+      Settings region = regions.section(name);
+      region.allowOnly("port");
+      int port = region.port("port", 0);
+      regions.check(port > 0, name + ".port", "must be a port in 1..65535");
+      ports.put(name, freePorts ? freePort() : port);
+    }
+    regions.check(!ports.isEmpty(), "regions", "must list at least one region");
+    return ports;
+  }
+
+  /** Points a component's kafka and dynamodb sections at the embedded infrastructure. */
+  private static JsonObject embedded(JsonObject json, LocalInfra infra, boolean freePort) {
+    if (json.getValue("kafka") instanceof JsonObject kafka) {
+      kafka.put("bootstrap-servers", infra.kafka().bootstrapServers());
+    }
+    if (json.getValue("dynamodb") instanceof JsonObject dynamodb) {
+      dynamodb.put("endpoint", infra.dynamo().endpoint().toString());
+    }
+    if (freePort) {
+      json.getJsonObject("http").put("port", freePort());
+    }
+    return json;
+  }
+
+  private static String url(JsonObject json) {
+    JsonObject http = json.getJsonObject("http");
+    return "http://" + http.getString("host", "127.0.0.1") + ":" + http.getInteger("port");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+}
