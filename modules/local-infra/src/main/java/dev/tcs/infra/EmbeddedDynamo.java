@@ -44,7 +44,7 @@ public final class EmbeddedDynamo implements AutoCloseable {
     return dynamo;
   }
 
-  /** The endpoint for the AWS SDK, {@code http://127.0.0.1:port}; the same across restarts. */
+  /** {@return the endpoint for the AWS SDK, {@code http://127.0.0.1:port}; the same across restarts} */
   public URI endpoint() {
     return URI.create("http://" + FreePorts.LOOPBACK + ":" + port);
   }

@@ -76,7 +76,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** The client bootstrap address, {@code 127.0.0.1:port}; the same across {@link #restart()}. */
+  /** {@return the client bootstrap address, {@code 127.0.0.1:port}; the same across {@link #restart()}} */
   public String bootstrapServers() {
     return FreePorts.LOOPBACK + ":" + brokerPort;
   }
@@ -194,6 +194,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     // The default dedupe buffer takes 128 MB of heap.
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+    // The controller unfences a new broker on its next heartbeat: do not wait the default 2 s.
+    p.put("broker.heartbeat.interval.ms", "250");
     // Fewer threads than a production broker: this runs on a laptop or a 2-core CI box.
     p.put("num.network.threads", "2");
     p.put("num.io.threads", "4");

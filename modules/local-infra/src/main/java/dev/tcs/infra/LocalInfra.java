@@ -77,12 +77,12 @@ public final class LocalInfra implements AutoCloseable {
     }
   }
 
-  /** The Kafka node. */
+  /** {@return the Kafka node} */
   public EmbeddedKafka kafka() {
     return kafka;
   }
 
-  /** The DynamoDB Local server. */
+  /** {@return the DynamoDB Local server} */
   public EmbeddedDynamo dynamo() {
     return dynamo;
   }
@@ -103,8 +103,13 @@ public final class LocalInfra implements AutoCloseable {
   }
 
   /**
-   * The addresses ({@code host:port}) of the members of cluster {@code cluster}, for a client's
-   * member list; starts the member as {@link #hazelcastMember} does if there is none yet.
+   * The addresses of the members of cluster {@code cluster}, for a client's member list (see
+   * {@link EmbeddedHazelcast#startClient}); starts the member as {@link #hazelcastMember} does
+   * if there is none yet.
+   *
+   * @param cluster the cluster name of a region
+   * @return one {@code host:port} per member
+   * @throws IllegalStateException if this infrastructure is closed
    */
   public List<String> hazelcastAddresses(String cluster) {
     return List.of(EmbeddedHazelcast.address(hazelcastMember(cluster)));

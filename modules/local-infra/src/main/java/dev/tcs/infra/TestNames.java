@@ -19,6 +19,7 @@ public final class TestNames {
    * (36^8 possible suffixes).
    *
    * @param prefix 1 to 200 characters of {@code [a-zA-Z0-9._-]}
+   * @return {@code prefix}, a hyphen and the random suffix
    * @throws IllegalArgumentException if the prefix breaks that rule
    */
   public static String unique(String prefix) {
