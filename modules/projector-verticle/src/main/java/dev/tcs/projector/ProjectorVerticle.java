@@ -1,0 +1,131 @@
+package dev.tcs.projector;
+
+import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.OpsRoutes;
+import dev.tcs.core.http.Routers;
+import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.ViewDefinitions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live projector: consumes the catalogue events topic as the configured group and appends
+ * one view per consumer and event to the views topic ({@link EventProjector}).
+ *
+ * <p>Start-up does not wait for Kafka: the ops server ({@code /metrics}, {@code /health/live},
+ * {@code /health/ready}) comes up at once, and creating the topics and subscribing is retried in
+ * the background with a capped backoff until it succeeds. Ready means subscribed.
+ *
+ * <p>Never blocks its event loop (topic creation runs on a worker inside the event log).
+ */
+final class ProjectorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ProjectorVerticle.class);
+  private static final long FIRST_RETRY_MS = 1_000;
+  private static final long MAX_RETRY_MS = 30_000;
+
+  private final ProjectorConfig config;
+  private final ViewDefinitions definitions;
+  private final EventLog eventLog;
+  private final PrometheusMeterRegistry registry;
+  private final EventProjector projector;
+  private volatile Subscription subscription;
+  private boolean stopping;
+  private long retryTimer = -1;
+
+  ProjectorVerticle(ProjectorConfig config, ViewDefinitions definitions, EventLog eventLog, PrometheusMeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.definitions = definitions;
+    this.eventLog = eventLog;
+    this.registry = registry;
+    this.projector = new EventProjector(definitions, eventLog, config.viewsTopic(), ProjectorMetrics.live(registry), clock);
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(startOpsServer(), startProjecting());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(retryTimer);
+    Subscription running = subscription;
+    subscription = null;
+    return running == null ? Future.succeededFuture() : running.close();
+  }
+
+  private Future<HttpServer> startOpsServer() {
+    Router router = Routers.base(vertx, registry, List.of(new OpsRoutes.Check("events-subscription", this::checkSubscribed)));
+    return vertx
+        .createHttpServer(HttpServers.options(config.httpHost(), config.httpPort()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(server -> log.info("projector ops server listening host={} port={}", config.httpHost(), server.actualPort()));
+  }
+
+  /** Starts connecting in the background; the verticle is up before Kafka is. */
+  private Future<Void> startProjecting() {
+    log.info(
+        "projector starting group={} eventsTopic={} viewsTopic={} consumers={} revision={}",
+        config.group(), config.eventsTopic(), config.viewsTopic(), definitions.consumers(), definitions.revision());
+    connect(0);
+    return Future.succeededFuture();
+  }
+
+  private void connect(int attempt) {
+    if (stopping) {
+      return;
+    }
+    ensureTopics()
+        .compose(created -> subscribe())
+        .onSuccess(this::keepSubscription)
+        .onFailure(failure -> retryConnect(attempt, failure));
+  }
+
+  private Future<Void> ensureTopics() {
+    return eventLog
+        .ensureTopic(config.viewsTopic(), config.partitions(), false)
+        .compose(views -> eventLog.ensureTopic(config.eventsTopic(), config.partitions(), true));
+  }
+
+  private Future<Subscription> subscribe() {
+    return stopping
+        ? Future.failedFuture("projector stopped")
+        : eventLog.subscribe(config.eventsTopic(), config.group(), projector);
+  }
+
+  private void keepSubscription(Subscription started) {
+    if (stopping) {
+      started.close();
+      return;
+    }
+    subscription = started;
+    log.info("projector subscribed group={} eventsTopic={}", config.group(), config.eventsTopic());
+  }
+
+  private void retryConnect(int attempt, Throwable failure) {
+    if (stopping) {
+      return;
+    }
+    long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 5));
+    log.warn(
+        "projector cannot subscribe yet, retrying eventsTopic={} attempt={} delayMs={} reason={}",
+        config.eventsTopic(), attempt + 1, delay, failure.toString());
+    retryTimer = vertx.setTimer(delay, id -> connect(attempt + 1));
+  }
+
+  /** The readiness check: subscribed to the events topic. */
+  private Future<Void> checkSubscribed() {
+    return subscription != null
+        ? Future.succeededFuture()
+        : Future.failedFuture("not subscribed to " + config.eventsTopic() + " yet");
+  }
+}

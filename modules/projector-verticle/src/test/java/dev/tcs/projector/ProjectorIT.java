@@ -1,0 +1,191 @@
+package dev.tcs.projector;
+
+import static dev.tcs.projector.Fixtures.definitions;
+import static dev.tcs.projector.Fixtures.event;
+import static dev.tcs.projector.ItSupport.await;
+import static dev.tcs.projector.ItSupport.eventually;
+import static dev.tcs.projector.ItSupport.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.KafkaEventLog;
+import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.CatalogueEvent;
+import dev.tcs.core.model.EventType;
+import dev.tcs.core.model.View;
+import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.infra.EmbeddedKafka;
+import dev.tcs.infra.LocalInfraExtension;
+import dev.tcs.infra.TestNames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The projector against a real Kafka: events in, views out, bad records skipped, rebuild. */
+@ExtendWith(LocalInfraExtension.class)
+class ProjectorIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static Vertx vertx;
+
+  private EventLog eventLog;
+  private PrometheusMeterRegistry registry;
+  private ProjectorConfig config;
+  private int opsPort;
+  private final List<String> deployments = new ArrayList<>();
+  private final List<Subscription> readers = new ArrayList<>();
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    await(vertx.close(), WAIT);
+  }
+
+  @BeforeEach
+  void setUp(EmbeddedKafka kafka) throws Exception {
+    eventLog = new KafkaEventLog(vertx, KafkaSettings.of(kafka.bootstrapServers(), "projector-it"));
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    opsPort = ItSupport.freePort();
+    config =
+        ItSupport.config(
+            kafka.bootstrapServers(), opsPort, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Subscription reader : readers) {
+      await(reader.close(), WAIT);
+    }
+    for (String id : deployments) {
+      await(vertx.undeploy(id), WAIT);
+    }
+    await(eventLog.close(), WAIT);
+  }
+
+  @Test
+  void deploy_eventsIn_viewsOutPerTenantInVersionOrder() throws Exception {
+    deployReady(definitions(1));
+    ViewCollector views = readViews();
+
+    append(
+        event("acme", 1, EventType.CREATED),
+        event("globex", 1, EventType.CREATED),
+        event("acme", 2, EventType.UPDATED),
+        event("globex", 2, EventType.UPDATED),
+        event("acme", 3, EventType.DELETED));
+
+    List<View> out = views.awaitViews(10, WAIT);
+    assertEquals(
+        List.of("1:jira", "1:network-ingress", "2:jira", "2:network-ingress", "3:jira", "3:network-ingress"),
+        versionsOf("acme", out));
+    assertEquals(List.of("1:jira", "1:network-ingress", "2:jira", "2:network-ingress"), versionsOf("globex", out));
+    assertTrue(out.stream().allMatch(view -> view.revision() == 1));
+    List<View> acmeDeleted = out.stream().filter(view -> view.tenantId().equals("acme") && view.version() == 3).toList();
+    assertTrue(acmeDeleted.stream().allMatch(view -> view.deleted() && view.body().isEmpty() && view.keys().isEmpty()));
+    View globexIngress = out.stream().filter(v -> v.tenantId().equals("globex") && v.consumer().equals("network-ingress")).findFirst().orElseThrow();
+    assertEquals(List.of("globex.example.net"), globexIngress.keys());
+    assertEquals(5.0, records("projected"));
+    String metrics = ItSupport.get(opsPort, "/metrics").body();
+    assertTrue(metrics.contains("tcs_projector_records_total{outcome=\"projected\",source=\"live\"} 5.0"), metrics);
+    assertTrue(metrics.contains("tcs_projector_views_published_total{source=\"live\"} 10.0"), metrics);
+    assertTrue(metrics.contains("tcs_projector_lag_seconds_count{source=\"live\"} 5"), metrics);
+  }
+
+  @Test
+  void deploy_garbageRecords_skippedCountedAndNextEventProjected() throws Exception {
+    deployReady(definitions(1));
+    ViewCollector views = readViews();
+
+    Future<Void> appended =
+        eventLog
+            .append(config.eventsTopic(), "acme", Buffer.buffer("{garbage"))
+            .compose(v -> eventLog.append(config.eventsTopic(), "acme", new JsonObject().put("tenantId", "acme").put("version", 0).toBuffer()))
+            .compose(v -> eventLog.append(config.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()));
+    await(appended, WAIT);
+
+    List<View> out = views.awaitViews(2, WAIT);
+    assertEquals(List.of("1:jira", "1:network-ingress"), versionsOf("acme", out));
+    assertEquals(2.0, records("rejected"));
+    assertEquals(1.0, records("projected"));
+  }
+
+  @Test
+  void rebuild_afterLiveProjection_republishesEveryEventFromTheStartWithNewRevision() throws Exception {
+    deployReady(definitions(1));
+    ViewCollector views = readViews();
+    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    await(eventLog.append(config.eventsTopic(), "acme", Buffer.buffer("not an event")), WAIT);
+    List<View> live = views.awaitViews(6, WAIT);
+
+    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+
+    assertEquals(3, result.records());
+    assertEquals(1, result.rejected());
+    assertEquals(6, result.viewsPublished());
+    assertEquals(2, result.revision());
+    List<View> all = views.awaitViews(12, WAIT);
+    List<View> rebuilt = all.stream().filter(view -> view.revision() == 2).toList();
+    assertEquals(6, rebuilt.size());
+    assertEquals(versionsOf("acme", live), versionsOf("acme", rebuilt));
+    assertEquals(versionsOf("globex", live), versionsOf("globex", rebuilt));
+    assertEquals(
+        live.stream().map(view -> view.body()).collect(Collectors.toSet()),
+        rebuilt.stream().map(view -> view.body()).collect(Collectors.toSet()));
+    assertEquals(3.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "projected").counter().count());
+  }
+
+  @Test
+  void rebuild_emptyTopic_completesWithNothingPublished() throws Exception {
+    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+
+    assertEquals(0, result.records());
+    assertEquals(0, result.viewsPublished());
+  }
+
+  private void deployReady(ViewDefinitions definitions) throws Exception {
+    deployments.add(await(Projector.deploy(vertx, config, definitions, eventLog, registry), WAIT));
+    eventually(WAIT, "projector ready", () -> status(opsPort, "/health/ready") == 200);
+  }
+
+  private ViewCollector readViews() throws Exception {
+    ViewCollector collector = new ViewCollector();
+    readers.add(await(eventLog.replay(config.viewsTopic(), "it-reader", collector), WAIT));
+    return collector;
+  }
+
+  /** Appends the events one after the other, each keyed by its tenant. */
+  private void append(CatalogueEvent... events) throws Exception {
+    Future<Void> chain = Future.succeededFuture();
+    for (CatalogueEvent event : events) {
+      chain = chain.compose(v -> eventLog.append(config.eventsTopic(), event.tenantId(), event.toBuffer()));
+    }
+    await(chain, WAIT);
+  }
+
+  /** {@code version:consumer} of the tenant's views, in the order they were read. */
+  private static List<String> versionsOf(String tenantId, List<View> views) {
+    return views.stream().filter(view -> view.tenantId().equals(tenantId)).map(view -> view.version() + ":" + view.consumer()).toList();
+  }
+
+  private double records(String outcome) {
+    return registry.get(ProjectorMetrics.RECORDS).tag("source", "live").tag("outcome", outcome).counter().count();
+  }
+}
