@@ -1,0 +1,118 @@
+package dev.tcs.sidecar;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.OpsRoutes;
+import dev.tcs.core.http.Routers;
+import dev.tcs.sidecar.cache.CachingReader;
+import dev.tcs.sidecar.cache.ViewCache;
+import dev.tcs.sidecar.http.ReadRoutes;
+import dev.tcs.sidecar.invalidation.InvalidationSubscription;
+import dev.tcs.sidecar.lane.FixedLaneLimit;
+import dev.tcs.sidecar.lane.HedgedFetcher;
+import dev.tcs.sidecar.lane.RegionLane;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar: deploys one {@link RegionLane} per configured region (child verticles, each on
+ * its own event-loop context), subscribes to the home region's invalidations, and serves the read
+ * API on localhost (h2c and HTTP/1.1 on one port).
+ *
+ * <p>Consumes application reads, region answers and invalidation messages; produces read answers
+ * and the sidecar's meters. Blocking Hazelcast calls run on a worker; nothing blocks the event
+ * loop. Undeploying it undeploys the lanes and unsubscribes.
+ */
+final class SidecarVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SidecarVerticle.class);
+
+  private final SidecarConfig config;
+  private final HazelcastInstance homeRegionClient;
+  private final Tokens tokens;
+  private final PrometheusMeterRegistry registry;
+  private final Ticker ticker;
+  private final SidecarMetrics metrics;
+  private final Map<String, RegionLane> lanes = new LinkedHashMap<>();
+  private ViewCache cache;
+  private InvalidationSubscription invalidations;
+  private HttpServer server;
+
+  SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker) {
+    this.config = config;
+    this.homeRegionClient = homeRegionClient;
+    this.tokens = tokens;
+    this.registry = registry;
+    this.ticker = ticker;
+    this.metrics = new SidecarMetrics(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    cache = new ViewCache(config.cache(), ticker, ForkJoinPool.commonPool(), metrics);
+    return Future.all(deployLanes(), subscribeToInvalidations()).compose(v -> serveReads());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return invalidations == null ? Future.succeededFuture() : invalidations.stop();
+  }
+
+  private Future<?> deployLanes() {
+    List<Future<String>> deployed = new ArrayList<>();
+    config.regions().forEach((region, url) -> {
+      RegionLane lane = new RegionLane(region, url, config.requestTimeout(), new FixedLaneLimit(config.maxInFlightPerRegion()), metrics);
+      lanes.put(region, lane);
+      deployed.add(vertx.deployVerticle(lane));
+    });
+    return Future.all(deployed);
+  }
+
+  private Future<?> subscribeToInvalidations() {
+    invalidations = new InvalidationSubscription(vertx, homeRegionClient, cache, metrics);
+    return invalidations.start();
+  }
+
+  private Future<?> serveReads() {
+    List<RegionLane> secondaries = config.secondaries().stream().map(lanes::get).toList();
+    HedgedFetcher fetcher = new HedgedFetcher(lanes.get(config.primary()), secondaries, metrics);
+    Router router = Routers.base(vertx, registry, readinessChecks());
+    new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics).mount(router);
+    return vertx
+        .createHttpServer(HttpServers.options(config.http().host(), config.http().port()))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(
+            listening -> {
+              server = listening;
+              log.info(
+                  "sidecar listening host={} port={} primary={} regions={} requestTimeoutMs={}",
+                  config.http().host(), listening.actualPort(), config.primary(), config.regions().keySet(), config.requestTimeout().toMillis());
+            });
+  }
+
+  private List<OpsRoutes.Check> readinessChecks() {
+    return List.of(
+        new OpsRoutes.Check(
+            "invalidations",
+            () -> invalidations.isListening()
+                ? Future.succeededFuture()
+                : Future.failedFuture("not subscribed to the home region's invalidations")));
+  }
+
+  /** The port the read API listens on (after start). */
+  int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+}

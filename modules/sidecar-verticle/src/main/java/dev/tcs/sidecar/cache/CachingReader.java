@@ -1,0 +1,95 @@
+package dev.tcs.sidecar.cache;
+
+import dev.tcs.core.http.HttpProblem;
+import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.lane.HedgedFetcher;
+import dev.tcs.sidecar.lane.RegionAnswer;
+import dev.tcs.sidecar.lane.RegionRequest;
+import io.vertx.core.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads through the {@link ViewCache}: a fresh entry answers at once; otherwise one hedged fetch
+ * per key runs at a time (single flight: concurrent readers of a key share it), its answer is
+ * judged by the version rules, and when no region answers a value kept past its ttl answers
+ * instead. Only when there is none does the read fail, with a 503 {@link HttpProblem}.
+ *
+ * <p>{@link #load} must be called on a Vert.x context: the lanes answer there. The returned
+ * futures may be completed on another event loop, so callers bridge them back onto their own
+ * context. Never blocks.
+ */
+public final class CachingReader {
+  private final ViewCache cache;
+  private final HedgedFetcher fetcher;
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<Served>> loads = new ConcurrentHashMap<>();
+
+  public CachingReader(ViewCache cache, HedgedFetcher fetcher) {
+    this.cache = cache;
+    this.fetcher = fetcher;
+  }
+
+  /** The fresh cached answer for {@code key}, or null: the fast path, no I/O. */
+  public RegionAnswer cached(CacheKey key) {
+    return cache.fresh(key);
+  }
+
+  /**
+   * Loads {@code key} from the regions, or joins the load already running for it.
+   *
+   * @return what to answer; fails with a 503 {@link HttpProblem} when no region answered and no
+   *     value is kept
+   */
+  public CompletableFuture<Served> load(CacheKey key, RegionRequest request) {
+    CompletableFuture<Served> mine = new CompletableFuture<>();
+    CompletableFuture<Served> running = loads.putIfAbsent(key, mine);
+    if (running != null) {
+      return running;
+    }
+    RegionAnswer fresh = cache.fresh(key); // a load may have stored it since the caller looked
+    if (fresh != null) {
+      loads.remove(key, mine);
+      mine.complete(new Served(fresh, Read.HIT));
+      return mine;
+    }
+    cache.noteConsumer(key.consumer());
+    long epoch = cache.epoch();
+    Future<RegionAnswer> fetched;
+    try {
+      fetched = fetcher.fetch(request, answer -> !cache.isBehind(key, answer));
+    } catch (RuntimeException e) {
+      fetched = Future.failedFuture(e); // never leave the key marked as loading
+    }
+    fetched
+        .onComplete(
+            done -> {
+              loads.remove(key, mine);
+              try {
+                mine.complete(done.succeeded() ? settle(key, done.result(), epoch) : fallBack(key, done.cause().getMessage()));
+              } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+              }
+            });
+    return mine;
+  }
+
+  /** Loads in flight (tests, metrics). */
+  public int loading() {
+    return loads.size();
+  }
+
+  private Served settle(CacheKey key, RegionAnswer answer, long epoch) {
+    Served served = cache.settle(key, answer, epoch);
+    return served != null
+        ? served
+        : fallBack(key, "the regions answered an older version than this sidecar already served");
+  }
+
+  private Served fallBack(CacheKey key, String reason) {
+    RegionAnswer stale = cache.stale(key);
+    if (stale != null) {
+      return new Served(stale, Read.STALE);
+    }
+    throw HttpProblem.unavailable(reason);
+  }
+}

@@ -1,0 +1,319 @@
+package dev.tcs.sidecar.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tcs.core.model.Invalidation;
+import dev.tcs.sidecar.SidecarConfig;
+import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.sidecar.SidecarMetrics.Admission;
+import dev.tcs.sidecar.SidecarMetrics.FlushReason;
+import dev.tcs.sidecar.SidecarMetrics.InvalidationOutcome;
+import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.lane.RegionAnswer;
+import dev.tcs.sidecar.lane.Stamp;
+import io.vertx.core.buffer.Buffer;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The sidecar's long-lived cache of region answers (Caffeine), with the version rules that keep
+ * an application from ever seeing a version go backwards.
+ *
+ * <ul>
+ *   <li>A value is served from memory for {@code ttl}, then kept {@code stale-ttl} longer to
+ *       answer when no region does; a 404 is kept {@code negative-ttl}; 401/403 never.
+ *   <li>A fetched answer older than the cached one (same tenant; by version, then definitions
+ *       revision) is neither stored nor answered.
+ *   <li>An invalidation drops the entries of its (tenant, consumer), by tenant and by host, that
+ *       are older than it, and leaves a floor: a read that started before the message (or a
+ *       lagging region) cannot store an older value after it.
+ *   <li>A flush empties the cache and makes every read already in flight unable to store.
+ * </ul>
+ *
+ * <p>Thread-safe: reads come from event loops, invalidations from Hazelcast threads. Every change
+ * to one key runs inside that key's atomic {@code compute}, which orders stores against drops.
+ * Nothing here blocks or does I/O.
+ */
+public final class ViewCache {
+  private final Cache<CacheKey, CacheEntry> entries;
+  private final Cache<TenantConsumer, Floor> floors;
+  /** The host keys stored per (tenant, consumer), so an invalidation finds hosts a tenant lost. */
+  private final ConcurrentHashMap<TenantConsumer, Set<String>> hostsOf = new ConcurrentHashMap<>();
+  /** Consumers that read through this sidecar; invalidations for others are ignored. */
+  private final Set<String> consumers = ConcurrentHashMap.newKeySet();
+  private final AtomicLong epoch = new AtomicLong();
+  private final Ticker ticker;
+  private final long ttlNanos;
+  private final boolean cacheNegatives;
+  private final SidecarMetrics metrics;
+
+  /**
+   * @param settings sizes and lifetimes
+   * @param ticker the time source of lifetimes (injected in tests)
+   * @param executor where Caffeine runs its maintenance; never an event loop
+   * @param metrics where admissions, flushes and the size are published
+   */
+  public ViewCache(SidecarConfig.Cache settings, Ticker ticker, Executor executor, SidecarMetrics metrics) {
+    this.ticker = ticker;
+    this.ttlNanos = settings.ttl().toNanos();
+    this.cacheNegatives = !settings.negativeTtl().isZero();
+    this.metrics = metrics;
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumSize())
+            .ticker(ticker)
+            .executor(executor)
+            .expireAfter(new Lifetime(ttlNanos + settings.staleTtl().toNanos(), settings.negativeTtl().toNanos()))
+            .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> unindex(key, entry))
+            .build();
+    this.floors =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumSize())
+            .ticker(ticker)
+            .executor(executor)
+            .expireAfterWrite(settings.ttl())
+            .build();
+    metrics.cacheSize(entries::estimatedSize);
+  }
+
+  /** The cached answer if it is fresh (a value younger than ttl, or a remembered 404), else null. */
+  public RegionAnswer fresh(CacheKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && isFresh(entry) ? entry.answer() : null;
+  }
+
+  /** The cached value even past its ttl (within stale-ttl), else null: the answer of last resort. */
+  public RegionAnswer stale(CacheKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && entry.answer().isValue() ? entry.answer() : null;
+  }
+
+  /** Changes on every flush; a read remembers it when it starts and passes it to {@link #settle}. */
+  public long epoch() {
+    return epoch.get();
+  }
+
+  /** Records that {@code consumer} reads through this sidecar, so its invalidations apply. */
+  public void noteConsumer(String consumer) {
+    consumers.add(consumer);
+  }
+
+  /** True when {@code fetched} is older than what is known for {@code key}: wait for a newer one. */
+  public boolean isBehind(CacheKey key, RegionAnswer fetched) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return VersionRules.isBehind(entry == null ? null : entry.answer(), floorOf(fetched, key), fetched);
+  }
+
+  /**
+   * Applies the version rules to a region's answer for {@code key}: stores it if allowed, and says
+   * what to answer.
+   *
+   * @param epochAtStart {@link #epoch()} when the read started
+   * @return what to answer, or null when the answer is older than what this sidecar already
+   *     answered and nothing newer is cached
+   */
+  public Served settle(CacheKey key, RegionAnswer fetched, long epochAtStart) {
+    TenantConsumer owner = fetched.tenantId() == null ? null : new TenantConsumer(fetched.tenantId(), key.consumer());
+    boolean indexHost = key.kind() == CacheKey.Kind.HOST && owner != null && fetched.isSuccess();
+    if (indexHost) {
+      index(owner, key.id()); // before storing: an invalidation that misses the store still sees the host
+    }
+    Served[] served = new Served[1];
+    Admission[] verdict = new Admission[1];
+    entries.asMap().compute(key, (k, existing) -> {
+      RegionAnswer known = existing == null ? null : existing.answer();
+      Floor floor = owner == null ? null : floors.getIfPresent(owner);
+      boolean flushed = epoch.get() != epochAtStart;
+      verdict[0] = VersionRules.judge(known, floor, fetched, flushed, cacheNegatives);
+      switch (verdict[0]) {
+        case STORED -> {
+          if (existing != null && !sameOwner(known, fetched)) {
+            unindex(k, existing);
+          }
+          served[0] = new Served(fetched, Read.MISS);
+          return new CacheEntry(detached(fetched), ticker.read());
+        }
+        case UNCACHED -> {
+          if (floor != null && fetched.isVersioned()) {
+            raiseServed(owner, fetched.stamp());
+          }
+          served[0] = new Served(fetched, Read.MISS);
+          return existing;
+        }
+        case KEPT_NEWER -> {
+          served[0] = new Served(known, isFresh(existing) ? Read.HIT : Read.STALE);
+          return existing;
+        }
+        default -> {
+          return existing;
+        }
+      }
+    });
+    if (indexHost && verdict[0] != Admission.STORED && !isIndexedEntry(key, owner)) {
+      unindexHost(owner, key.id());
+    }
+    metrics.admission(verdict[0]);
+    return served[0];
+  }
+
+  /** As {@link #apply(Invalidation, long)} for a message that carries no definitions revision. */
+  public InvalidationOutcome apply(Invalidation invalidation) {
+    return apply(invalidation, Stamp.UNKNOWN);
+  }
+
+  /**
+   * Applies an invalidation: raises the floor of its (tenant, consumer) and drops that consumer's
+   * entries of the tenant (by tenant id, by the hosts the message names, and by the hosts cached
+   * for the tenant) that are older than the message. Safe on any thread.
+   *
+   * @param revision the definitions revision the message carries, or {@link Stamp#UNKNOWN}
+   */
+  public InvalidationOutcome apply(Invalidation invalidation, long revision) {
+    if (!consumers.contains(invalidation.consumer())) {
+      return InvalidationOutcome.IGNORED;
+    }
+    TenantConsumer owner = new TenantConsumer(invalidation.tenantId(), invalidation.consumer());
+    Stamp announced = new Stamp(invalidation.version(), revision);
+    floors.asMap().merge(
+        owner,
+        new Floor(announced, Stamp.NONE),
+        (old, raised) -> old.announced().olderThan(announced) ? new Floor(announced, old.served()) : old);
+    int dropped = drop(CacheKey.tenant(invalidation.tenantId(), invalidation.consumer()), owner, invalidation, announced, true);
+    Set<String> hosts = new LinkedHashSet<>(invalidation.keys());
+    Set<String> indexed = hostsOf.get(owner);
+    if (indexed != null) {
+      hosts.addAll(indexed);
+    }
+    for (String host : hosts) {
+      dropped += drop(CacheKey.host(host, invalidation.consumer()), owner, invalidation, announced, invalidation.keys().contains(host));
+    }
+    return dropped > 0 ? InvalidationOutcome.APPLIED : InvalidationOutcome.IGNORED;
+  }
+
+  /**
+   * Drops every entry, after invalidations may have been lost. Reads in flight will not store what
+   * they fetch. Floors are kept: what they say is still true.
+   */
+  public void flush(FlushReason reason) {
+    epoch.incrementAndGet();
+    entries.invalidateAll();
+    hostsOf.clear();
+    metrics.flush(reason);
+  }
+
+  /** Entries held, approximately. */
+  public long size() {
+    return entries.estimatedSize();
+  }
+
+  /** Runs pending maintenance now (tests). */
+  void cleanUp() {
+    entries.cleanUp();
+    floors.cleanUp();
+  }
+
+  private int drop(CacheKey key, TenantConsumer owner, Invalidation invalidation, Stamp announced, boolean named) {
+    boolean[] dropped = new boolean[1];
+    entries.asMap().computeIfPresent(key, (k, entry) -> {
+      RegionAnswer known = entry.answer();
+      boolean sameTenant = invalidation.tenantId().equals(known.tenantId());
+      boolean ours = sameTenant || (known.tenantId() == null && named);
+      if (!ours || (known.isVersioned() && !known.stamp().olderThan(announced))) {
+        return entry;
+      }
+      if (known.isVersioned()) {
+        raiseServed(owner, known.stamp());
+      }
+      unindex(k, entry);
+      dropped[0] = true;
+      return null;
+    });
+    return dropped[0] ? 1 : 0;
+  }
+
+  private boolean isFresh(CacheEntry entry) {
+    return !entry.answer().isValue() || ticker.read() - entry.storedAtNanos() < ttlNanos;
+  }
+
+  private Floor floorOf(RegionAnswer fetched, CacheKey key) {
+    return fetched.tenantId() == null ? null : floors.getIfPresent(new TenantConsumer(fetched.tenantId(), key.consumer()));
+  }
+
+  private void raiseServed(TenantConsumer owner, Stamp stamp) {
+    floors.asMap().computeIfPresent(owner, (k, floor) -> new Floor(floor.announced(), floor.served().newer(stamp)));
+  }
+
+  private boolean isIndexedEntry(CacheKey key, TenantConsumer owner) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && owner.tenantId().equals(entry.answer().tenantId());
+  }
+
+  private void index(TenantConsumer owner, String host) {
+    hostsOf.compute(owner, (k, hosts) -> {
+      Set<String> out = hosts == null ? ConcurrentHashMap.newKeySet() : hosts;
+      out.add(host);
+      return out;
+    });
+  }
+
+  private void unindex(CacheKey key, CacheEntry entry) {
+    if (key != null && entry != null && key.kind() == CacheKey.Kind.HOST && entry.answer().tenantId() != null) {
+      unindexHost(new TenantConsumer(entry.answer().tenantId(), key.consumer()), key.id());
+    }
+  }
+
+  private void unindexHost(TenantConsumer owner, String host) {
+    hostsOf.computeIfPresent(owner, (k, hosts) -> {
+      hosts.remove(host);
+      return hosts.isEmpty() ? null : hosts;
+    });
+  }
+
+  private static boolean sameOwner(RegionAnswer known, RegionAnswer fetched) {
+    return known.tenantId() != null && known.tenantId().equals(fetched.tenantId());
+  }
+
+  /** A copy whose body shares no memory with the connection it was read from. */
+  private static RegionAnswer detached(RegionAnswer answer) {
+    Buffer body = Buffer.buffer(answer.body().getBytes());
+    return new RegionAnswer(
+        answer.lane(),
+        answer.status(),
+        answer.version(),
+        answer.revision(),
+        answer.tenantId(),
+        answer.etag(),
+        answer.servedBy(),
+        answer.contentType(),
+        body);
+  }
+
+  /** Values live ttl + stale-ttl, 404s negative-ttl, counted from when they were stored. */
+  private record Lifetime(long valueNanos, long negativeNanos) implements Expiry<CacheKey, CacheEntry> {
+    private long remaining(CacheEntry entry, long now) {
+      long life = entry.answer().isValue() ? valueNanos : negativeNanos;
+      return Math.max(0, life - (now - entry.storedAtNanos()));
+    }
+
+    @Override
+    public long expireAfterCreate(CacheKey key, CacheEntry entry, long currentTime) {
+      return remaining(entry, currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+      return remaining(entry, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+}

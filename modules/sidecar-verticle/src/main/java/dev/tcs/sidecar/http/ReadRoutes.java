@@ -1,0 +1,156 @@
+package dev.tcs.sidecar.http;
+
+import dev.tcs.core.auth.Principal;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.http.HttpProblem;
+import dev.tcs.core.http.RequestIds;
+import dev.tcs.core.model.Hosts;
+import dev.tcs.core.model.TenantIds;
+import dev.tcs.core.model.ValidationException;
+import dev.tcs.sidecar.ReadApi;
+import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.cache.CacheKey;
+import dev.tcs.sidecar.cache.CachingReader;
+import dev.tcs.sidecar.lane.RegionAnswer;
+import dev.tcs.sidecar.lane.RegionRequest;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The read API, identical to a region's: {@code GET /v1/tenants/{tenantId}/context} and
+ * {@code GET /v1/hosts/{host}/context}.
+ *
+ * <p>Validates the path, verifies the bearer token itself (a reader token; its subject is the
+ * consumer), then answers from the cache or through a hedged fetch. A value carries
+ * {@code ETag}, {@code TCS-Version}, {@code TCS-Region} (the region it came from) and
+ * {@code TCS-Tenant}, and {@code If-None-Match} gives 304. A region's 404, 403 or 401 is answered
+ * as the sidecar's own {@code application/problem+json}, keeping the region's title and detail.
+ * Runs on the server's event loop; never blocks.
+ */
+public final class ReadRoutes {
+  private final Tokens tokens;
+  private final CachingReader reader;
+  private final SidecarMetrics metrics;
+
+  public ReadRoutes(Tokens tokens, CachingReader reader, SidecarMetrics metrics) {
+    this.tokens = tokens;
+    this.reader = reader;
+    this.metrics = metrics;
+  }
+
+  /** Adds the two read routes to {@code router} (a core {@code Routers.base} router). */
+  public void mount(Router router) {
+    router.get(ReadApi.TENANT_ROUTE).handler(this::readTenant);
+    router.get(ReadApi.HOST_ROUTE).handler(this::readHost);
+  }
+
+  private void readTenant(RoutingContext ctx) {
+    String tenantId;
+    try {
+      tenantId = TenantIds.require("tenantId", ctx.pathParam("tenantId"));
+    } catch (ValidationException e) {
+      ctx.fail(e);
+      return;
+    }
+    read(ctx, CacheKey.Kind.TENANT, tenantId, ReadApi.tenantPath(tenantId), tenantId);
+  }
+
+  private void readHost(RoutingContext ctx) {
+    String host;
+    try {
+      host = Hosts.require("host", ctx.pathParam("host"));
+    } catch (ValidationException e) {
+      ctx.fail(e);
+      return;
+    }
+    read(ctx, CacheKey.Kind.HOST, host, ReadApi.hostPath(host), null);
+  }
+
+  private void read(RoutingContext ctx, CacheKey.Kind kind, String id, String path, String expectedTenant) {
+    tokens
+        .require(ctx, Principal.READER)
+        .onSuccess(principal -> serve(ctx, new CacheKey(kind, id, principal.subject()), path, expectedTenant))
+        .onFailure(ctx::fail);
+  }
+
+  private void serve(RoutingContext ctx, CacheKey key, String path, String expectedTenant) {
+    RegionAnswer hit = reader.cached(key);
+    if (hit != null) {
+      metrics.read(Read.HIT);
+      respond(ctx, hit);
+      return;
+    }
+    RegionRequest request =
+        new RegionRequest(path, expectedTenant, ctx.request().getHeader(ReadApi.AUTHORIZATION), RequestIds.of(ctx));
+    Future.fromCompletionStage(reader.load(key, request), ctx.vertx().getOrCreateContext())
+        .onSuccess(
+            served -> {
+              metrics.read(served.outcome());
+              respond(ctx, served.answer());
+            })
+        .onFailure(
+            failure -> {
+              metrics.read(Read.ERROR);
+              ctx.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            });
+  }
+
+  private static void respond(RoutingContext ctx, RegionAnswer answer) {
+    HttpServerResponse response = ctx.response();
+    response.putHeader(ReadApi.REGION, answer.servedBy());
+    if (answer.tenantId() != null) {
+      response.putHeader(ReadApi.TENANT, answer.tenantId());
+    }
+    if (answer.isVersioned()) {
+      response.putHeader(ReadApi.VERSION, Long.toString(answer.version()));
+      if (answer.revision() >= 0) {
+        response.putHeader(ReadApi.REVISION, Long.toString(answer.revision()));
+      }
+    }
+    if (!answer.isValue()) {
+      ctx.fail(problemOf(answer));
+      return;
+    }
+    response.putHeader(ReadApi.ETAG, answer.etag());
+    if (ETags.matches(ctx.request().getHeader(ReadApi.IF_NONE_MATCH), answer.etag())) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    response.putHeader("Content-Type", answer.contentType()).end(answer.body());
+  }
+
+  /** The region's problem, re-issued under this request's id; its title, detail and field kept when readable. */
+  static HttpProblem problemOf(RegionAnswer answer) {
+    JsonObject json = null;
+    try {
+      if (answer.body().length() > 0 && answer.body().getByte(0) == '{') {
+        json = answer.body().toJsonObject();
+      }
+    } catch (RuntimeException e) {
+      json = null;
+    }
+    String title = text(json, "title", defaultTitle(answer.status()));
+    String detail = text(json, "detail", "the region answered status " + answer.status());
+    String field = text(json, "field", null);
+    return new HttpProblem(answer.status(), title, detail, field);
+  }
+
+  private static String text(JsonObject json, String key, String fallback) {
+    Object value = json == null ? null : json.getValue(key);
+    return value instanceof String text && !text.isBlank() && text.length() <= 1000 ? text : fallback;
+  }
+
+  private static String defaultTitle(int status) {
+    return switch (status) {
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      default -> "Error";
+    };
+  }
+}

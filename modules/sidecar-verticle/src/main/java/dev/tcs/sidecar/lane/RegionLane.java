@@ -1,0 +1,258 @@
+package dev.tcs.sidecar.lane;
+
+import dev.tcs.core.http.RequestIds;
+import dev.tcs.sidecar.ReadApi;
+import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.sidecar.SidecarMetrics.RegionOutcome;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's isolated path to one region: a verticle of its own, so its HTTP client, its
+ * HTTP/2 connection (cleartext, prior knowledge), its timers and its callbacks all live on its
+ * own event-loop context, with its own bound on reads in flight ({@link LaneLimit}) and its own
+ * timeout. A slow or dead region fills only its own lane; a full lane rejects at once, on the
+ * caller's thread, without touching the region's event loop.
+ *
+ * <p>Consumes {@link RegionRequest}s from any Vert.x context; produces {@link RegionAnswer}s
+ * back on that context. Counts every request in {@link SidecarMetrics#REGION_REQUESTS}. Never
+ * blocks.
+ */
+public final class RegionLane extends VerticleBase implements Lane {
+  private static final Logger log = LoggerFactory.getLogger(RegionLane.class);
+
+  private final String region;
+  private final URI url;
+  private final String basePath;
+  private final long timeoutMillis;
+  private final LaneLimit limit;
+  private final SidecarMetrics.RegionMeters meters;
+  private volatile Context laneContext;
+  private volatile HttpClientAgent client;
+
+  /**
+   * @param region the configured region name
+   * @param url the region's base URL, {@code http://host:port[/prefix]}
+   * @param timeout how long one read may take, connecting included
+   * @param limit the bound on reads in flight
+   * @param metrics where the lane's meters are registered
+   */
+  public RegionLane(String region, URI url, Duration timeout, LaneLimit limit, SidecarMetrics metrics) {
+    this.region = region;
+    this.url = url;
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.timeoutMillis = Math.max(1, timeout.toMillis());
+    this.limit = limit;
+    this.meters = metrics.region(region, limit::inFlight);
+  }
+
+  @Override
+  public String region() {
+    return region;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(clientOptions(), poolOptions());
+    laneContext = context;
+    log.info("region lane started region={} url={} timeoutMs={}", region, url, timeoutMillis);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    laneContext = null;
+    return client.close();
+  }
+
+  @Override
+  public LaneCall call(RegionRequest request) {
+    Context lane = laneContext;
+    if (lane == null) {
+      return LaneCall.failed(new LaneFailure(region, LaneFailure.Kind.ERROR, "lane is not running"));
+    }
+    Optional<LaneLimit.Permit> permit = limit.tryAcquire();
+    if (permit.isEmpty()) {
+      meters.record(RegionOutcome.REJECTED, -1);
+      return LaneCall.failed(new LaneFailure(region, LaneFailure.Kind.REJECTED, "lane full with " + limit.inFlight() + " reads in flight"));
+    }
+    Exchange exchange = new Exchange(request, permit.get(), Vertx.currentContext());
+    lane.runOnContext(v -> exchange.send());
+    return exchange;
+  }
+
+  private HttpClientOptions clientOptions() {
+    return new HttpClientOptions()
+        .setName("tcs-sidecar-" + region)
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false)
+        .setDefaultHost(url.getHost())
+        .setDefaultPort(url.getPort())
+        .setConnectTimeout((int) timeoutMillis)
+        .setTcpNoDelay(true)
+        .setKeepAlive(true)
+        .setHttp2KeepAliveTimeout(120);
+  }
+
+  private PoolOptions poolOptions() {
+    // One multiplexed HTTP/2 connection carries every read; the lane's limit bounds the queue.
+    return new PoolOptions().setHttp2MaxSize(1).setHttp1MaxSize(8).setMaxWaitQueueSize(-1);
+  }
+
+  /**
+   * One read on this lane. Created on the caller's thread; everything after runs on the lane's
+   * context, so its fields need no locking; the outcome is handed back on the caller's context.
+   */
+  private final class Exchange implements LaneCall {
+    private final RegionRequest request;
+    private final LaneLimit.Permit permit;
+    private final Context caller;
+    private final Promise<RegionAnswer> promise = Promise.promise();
+    private final long startedNanos = System.nanoTime();
+    private boolean ended;
+    private HttpClientRequest http;
+    private long timer = -1;
+
+    Exchange(RegionRequest request, LaneLimit.Permit permit, Context caller) {
+      this.request = request;
+      this.permit = permit;
+      this.caller = caller;
+    }
+
+    @Override
+    public Future<RegionAnswer> answer() {
+      return promise.future();
+    }
+
+    @Override
+    public void cancel() {
+      Context lane = laneContext;
+      if (lane != null) {
+        lane.runOnContext(v -> end(RegionOutcome.CANCELLED, null, new LaneFailure(region, LaneFailure.Kind.CANCELLED, "cancelled")));
+      }
+    }
+
+    void send() {
+      if (ended) {
+        return;
+      }
+      long remaining = Math.max(1, timeoutMillis - (System.nanoTime() - startedNanos) / 1_000_000);
+      timer = vertx.setTimer(remaining, id -> end(RegionOutcome.TIMEOUT, null, timeout()));
+      client
+          .request(requestOptions())
+          .compose(this::sendOnce)
+          .compose(this::readAnswer)
+          .onComplete(
+              done -> {
+                if (done.succeeded()) {
+                  end(RegionOutcome.OK, done.result(), null);
+                } else {
+                  end(RegionOutcome.ERROR, null, asFailure(done.cause()));
+                }
+              });
+    }
+
+    private Future<HttpClientResponse> sendOnce(HttpClientRequest opened) {
+      if (ended) {
+        opened.reset();
+        return Future.failedFuture(new LaneFailure(region, LaneFailure.Kind.CANCELLED, "ended before sending"));
+      }
+      http = opened;
+      // Failures also fail send()'s future, handled in end(); without a handler Vert.x would log
+      // every stream this lane resets on purpose (a hedge lost, a timeout) as an ERROR.
+      opened.exceptionHandler(ignored -> {});
+      return opened.send();
+    }
+
+    private Future<RegionAnswer> readAnswer(HttpClientResponse response) {
+      String length = response.getHeader("Content-Length");
+      if (length != null && !fitsBody(length.trim())) {
+        return Future.failedFuture(
+            new LaneFailure(region, LaneFailure.Kind.ERROR, "announced a body over " + RegionAnswers.MAX_BODY_BYTES + " bytes"));
+      }
+      return response.body().map(body -> RegionAnswers.read(region, request, response.statusCode(), response.headers(), body));
+    }
+
+    private static boolean fitsBody(String length) {
+      return length.matches("[0-9]{1,9}") && Integer.parseInt(length) <= RegionAnswers.MAX_BODY_BYTES;
+    }
+
+    private RequestOptions requestOptions() {
+      RequestOptions options =
+          new RequestOptions()
+              .setMethod(HttpMethod.GET)
+              .setURI(basePath + request.path())
+              .putHeader(ReadApi.AUTHORIZATION, request.authorization())
+              .putHeader("Accept", "application/json");
+      if (request.requestId() != null) {
+        options.putHeader(RequestIds.HEADER, request.requestId());
+      }
+      return options;
+    }
+
+    private void end(RegionOutcome outcome, RegionAnswer answer, LaneFailure failure) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      if (answer == null && http != null) {
+        http.reset(); // frees the HTTP/2 stream of an abandoned read; a no-op once it has ended
+      }
+      long nanos = System.nanoTime() - startedNanos;
+      meters.record(outcome, nanos);
+      switch (outcome) {
+        case OK -> permit.onSuccess(nanos);
+        case CANCELLED -> permit.onIgnore();
+        default -> permit.onDropped();
+      }
+      if (failure != null && outcome != RegionOutcome.CANCELLED) {
+        log.debug("region read failed region={} path={} reason={}", region, request.path(), failure.getMessage());
+      }
+      if (caller == null) {
+        complete(answer, failure);
+      } else {
+        caller.runOnContext(v -> complete(answer, failure));
+      }
+    }
+
+    private void complete(RegionAnswer answer, LaneFailure failure) {
+      if (answer != null) {
+        promise.complete(answer);
+      } else {
+        promise.fail(failure);
+      }
+    }
+
+    private LaneFailure timeout() {
+      return new LaneFailure(region, LaneFailure.Kind.TIMEOUT, "no answer within " + timeoutMillis + " ms");
+    }
+
+    private LaneFailure asFailure(Throwable cause) {
+      if (cause instanceof LaneFailure failure) {
+        return failure;
+      }
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      return new LaneFailure(region, LaneFailure.Kind.ERROR, message);
+    }
+  }
+}

@@ -1,0 +1,401 @@
+package dev.tcs.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.auth.AuthConfig;
+import dev.tcs.core.auth.Principal;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.config.Settings;
+import dev.tcs.core.model.Invalidation;
+import dev.tcs.infra.EmbeddedHazelcast;
+import dev.tcs.infra.LocalInfra;
+import dev.tcs.infra.LocalInfraExtension;
+import dev.tcs.infra.TestNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sidecar against fake regions (small h2c servers answering canned views) and a real
+ * Hazelcast member of its home region, driven only through its HTTP API and the topic.
+ */
+@ExtendWith(LocalInfraExtension.class)
+class SidecarIT {
+  private static final Path CONFIG = Path.of("../../config");
+
+  private static Vertx vertx;
+  private static Tokens tokens;
+  private static HazelcastInstance member;
+  private static HazelcastInstance client;
+  private static String jiraToken;
+  private static String ingressToken;
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<FakeRegion> regions = new ArrayList<>();
+  private PrometheusMeterRegistry registry;
+  private String deployment;
+  private int port;
+
+  @BeforeAll
+  static void startShared(LocalInfra infra) throws IOException {
+    vertx = Vertx.vertx();
+    String cluster = TestNames.unique("tcs-sidecar");
+    member = infra.hazelcastMember(cluster);
+    client = EmbeddedHazelcast.startClient(cluster, infra.hazelcastAddresses(cluster));
+    AuthConfig auth =
+        new AuthConfig(
+            Files.readString(CONFIG.resolve("demo-keys/jwt-public.pem")),
+            Files.readString(CONFIG.resolve("demo-keys/jwt-private.pem")),
+            "tcs-demo",
+            "tcs",
+            Duration.ofSeconds(5));
+    tokens = new Tokens(vertx, auth);
+    jiraToken = tokens.issue("jira", Set.of(Principal.READER), Duration.ofHours(1));
+    ingressToken = tokens.issue("network-ingress", Set.of(Principal.READER), Duration.ofHours(1));
+    warmUp();
+  }
+
+  /** One h2c read before the tests, so no test's region timeout pays for loading HTTP/2 and JWT classes. */
+  private static void warmUp() {
+    try {
+      FakeRegion region = await(new FakeRegion("warm-up", tokens).serve("warm-up", 1, "warm-up.example.net").start(vertx));
+      HttpClientAgent h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      await(
+          h2c.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(region.url() + "/v1/tenants/warm-up/context")
+                  .putHeader("Authorization", "Bearer " + jiraToken))
+              .compose(request -> request.send().compose(HttpClientResponse::body)));
+      await(h2c.close());
+      await(region.stop());
+    } catch (Exception e) {
+      throw new IllegalStateException("warm-up failed", e);
+    }
+  }
+
+  @AfterAll
+  static void stopShared() throws Exception {
+    if (client != null) {
+      client.shutdown();
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
+  }
+
+  @AfterEach
+  void undeploy() throws Exception {
+    if (deployment != null) {
+      await(vertx.undeploy(deployment));
+    }
+  }
+
+  // ---- scenarios ----
+
+  @Test
+  void read_miss_fetchesOnceThenAnswersFromCache() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 1, tenant + ".example.net"));
+
+    HttpResponse<String> first = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+    int asked = totalRequests();
+    HttpResponse<String> second = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals("1", first.headers().firstValue("TCS-Version").orElseThrow());
+    assertEquals("1", first.headers().firstValue("TCS-Revision").orElseThrow());
+    assertEquals(tenant, first.headers().firstValue("TCS-Tenant").orElseThrow());
+    assertEquals("us-east", first.headers().firstValue("TCS-Region").orElseThrow());
+    assertEquals("\"" + tenant + "-1\"", first.headers().firstValue("ETag").orElseThrow());
+    assertEquals(tenant + "_jira", new JsonObject(first.body()).getJsonObject("jira").getString("db-user"));
+    assertEquals(first.body(), second.body());
+    assertEquals(asked, totalRequests(), "the second read must not reach a region");
+    assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "hit"));
+    assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "miss"));
+  }
+
+  @Test
+  void read_ifNoneMatchOfCachedValue_answers304() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 4, tenant + ".example.net"));
+    String etag = get("/v1/tenants/" + tenant + "/context", jiraToken, null).headers().firstValue("ETag").orElseThrow();
+
+    HttpResponse<String> notModified = get("/v1/tenants/" + tenant + "/context", jiraToken, etag);
+
+    assertEquals(304, notModified.statusCode());
+    assertEquals("4", notModified.headers().firstValue("TCS-Version").orElseThrow());
+  }
+
+  @Test
+  void read_overH2cPriorKnowledge_isServed() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 2, tenant + ".example.net"));
+    HttpClientAgent h2c =
+        vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      HttpClientResponse response =
+          await(
+              h2c.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+                      .setURI("/v1/tenants/" + tenant + "/context").putHeader("Authorization", "Bearer " + jiraToken))
+                  .compose(request -> request.send().compose(r -> r.body().map(body -> r))));
+
+      assertEquals(HttpVersion.HTTP_2, response.version());
+      assertEquals(200, response.statusCode());
+      assertEquals("2", response.getHeader("TCS-Version"));
+    } finally {
+      await(h2c.close());
+    }
+  }
+
+  @Test
+  void read_slowPrimary_answersFastFromSecondary() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(
+        region("us-east").serve(tenant, 1, tenant + ".example.net").delay(Duration.ofSeconds(2)),
+        region("eu-west").serve(tenant, 1, tenant + ".example.net"),
+        region("ap-south").serve(tenant, 1, tenant + ".example.net"));
+
+    long started = System.nanoTime();
+    HttpResponse<String> response = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(tookMillis < 1_000, "took " + tookMillis + " ms");
+    assertTrue(Set.of("eu-west", "ap-south").contains(response.headers().firstValue("TCS-Region").orElseThrow()));
+  }
+
+  @Test
+  void read_deadPrimary_answersFromSecondary() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion euWest = region("eu-west").serve(tenant, 1, tenant + ".example.net");
+    startSidecar("http://127.0.0.1:" + freePort(), euWest);
+
+    HttpResponse<String> response = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals("eu-west", response.headers().firstValue("TCS-Region").orElseThrow());
+    double failedOrAbandoned =
+        counter(SidecarMetrics.REGION_REQUESTS, "region", "us-east", "outcome", "error")
+            + counter(SidecarMetrics.REGION_REQUESTS, "region", "us-east", "outcome", "cancelled");
+    assertEquals(1.0, failedOrAbandoned);
+  }
+
+  @Test
+  void read_noRegionAnswers_answers503Problem() throws Exception {
+    startSidecar("http://127.0.0.1:" + freePort(), "http://127.0.0.1:" + freePort());
+
+    HttpResponse<String> response = get("/v1/tenants/acme/context", jiraToken, null);
+
+    assertEquals(503, response.statusCode());
+    assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(new JsonObject(response.body()).getString("detail").startsWith("no region answered"), response.body());
+    assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "error"));
+  }
+
+  @Test
+  void read_withoutToken_answers401WithoutAskingRegions() throws Exception {
+    startSidecar(region("us-east"));
+
+    HttpResponse<String> response = get("/v1/tenants/acme/context", null, null);
+
+    assertEquals(401, response.statusCode());
+    assertEquals("Authorization", new JsonObject(response.body()).getString("field"));
+    assertEquals(0, totalRequests());
+  }
+
+  @Test
+  void read_unknownTenant_passesRegion404Through() throws Exception {
+    startSidecar(region("us-east"), region("eu-west"));
+
+    HttpResponse<String> response = get("/v1/tenants/nobody-here/context", jiraToken, null);
+
+    assertEquals(404, response.statusCode());
+    assertEquals("fake region says Not Found", new JsonObject(response.body()).getString("detail"));
+  }
+
+  @Test
+  void read_badTenantId_answers400NamingIt() throws Exception {
+    startSidecar(region("us-east"));
+
+    HttpResponse<String> response = get("/v1/tenants/A!/context", jiraToken, null);
+
+    assertEquals(400, response.statusCode());
+    assertEquals("tenantId", new JsonObject(response.body()).getString("field"));
+  }
+
+  @Test
+  void read_twoConsumers_eachGetsItsOwnSlice() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    startSidecar(region("us-east").serve(tenant, 1, host));
+
+    JsonObject jira = new JsonObject(get("/v1/tenants/" + tenant + "/context", jiraToken, null).body());
+    JsonObject ingress = new JsonObject(get("/v1/tenants/" + tenant + "/context", ingressToken, null).body());
+    JsonObject ingressByHost = new JsonObject(get("/v1/hosts/" + host + "/context", ingressToken, null).body());
+    JsonObject jiraAgain = new JsonObject(get("/v1/tenants/" + tenant + "/context", jiraToken, null).body());
+
+    assertTrue(jira.containsKey("jira"));
+    assertTrue(!jira.containsKey("network-ingress"));
+    assertTrue(ingress.containsKey("network-ingress"));
+    assertTrue(!ingress.containsKey("jira"), "the ingress consumer must never see a credential");
+    assertEquals(new JsonArray().add(host), ingressByHost.getJsonArray("hosts"));
+    assertEquals(jira, jiraAgain);
+  }
+
+  @Test
+  void invalidation_newerVersion_nextReadFetchesIt() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    FakeRegion usEast = region("us-east").serve(tenant, 1, host);
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals("1", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
+    usEast.serve(tenant, 2, host);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)), "cached until invalidated");
+
+    publish(new Invalidation(tenant, "jira", List.of(host), 2));
+
+    Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> invalidations("applied") == 1.0);
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals("2", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
+  }
+
+  @Test
+  void invalidation_olderVersion_keepsCachedValue() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion usEast = region("us-east").serve(tenant, 3, tenant + ".example.net");
+    startSidecar(usEast);
+    assertEquals("3", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    usEast.serve(tenant, 4, tenant + ".example.net");
+    int asked = totalRequests();
+
+    publish(new Invalidation(tenant, "jira", List.of(), 2));
+    publish(new Invalidation(tenant, "network-ingress", List.of(), 9)); // a later message: once it is seen, so was the first
+
+    Eventually.until(Duration.ofSeconds(5), "both invalidations are received", () -> invalidations("ignored") == 2.0);
+    assertEquals("3", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals(asked, totalRequests());
+  }
+
+  @Test
+  void invalidation_otherConsumer_keepsThisConsumersValue() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
+    startSidecar(usEast);
+    get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+    get("/v1/tenants/" + tenant + "/context", ingressToken, null);
+    usEast.serve(tenant, 2, tenant + ".example.net");
+
+    publish(new Invalidation(tenant, "network-ingress", List.of(), 2));
+
+    Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> invalidations("applied") == 1.0);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", ingressToken, null)));
+  }
+
+  // ---- helpers ----
+
+  private FakeRegion region(String name) throws Exception {
+    FakeRegion region = await(new FakeRegion(name, tokens).start(vertx));
+    regions.add(region);
+    return region;
+  }
+
+  /** Starts a sidecar whose regions are the given fake regions or URLs, the first one primary. */
+  private void startSidecar(Object... targets) throws Exception {
+    String[] names = {"us-east", "eu-west", "ap-south"};
+    JsonObject regionUrls = new JsonObject();
+    for (int i = 0; i < targets.length; i++) {
+      String url = targets[i] instanceof FakeRegion fake ? fake.url() : (String) targets[i];
+      String name = targets[i] instanceof FakeRegion fake ? fake.name() : names[i];
+      regionUrls.put(name, new JsonObject().put("url", url));
+    }
+    port = freePort();
+    JsonObject json =
+        new JsonObject()
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+            .put("sidecar", new JsonObject()
+                .put("primary", regionUrls.fieldNames().iterator().next())
+                .put("regions", regionUrls)
+                .put("request-timeout", "1s") // well under the slow region's 2 s; roomy on a busy 2-core box
+                .put("max-in-flight-per-region", 64)
+                .put("cache", new JsonObject().put("maximum-size", 1000).put("ttl", "1h").put("negative-ttl", "5s").put("stale-ttl", "1h")))
+            .put("hazelcast", new JsonObject().put("cluster-name", "unused-here").put("members", new JsonArray().add("127.0.0.1:5701")));
+    SidecarConfig config = SidecarConfig.from(Settings.of("", json));
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    deployment = await(Sidecar.deploy(vertx, config, client, tokens, registry, Clock.systemUTC()));
+  }
+
+  private HttpResponse<String> get(String path, String token, String ifNoneMatch) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (ifNoneMatch != null) {
+      request.header("If-None-Match", ifNoneMatch);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String version(HttpResponse<String> response) {
+    assertEquals(200, response.statusCode(), response.body());
+    return response.headers().firstValue("TCS-Version").orElseThrow();
+  }
+
+  private static void publish(Invalidation invalidation) {
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(invalidation.toJson().encode());
+  }
+
+  private int totalRequests() {
+    return regions.stream().mapToInt(FakeRegion::requests).sum();
+  }
+
+  private double invalidations(String outcome) {
+    return counter(SidecarMetrics.INVALIDATIONS, "outcome", outcome);
+  }
+
+  private double counter(String name, String... tags) {
+    Counter counter = registry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+}
