@@ -27,6 +27,13 @@ public record AuthConfig(String publicKeyPem, String privateKeyPem, String issue
         auth.duration("leeway", Duration.ofSeconds(5)));
   }
 
+  /** Names the keys without their text: this record may end up in a log line, and the private key must not. */
+  @Override
+  public String toString() {
+    return "AuthConfig[publicKey=" + (publicKeyPem == null ? "none" : "PEM") + ", privateKey=" + (privateKeyPem == null ? "none" : "(redacted)")
+        + ", issuer=" + issuer + ", audience=" + audience + ", leeway=" + leeway + "]";
+  }
+
   private static String readPem(Settings auth, String key, Path baseDir) {
     Path path = baseDir.resolve(auth.string(key));
     try {

@@ -11,36 +11,53 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issues and verifies RS256 bearer tokens (vertx-auth-jwt). A token's subject is the consumer
  * (or the writer's identity); claim {@code roles} holds {@link Principal#WRITER} and/or
- * {@link Principal#READER}.
+ * {@link Principal#READER}; {@code exp} is required.
+ *
+ * <p>vertx-auth-jwt checks the signature, issuer and audience; the time claims ({@code exp},
+ * {@code nbf}, {@code iat}, with the configured leeway) are checked here against the injected
+ * {@link Clock}, the same clock that issues tokens and ages the cache, so one time source decides
+ * whether a token is valid. A token is refused from the instant {@code exp + leeway} is reached.
  *
  * <p>Reads verify a token on every request, and an RSA signature check costs tens of
- * microseconds, so a verified token is remembered (by its exact text) until it expires; a wrong
- * signature is never remembered.
+ * microseconds, so a verified token is remembered (by its exact text) until it expires; a token
+ * that fails verification is never remembered. Nothing here blocks: verification runs on the
+ * caller's thread and completes at once.
  */
 public final class Tokens {
   private static final String BEARER = "Bearer ";
+  /** A verified token is re-verified at least this often, however far away its expiry. */
+  private static final long MAX_CACHED_MILLIS = Duration.ofHours(1).toMillis();
   private final JWTAuth jwt;
   private final AuthConfig config;
+  private final Clock clock;
+  private final long leewayMillis;
   private final Cache<String, Principal> verified;
 
+  /** Tokens on the system clock. */
   public Tokens(Vertx vertx, AuthConfig config) {
-    this(vertx, config, Ticker.systemTicker());
+    this(vertx, config, Clock.systemUTC());
   }
 
-  Tokens(Vertx vertx, AuthConfig config, Ticker ticker) {
+  /** Tokens whose validity (and the cache of verified tokens) follows {@code clock}. */
+  public Tokens(Vertx vertx, AuthConfig config, Clock clock) {
     this.config = config;
+    this.clock = clock;
+    this.leewayMillis = config.leeway().toMillis();
     JWTAuthOptions options =
         new JWTAuthOptions()
             .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(config.publicKeyPem()))
@@ -48,36 +65,45 @@ public final class Tokens {
                 new JWTOptions()
                     .setIssuer(config.issuer())
                     .setAudience(List.of(config.audience()))
-                    .setLeeway((int) config.leeway().toSeconds()));
+                    // exp/nbf/iat are checked in toPrincipal, on this.clock
+                    .setIgnoreExpiration(true));
     if (config.privateKeyPem() != null) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(config.privateKeyPem()));
     }
     this.jwt = JWTAuth.create(vertx, options);
+    Ticker ticker = clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     this.verified =
         Caffeine.newBuilder()
             .maximumSize(10_000)
             .ticker(ticker)
-            .expireAfter(
-                Expiry.<String, Principal>creating(
-                    (token, principal) ->
-                        Duration.ofSeconds(Math.max(0, principal.expiresAtEpochSecond() - System.currentTimeMillis() / 1000))))
+            .expireAfter(Expiry.<String, Principal>creating((token, principal) -> Duration.ofMillis(Math.max(0, Math.min(millisLeft(principal), MAX_CACHED_MILLIS)))))
             .build();
   }
 
-  /** Signs a token for {@code subject} with {@code roles}, valid for {@code ttl}. Needs the private key. */
+  /**
+   * Signs a token for {@code subject} with {@code roles}, valid for {@code ttl} (whole seconds,
+   * at least one) from now. Needs the private key.
+   */
   public String issue(String subject, Set<String> roles, Duration ttl) {
     if (config.privateKeyPem() == null) {
       throw new IllegalStateException("this process has no private key (auth.private-key) and cannot issue tokens");
     }
-    JsonObject claims = new JsonObject().put("roles", new JsonArray(List.copyOf(roles)));
+    if (ttl.getSeconds() < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1s, but was " + ttl);
+    }
+    long now = clock.instant().getEpochSecond();
+    JsonObject claims =
+        new JsonObject()
+            .put("roles", new JsonArray(List.copyOf(roles)))
+            .put("iat", now)
+            .put("exp", Math.addExact(now, ttl.getSeconds()));
     return jwt.generateToken(
         claims,
         new JWTOptions()
             .setAlgorithm("RS256")
             .setSubject(subject)
             .setIssuer(config.issuer())
-            .setAudience(List.of(config.audience()))
-            .setExpiresInSeconds((int) ttl.toSeconds()));
+            .setAudience(List.of(config.audience())));
   }
 
   /**
@@ -88,21 +114,25 @@ public final class Tokens {
     return authenticate(ctx.request().getHeader("Authorization"));
   }
 
+  /** As {@link #authenticate(RoutingContext)}, given the {@code Authorization} header's value (or null). */
   public Future<Principal> authenticate(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return Future.failedFuture(HttpProblem.unauthorized("Authorization must be 'Bearer <token>'"));
     }
     String token = authorization.substring(BEARER.length()).trim();
+    if (token.isEmpty()) {
+      return Future.failedFuture(HttpProblem.unauthorized("Authorization must be 'Bearer <token>'"));
+    }
     Principal known = verified.getIfPresent(token);
     if (known != null) {
-      if (known.expiresAtEpochSecond() + config.leeway().toSeconds() >= System.currentTimeMillis() / 1000) {
+      if (millisLeft(known) > 0) {
         return Future.succeededFuture(known);
       }
       verified.invalidate(token);
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(HttpProblem.unauthorized("bearer token rejected: " + e.getMessage())))
-        .compose(user -> toPrincipal(token, user.principal()));
+        .compose(user -> toPrincipal(token, claimsOf(user)));
   }
 
   /** As {@link #authenticate(RoutingContext)}, and fails with 403 unless the token has {@code role}. */
@@ -115,18 +145,56 @@ public final class Tokens {
                     : Future.failedFuture(HttpProblem.forbidden("token of '" + p.subject() + "' lacks role '" + role + "'")));
   }
 
+  /**
+   * The verified payload. vertx-auth-jwt keeps it whole in attribute {@code accessToken}; the
+   * user's principal holds only the raw token and the non-registered claims (no sub, no exp).
+   */
+  private static JsonObject claimsOf(User user) {
+    JsonObject payload = user.attributes().getJsonObject("accessToken");
+    return payload != null ? payload : new JsonObject();
+  }
+
   private Future<Principal> toPrincipal(String token, JsonObject claims) {
-    String subject = claims.getString("sub");
+    Object subject = claims.getValue("sub");
     Object exp = claims.getValue("exp");
-    if (subject == null || subject.isBlank() || !(exp instanceof Number expiry)) {
+    if (!(subject instanceof String sub) || sub.isBlank() || !(exp instanceof Number expiry)) {
       return Future.failedFuture(HttpProblem.unauthorized("bearer token must carry 'sub' and 'exp'"));
+    }
+    long now = clock.millis();
+    if (notBefore(claims, "nbf", now) || notBefore(claims, "iat", now)) {
+      return Future.failedFuture(HttpProblem.unauthorized("bearer token is not valid yet (nbf/iat in the future)"));
     }
     Set<String> roles = new HashSet<>();
     if (claims.getValue("roles") instanceof JsonArray array) {
       array.forEach(role -> roles.add(String.valueOf(role)));
     }
-    Principal principal = new Principal(subject, roles, expiry.longValue());
+    Principal principal = new Principal(sub, roles, expiry.longValue());
+    if (millisLeft(principal) <= 0) {
+      return Future.failedFuture(HttpProblem.unauthorized("bearer token expired at " + principal.expiresAtEpochSecond() + " (epoch second)"));
+    }
     verified.put(token, principal);
     return Future.succeededFuture(principal);
+  }
+
+  /** True when claim {@code name} is a time later than {@code now} plus the leeway. */
+  private boolean notBefore(JsonObject claims, String name, long nowMillis) {
+    if (!(claims.getValue(name) instanceof Number time)) {
+      return false;
+    }
+    try {
+      return Math.multiplyExact(time.longValue(), 1000L) > Math.addExact(nowMillis, leewayMillis);
+    } catch (ArithmeticException e) {
+      return time.longValue() > 0;
+    }
+  }
+
+  /** How long {@code principal}'s token stays acceptable: until {@code exp + leeway}; negative once past. */
+  private long millisLeft(Principal principal) {
+    long exp = principal.expiresAtEpochSecond();
+    try {
+      return Math.subtractExact(Math.addExact(Math.multiplyExact(exp, 1000L), leewayMillis), clock.millis());
+    } catch (ArithmeticException e) {
+      return exp > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
   }
 }

@@ -121,14 +121,21 @@ public final class Settings {
     if (m == null || !m.matches()) {
       throw new ConfigException(key(key) + " must be a duration such as 250ms, 5s, 10m or 1h, but was " + shown(value));
     }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
+    try {
+      long amount = Long.parseLong(m.group(1));
+      Duration duration =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
+      duration.toMillis(); // every reader converts to millis; refuse what does not fit
+      return duration;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException(key(key) + " must be a duration that fits in a long of milliseconds, but was " + shown(value));
+    }
   }
 
   public List<String> strings(String key, List<String> defaultValue) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@link HttpProblem} keeps its status, {@link ValidationException} is a 400 (413 for an
  * oversized document), a bare status (404 from the router, 413 from the body handler) gets its
  * standard title, and anything unexpected is a 500 whose stack trace is logged once with the
- * request id.
+ * request id. A failure after the response headers went out resets the stream (HTTP/2) or closes
+ * the connection (HTTP/1.1), since no problem document can follow a started body.
  */
 public final class ProblemHandler {
   public static final String CONTENT_TYPE = "application/problem+json";
@@ -23,10 +24,18 @@ public final class ProblemHandler {
 
   public static void handle(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
+    String requestId = RequestIds.of(ctx);
     if (response.headWritten()) {
+      // Too late for a problem document; cut the response short so the client sees an error
+      // instead of waiting for the rest of a body that will never come.
+      log.error(
+          "request failed after its response started requestId={} method={} path={}",
+          requestId, ctx.request().method(), ctx.request().path(), ctx.failure());
+      if (!response.ended() && !response.closed()) {
+        response.reset();
+      }
       return;
     }
-    String requestId = RequestIds.of(ctx);
     HttpProblem problem = toProblem(ctx, requestId);
     if (problem.status() == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");

@@ -6,8 +6,9 @@ import io.vertx.ext.web.Router;
 import java.util.List;
 
 /**
- * The router every component starts from: request ids, the problem+json failure handler, and the
- * ops routes ({@code /metrics}, {@code /health/live}, {@code /health/ready}).
+ * The router every component starts from: request ids, the problem+json failure handler (also for
+ * requests no route matches: 404, 405, ...), and the ops routes ({@code /metrics},
+ * {@code /health/live}, {@code /health/ready}).
  */
 public final class Routers {
   private Routers() {}
@@ -17,6 +18,11 @@ public final class Routers {
     router.route().handler(RequestIds::assign);
     OpsRoutes.mount(router, registry, readiness);
     router.route().failureHandler(ProblemHandler::handle);
+    // A request no route matches never reaches the failure handler: the router answers it itself
+    // (text/html) unless an error handler is registered for the status.
+    for (int status : new int[] {400, 404, 405, 406, 413, 415}) {
+      router.errorHandler(status, ProblemHandler::handle);
+    }
     return router;
   }
 }

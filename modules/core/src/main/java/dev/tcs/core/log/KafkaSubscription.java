@@ -21,7 +21,14 @@ import org.slf4j.LoggerFactory;
  * offset order (a "lane" per partition); a partition whose lane backs up is paused (never the
  * whole stream, which would stop polling and cost a rebalance) and resumed once it drains.
  * Positions are committed in order, periodically, up to the last record whose handling
- * succeeded. A failed handling is retried with a capped exponential backoff.
+ * succeeded. A failed handling (a failed future, a thrown exception or error, a null future) is
+ * retried with a capped exponential backoff; a record is never skipped.
+ *
+ * <p>When a partition is revoked (a rebalance), its lane stops: the record in the handler may
+ * finish, the queued ones are left for whoever owns the partition next, who reads them again from
+ * the committed position. If the partition comes back to this subscription, its new lane starts
+ * only after the old lane's last record left the handler, so a partition never has two records
+ * in the handler at once and its records are handled in order.
  *
  * <p>All lane state lives on the context that created the subscription.
  */
@@ -39,17 +46,28 @@ final class KafkaSubscription implements Subscription {
   private final RecordHandler handler;
   private final Duration commitInterval;
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+  /** Revoked lanes still handling a record, by partition: a new lane of that partition waits for them. */
+  private final Map<TopicPartition, Future<Void>> draining = new HashMap<>();
   private long commitTimer = -1;
+  /** Completes once the last commit sent has answered (never fails). */
+  private Future<Void> lastCommit = Future.succeededFuture();
+  private int commitsInFlight;
   private boolean closed;
 
   /** The in-order work queue of one partition. */
   private static final class Lane {
-    Future<Void> tail = Future.succeededFuture();
+    Future<Void> tail;
     int pending;
     boolean paused;
     boolean revoked;
     long done = -1;
+    /** The last handled offset whose commit was sent, answered or not. */
+    long sent = -1;
     long committed = -1;
+
+    Lane(Future<Void> after) {
+      this.tail = after;
+    }
   }
 
   KafkaSubscription(Vertx vertx, Map<String, String> config, String topic, RecordHandler handler, Duration commitInterval) {
@@ -69,8 +87,16 @@ final class KafkaSubscription implements Subscription {
           consumer.handler(this::enqueue);
           consumer.partitionsRevokedHandler(this::revoke);
           consumer.exceptionHandler(e -> log.warn("consumer error topic={} group={} reason={}", topic, group, e.toString()));
-          commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commitProcessed());
-          consumer.subscribe(topic).onComplete(started);
+          commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commitOnTick());
+          consumer
+              .subscribe(topic)
+              .onComplete(started)
+              .onFailure(
+                  e -> {
+                    closed = true;
+                    vertx.cancelTimer(commitTimer);
+                    consumer.close();
+                  });
         });
     return started.future();
   }
@@ -82,14 +108,16 @@ final class KafkaSubscription implements Subscription {
         v -> {
           closed = true;
           vertx.cancelTimer(commitTimer);
-          commitProcessed().eventually(consumer::close).onComplete(closedPromise);
+          // A failed final commit is logged by commitProcessed; the records after the last
+          // committed position are then handled again by the next subscriber (at least once).
+          commitProcessed().otherwiseEmpty().compose(done -> consumer.close()).onComplete(closedPromise);
         });
     return closedPromise.future();
   }
 
   private void enqueue(KafkaConsumerRecord<String, Buffer> kafkaRecord) {
     TopicPartition partition = new TopicPartition(kafkaRecord.topic(), kafkaRecord.partition());
-    Lane lane = lanes.computeIfAbsent(partition, p -> new Lane());
+    Lane lane = lanes.computeIfAbsent(partition, this::openLane);
     LogRecord record =
         new LogRecord(
             kafkaRecord.topic(),
@@ -103,7 +131,13 @@ final class KafkaSubscription implements Subscription {
       lane.paused = true;
       consumer.pause(partition);
     }
-    lane.tail = lane.tail.transform(previous -> processUntilDone(record, 0)).andThen(done -> finish(partition, lane, record, done.succeeded()));
+    lane.tail = lane.tail.transform(previous -> processUntilDone(lane, record, 0)).andThen(done -> finish(partition, lane, record, done.succeeded()));
+  }
+
+  /** A new lane for {@code partition}, starting once a revoked lane of the same partition has drained. */
+  private Lane openLane(TopicPartition partition) {
+    Future<Void> previous = draining.remove(partition);
+    return new Lane(previous == null ? Future.succeededFuture() : previous.transform(done -> Future.succeededFuture()));
   }
 
   private void finish(TopicPartition partition, Lane lane, LogRecord record, boolean succeeded) {
@@ -117,20 +151,14 @@ final class KafkaSubscription implements Subscription {
     }
   }
 
-  private Future<Void> processUntilDone(LogRecord record, int attempt) {
-    if (closed) {
-      return Future.failedFuture("subscription closed");
+  private Future<Void> processUntilDone(Lane lane, LogRecord record, int attempt) {
+    if (closed || lane.revoked) {
+      return Future.failedFuture(closed ? "subscription closed" : "partition revoked");
     }
-    Future<Void> handled;
-    try {
-      handled = handler.handle(record);
-    } catch (RuntimeException e) {
-      handled = Future.failedFuture(e);
-    }
-    return onContext(handled)
+    return onContext(handle(record))
         .recover(
             failure -> {
-              if (closed) {
+              if (closed || lane.revoked) {
                 return Future.failedFuture(failure);
               }
               long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 6));
@@ -138,9 +166,19 @@ final class KafkaSubscription implements Subscription {
                   "record handling failed, retrying position={} group={} attempt={} backoffMs={} reason={}",
                   record.position(), group, attempt + 1, backoff, failure.toString());
               Promise<Void> retried = Promise.promise();
-              vertx.setTimer(backoff, id -> processUntilDone(record, attempt + 1).onComplete(retried));
+              vertx.setTimer(backoff, id -> processUntilDone(lane, record, attempt + 1).onComplete(retried));
               return retried.future();
             });
+  }
+
+  /** Calls the handler; whatever goes wrong in it (a throw of any kind, a null future) is a failed future. */
+  private Future<Void> handle(LogRecord record) {
+    try {
+      Future<Void> handled = handler.handle(record);
+      return handled != null ? handled : Future.failedFuture(new NullPointerException("handler returned null instead of a future"));
+    } catch (Throwable e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** Moves completion of {@code future} back onto this subscription's context. */
@@ -151,32 +189,63 @@ final class KafkaSubscription implements Subscription {
   }
 
   private void revoke(Set<TopicPartition> partitions) {
-    commitProcessed();
+    if (!closed) {
+      commitProcessed(); // close() commits by itself, then leaves the group (which revokes)
+    }
     for (TopicPartition partition : partitions) {
       Lane lane = lanes.remove(partition);
       if (lane != null) {
         lane.revoked = true;
+        Future<Void> tail = lane.tail;
+        draining.put(partition, tail);
+        tail.onComplete(done -> draining.remove(partition, tail));
+        if (lane.pending > 1) {
+          log.info("partition revoked, queued records left to its next owner topic={} partition={} group={} queued={}",
+              topic, partition.getPartition(), group, lane.pending - 1);
+        }
       }
     }
   }
 
+  /** The periodic commit; skipped while one is in flight, so commits never queue up behind a poll. */
+  private void commitOnTick() {
+    if (commitsInFlight == 0) {
+      commitProcessed();
+    }
+  }
+
+  /**
+   * Commits, per lane, the position after the last handled record, unless that position was
+   * already sent. Commits go out one at a time, each after the previous one answered, so they
+   * reach the broker in order; the returned future completes once this commit, and every one
+   * before it, has answered.
+   */
   private Future<Void> commitProcessed() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     Map<TopicPartition, Lane> committing = new HashMap<>();
     lanes.forEach(
         (partition, lane) -> {
-          if (lane.done > lane.committed) {
+          if (lane.done > lane.sent) {
             offsets.put(partition, new OffsetAndMetadata(lane.done + 1, ""));
             committing.put(partition, lane);
+            lane.sent = lane.done;
           }
         });
     if (offsets.isEmpty()) {
-      return Future.succeededFuture();
+      return lastCommit;
     }
-    return consumer
-        .commit(offsets)
-        .onSuccess(ok -> committing.forEach((partition, lane) -> lane.committed = Math.max(lane.committed, offsets.get(partition).getOffset() - 1)))
-        .onFailure(e -> log.warn("offset commit failed topic={} group={} reason={}", topic, group, e.toString()))
-        .mapEmpty();
+    commitsInFlight++;
+    Future<Void> commit =
+        lastCommit
+            .transform(previous -> consumer.commit(offsets).<Void>mapEmpty())
+            .onSuccess(ok -> committing.forEach((partition, lane) -> lane.committed = Math.max(lane.committed, offsets.get(partition).getOffset() - 1)))
+            .onFailure(
+                e -> {
+                  log.warn("offset commit failed topic={} group={} reason={}", topic, group, e.toString());
+                  committing.forEach((partition, lane) -> lane.sent = lane.committed);
+                })
+            .andThen(done -> commitsInFlight--);
+    lastCommit = commit.otherwiseEmpty();
+    return commit;
   }
 }

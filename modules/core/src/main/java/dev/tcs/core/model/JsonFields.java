@@ -10,18 +10,26 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Typed, validating reads of JSON fields; every failure names the field it read. */
 public final class JsonFields {
+  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
+
   private JsonFields() {}
 
   /** Parses {@code bytes} as one JSON object, naming {@code field} if it is not one. */
   public static JsonObject parseObject(String field, Buffer bytes) {
     Object value;
     try {
-      value = bytes == null || bytes.length() == 0 ? null : bytes.toJson();
+      // toJsonValue, not toJson: in Vert.x 5 Buffer.toJson() is the buffer's own JSON encoding
+      // (a String), never the document it holds.
+      value = bytes == null || bytes.length() == 0 ? null : bytes.toJsonValue();
     } catch (DecodeException e) {
-      throw new ValidationException(field, field + " is not valid JSON: " + firstLine(e.getMessage()));
+      // Only where it broke: the parser's own message quotes the offending token, which may be
+      // part of a credential, and this message reaches logs and problem responses.
+      throw new ValidationException(field, field + " is not valid JSON" + location(e.getMessage()));
     }
     if (!(value instanceof JsonObject object)) {
       throw new ValidationException(field, field + " must be a JSON object");
@@ -109,12 +117,9 @@ public final class JsonFields {
     return List.copyOf(out);
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int cut = message.indexOf('\n');
-    String line = cut < 0 ? message : message.substring(0, cut);
-    return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+  /** {@code " (line 1, column 7)"} from a Jackson message, or nothing when it names no place. */
+  private static String location(String message) {
+    Matcher m = message == null ? null : LOCATION.matcher(message);
+    return m != null && m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
   }
 }
