@@ -116,6 +116,10 @@ final class KafkaSubscription implements Subscription {
   }
 
   private void enqueue(KafkaConsumerRecord<String, Buffer> kafkaRecord) {
+    if (closed) {
+      // Any consumer call after close() restarts the consumer on a second thread (vertx-kafka-client 5.0.8).
+      return;
+    }
     TopicPartition partition = new TopicPartition(kafkaRecord.topic(), kafkaRecord.partition());
     Lane lane = lanes.computeIfAbsent(partition, this::openLane);
     LogRecord record =
