@@ -170,14 +170,14 @@ public final class RegionLane extends VerticleBase implements Lane {
     }
 
     private Future<HttpClientResponse> sendOnce(HttpClientRequest opened) {
+      // Failures also fail send()'s future, handled in end(); without a handler Vert.x would log
+      // every stream this lane resets on purpose (a hedge lost, a timeout) as an ERROR.
+      opened.exceptionHandler(ignored -> {});
       if (ended) {
         opened.reset();
         return Future.failedFuture(new LaneFailure(region, LaneFailure.Kind.CANCELLED, "ended before sending"));
       }
       http = opened;
-      // Failures also fail send()'s future, handled in end(); without a handler Vert.x would log
-      // every stream this lane resets on purpose (a hedge lost, a timeout) as an ERROR.
-      opened.exceptionHandler(ignored -> {});
       return opened.send();
     }
 

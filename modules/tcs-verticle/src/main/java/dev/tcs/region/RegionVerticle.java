@@ -1,0 +1,191 @@
+package dev.tcs.region;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.http.OpsRoutes;
+import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.region.cache.ViewCache;
+import dev.tcs.region.http.ContextReader;
+import dev.tcs.region.http.ReadVerticle;
+import dev.tcs.region.ingest.ViewIngester;
+import dev.tcs.region.invalidation.InvalidationBroadcaster;
+import dev.tcs.region.invalidation.InvalidationListener;
+import dev.tcs.region.store.DynamoViewStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * One region: ingests {@code tcs.views} into the region's table, keeps this node's L1 cache in
+ * step through the region's Hazelcast invalidation topic, and serves the read API from the cache.
+ *
+ * <p>Consumes: the views topic (group {@code tcs-ingest-<region>}), the invalidation topic.
+ * Produces: items of table {@code <table-prefix>-<region>}, invalidations on the topic, HTTP
+ * answers. The read verticles are children of this one: undeploying it undeploys them.
+ *
+ * <p>What may block runs elsewhere: Hazelcast listener registration on a worker, publishing on
+ * the broadcaster's own thread, cache loads on the region's cache executor.
+ */
+final class RegionVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(RegionVerticle.class);
+
+  private final RegionConfig config;
+  private final ViewDefinitions views;
+  private final DynamoDbAsyncClient dynamo;
+  private final EventLog eventLog;
+  private final HazelcastInstance member;
+  private final Tokens tokens;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+
+  private RegionMetrics metrics;
+  private ExecutorService cacheExecutor;
+  private DynamoViewStore store;
+  private ViewCache cache;
+  private InvalidationBroadcaster broadcaster;
+  private volatile ITopic<String> topic;
+  private volatile UUID listenerId;
+  private volatile Subscription subscription;
+
+  RegionVerticle(
+      RegionConfig config,
+      ViewDefinitions views,
+      DynamoDbAsyncClient dynamo,
+      EventLog eventLog,
+      HazelcastInstance member,
+      Tokens tokens,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
+    this.config = config;
+    this.views = views;
+    this.dynamo = dynamo;
+    this.eventLog = eventLog;
+    this.member = member;
+    this.tokens = tokens;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    buildParts();
+    return Future.all(store.ensureTable(vertx), joinInvalidationTopic())
+        .compose(v -> deployReaders())
+        .compose(v -> subscribeToViews())
+        .onSuccess(v -> log.info("region started region={} table={} topic={} group={} http={}:{}",
+            config.name(), config.table(), config.viewsTopic(), config.ingestGroup(), config.host(), config.port()))
+        .onFailure(e -> stopListening().onComplete(done -> release()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Subscription running = subscription;
+    Future<Void> unsubscribed = running == null ? Future.succeededFuture() : running.close();
+    return unsubscribed
+        .eventually(this::stopListening)
+        .eventually(
+            () -> {
+              release();
+              log.info("region stopped region={}", config.name());
+              return Future.succeededFuture();
+            });
+  }
+
+  private void buildParts() {
+    metrics = new RegionMetrics(registry, config.name());
+    cacheExecutor = Executors.newFixedThreadPool(2, daemonThreads("tcs-cache-" + config.name()));
+    store = new DynamoViewStore(dynamo, config.table(), clock);
+    cache = new ViewCache(store, config.cache(), cacheExecutor, Ticker.systemTicker());
+    metrics.gaugeCacheSize(cache::estimatedSize);
+    broadcaster =
+        new InvalidationBroadcaster(
+                config.name(), this::publish, config.invalidation().queueSize(), config.invalidation().publishTimeout(), metrics)
+            .start();
+  }
+
+  private void publish(String message, Duration timeout) throws Exception {
+    ITopic<String> joined = topic;
+    if (joined == null) {
+      throw new IllegalStateException("not yet joined to the invalidation topic");
+    }
+    joined.publishAsync(message).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void release() {
+    broadcaster.close();
+    cacheExecutor.shutdown();
+    metrics.close();
+  }
+
+  /** Gets the region's invalidation topic and listens to it; Hazelcast may block doing so, so on a worker. */
+  private Future<Void> joinInvalidationTopic() {
+    return vertx
+        .executeBlocking(
+            () -> {
+              InvalidationListener listener = new InvalidationListener(config.name(), cache, metrics);
+              ITopic<String> joined = member.getReliableTopic(RegionNames.INVALIDATION_TOPIC);
+              topic = joined;
+              listenerId = joined.addMessageListener(listener);
+              return null;
+            },
+            false)
+        .mapEmpty();
+  }
+
+  private Future<Void> stopListening() {
+    UUID id = listenerId;
+    ITopic<String> joined = topic;
+    if (id == null || joined == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> joined.removeMessageListener(id), false).mapEmpty();
+  }
+
+  private Future<Void> deployReaders() {
+    ContextReader reader = new ContextReader(config.name(), cache, tokens, views, metrics);
+    List<OpsRoutes.Check> readiness =
+        List.of(
+            new OpsRoutes.Check("table", () -> Async.on(vertx.getOrCreateContext(), store.isActive())
+                .compose(active -> active ? Future.succeededFuture() : Future.failedFuture("table " + config.table() + " is not active"))),
+            new OpsRoutes.Check("ingest", () -> subscription != null
+                ? Future.succeededFuture()
+                : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
+    return vertx
+        .deployVerticle(
+            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness),
+            new DeploymentOptions().setInstances(config.readInstances()))
+        .mapEmpty();
+  }
+
+  private Future<Void> subscribeToViews() {
+    ViewIngester ingester = new ViewIngester(context, config.name(), store, cache, broadcaster, metrics, clock);
+    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), ingester).onSuccess(s -> subscription = s).mapEmpty();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

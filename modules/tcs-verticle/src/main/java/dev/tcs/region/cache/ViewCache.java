@@ -1,0 +1,197 @@
+package dev.tcs.region.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.model.Invalidation;
+import dev.tcs.region.store.StoredView;
+import dev.tcs.region.store.ViewKey;
+import dev.tcs.region.store.ViewSource;
+import dev.tcs.region.store.ViewVersion;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The region's L1 cache of views: a Caffeine {@link AsyncLoadingCache} over a {@link ViewSource}
+ * (the region's table), shared by every read verticle of the region and thread-safe.
+ *
+ * <p>Loads run on the given executor (never the event loop that asked), and complete on the
+ * store client's threads. A store failure is answered to the reads that waited for that load
+ * and never kept; a refresh that fails keeps the old value, so a region whose table is
+ * unreachable goes on serving what it has. Found views are kept for {@code expireAfterWrite},
+ * "not found" for {@code negativeTtl}; after {@code refreshAfterWrite} the next read reloads an
+ * entry in the background.
+ *
+ * <p>Invalidation rules (DESIGN.md): an entry is dropped only if the message is newer than it
+ * (an older or equal message is ignored), and a load that started before a message never stores
+ * an older value after it. The second rule holds twice over: a message removes any load still in
+ * flight for its keys (Caffeine then discards the load's result), and every message leaves a
+ * per-key fence, the highest version invalidated, kept for {@link #FENCE_RETENTION}; a load
+ * below its fence is read again, consistently, and if still below, served to its waiting reads
+ * but not kept.
+ */
+public final class ViewCache {
+  /** How long the highest invalidated version of a key is remembered. */
+  public static final Duration FENCE_RETENTION = Duration.ofMinutes(1);
+
+  private final ViewSource source;
+  private final Executor executor;
+  private final AsyncLoadingCache<ViewKey, CachedView> cache;
+  private final Cache<ViewKey, Fence> fences;
+
+  /**
+   * @param source where views are loaded from; its futures must not block
+   * @param executor runs loads and Caffeine's maintenance; must not be an event loop
+   * @param ticker the time source of expiry and refresh ({@link Ticker#systemTicker()} outside tests)
+   */
+  public ViewCache(ViewSource source, CacheSettings settings, Executor executor, Ticker ticker) {
+    this.source = source;
+    this.executor = executor;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumSize())
+            .executor(executor)
+            .ticker(ticker)
+            .expireAfter(Expiry.writing((ViewKey key, CachedView view) -> lifetime(view, settings)))
+            .refreshAfterWrite(settings.refreshAfterWrite())
+            .buildAsync(new Loader());
+    this.fences =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumSize())
+            .executor(executor)
+            .ticker(ticker)
+            .expireAfterWrite(FENCE_RETENTION)
+            .build();
+  }
+
+  /**
+   * The view under {@code key}: already complete on a hit, else completing when the store answers
+   * (on a store thread). Never completes exceptionally: a store failure is a {@link CachedView#failed()} value.
+   */
+  public CompletableFuture<CachedView> get(ViewKey key) {
+    return cache.get(key);
+  }
+
+  /**
+   * Applies an invalidation that carries no definitions revision (the core message): entries of
+   * its tenant key and host keys at its version or older are dropped, since a rebuild may have
+   * changed the body without changing the version.
+   */
+  public void invalidate(Invalidation message) {
+    apply(message, new ViewVersion(message.version(), Long.MAX_VALUE), new ViewVersion(message.version(), 0));
+  }
+
+  /**
+   * Applies an invalidation of {@code (tenant, consumer)} at {@code version.revision}: entries of
+   * its tenant key and host keys older than that are dropped, newer or equal ones kept.
+   */
+  public void invalidate(Invalidation message, long revision) {
+    ViewVersion version = new ViewVersion(message.version(), revision);
+    apply(message, version, version);
+  }
+
+  /** Drops every entry and every load in flight (after a gap in the invalidation stream). */
+  public void flush() {
+    cache.asMap().clear();
+  }
+
+  /** Entries held, estimated. */
+  public long estimatedSize() {
+    return cache.synchronous().estimatedSize();
+  }
+
+  private void apply(Invalidation message, ViewVersion dropBelow, ViewVersion fenceAt) {
+    drop(ViewKey.tenant(message.tenantId(), message.consumer()), message.tenantId(), dropBelow, fenceAt);
+    for (String host : message.keys()) {
+      drop(ViewKey.host(host, message.consumer()), message.tenantId(), dropBelow, fenceAt);
+    }
+  }
+
+  /** Fence first, then drop: a load that slips in between is removed as in flight. */
+  private void drop(ViewKey key, String tenantId, ViewVersion dropBelow, ViewVersion fenceAt) {
+    fences.asMap().merge(key, new Fence(tenantId, fenceAt), Fence::later);
+    cache.asMap().computeIfPresent(key, (k, entry) -> isCurrent(entry, tenantId, dropBelow) ? entry : null);
+  }
+
+  private static boolean isCurrent(CompletableFuture<CachedView> entry, String tenantId, ViewVersion dropBelow) {
+    if (!entry.isDone() || entry.isCompletedExceptionally()) {
+      return false;
+    }
+    return !entry.join().supersededBy(tenantId, dropBelow);
+  }
+
+  private static Duration lifetime(CachedView view, CacheSettings settings) {
+    if (!view.cacheable()) {
+      return Duration.ZERO;
+    }
+    return view.found() ? settings.expireAfterWrite() : settings.negativeTtl();
+  }
+
+  private CompletableFuture<CachedView> load(ViewKey key) {
+    return CompletableFuture.supplyAsync(() -> source.find(key, false), executor)
+        .thenCompose(found -> found)
+        .thenCompose(stored -> checkFence(key, stored))
+        .exceptionally(failure -> CachedView.failure(Async.unwrap(failure)));
+  }
+
+  /** A value below the key's fence came from a lagging read: read again, consistently; if still below, do not keep it. */
+  private CompletableFuture<CachedView> checkFence(ViewKey key, StoredView stored) {
+    CachedView view = CachedView.of(stored);
+    if (!belowFence(key, view)) {
+      return CompletableFuture.completedFuture(view);
+    }
+    return source
+        .find(key, true)
+        .thenApply(
+            again -> {
+              CachedView consistent = CachedView.of(again);
+              return belowFence(key, consistent) ? consistent.uncacheable() : consistent;
+            });
+  }
+
+  private boolean belowFence(ViewKey key, CachedView view) {
+    Fence fence = fences.getIfPresent(key);
+    return fence != null && fence.isAbove(view);
+  }
+
+  /** A refresh never replaces a value with a failure, an unkeepable value or an older view of the same tenant. */
+  private static CachedView newer(CachedView old, CachedView fresh) {
+    if (fresh.failed() || !fresh.cacheable()) {
+      return old;
+    }
+    if (old.tenantId() != null && old.tenantId().equals(fresh.tenantId()) && fresh.version().isOlderThan(old.version())) {
+      return old;
+    }
+    return fresh;
+  }
+
+  /** The highest invalidated version of a key, and the tenant it was for. */
+  private record Fence(String tenantId, ViewVersion version) {
+    /** A view is below the fence if it is older and belongs to the fence's tenant or to none. */
+    boolean isAbove(CachedView view) {
+      return (view.tenantId() == null || view.tenantId().equals(tenantId)) && view.version().isOlderThan(version);
+    }
+
+    /** The same tenant's higher fence; a message for another tenant (a host moved) replaces it. */
+    Fence later(Fence other) {
+      return tenantId.equals(other.tenantId) && version.isNewerThan(other.version) ? this : other;
+    }
+  }
+
+  private final class Loader implements AsyncCacheLoader<ViewKey, CachedView> {
+    @Override
+    public CompletableFuture<CachedView> asyncLoad(ViewKey key, Executor executor) {
+      return load(key);
+    }
+
+    @Override
+    public CompletableFuture<CachedView> asyncReload(ViewKey key, CachedView old, Executor executor) {
+      return load(key).thenApply(fresh -> newer(old, fresh));
+    }
+  }
+}

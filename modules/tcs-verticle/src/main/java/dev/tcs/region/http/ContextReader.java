@@ -1,0 +1,176 @@
+package dev.tcs.region.http;
+
+import dev.tcs.core.auth.Principal;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.http.HttpProblem;
+import dev.tcs.core.model.Hosts;
+import dev.tcs.core.model.TenantIds;
+import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.region.RegionMetrics;
+import dev.tcs.region.cache.CachedView;
+import dev.tcs.region.cache.ETags;
+import dev.tcs.region.cache.ViewCache;
+import dev.tcs.region.store.ViewKey;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read API: {@code GET /v1/tenants/{id}/context} and {@code GET /v1/hosts/{host}/context}.
+ *
+ * <p>The bearer token's subject is the consumer; a consumer without a view in the definitions
+ * gets 403, an invalid id or host 400 naming the path parameter, an unknown or deleted tenant or
+ * host 404 (all {@code application/problem+json} through core's failure handler). The answer is
+ * that consumer's view body with {@code ETag: "<version>.<revision>"}, {@code TCS-Version},
+ * {@code TCS-Revision}, {@code TCS-Region} and {@code TCS-Tenant}; a matching
+ * {@code If-None-Match} gets 304 with the same headers. Every answer, errors included, says
+ * which region gave it ({@code TCS-Region}).
+ *
+ * <p>A cache hit is answered on the calling event loop without leaving it: the body buffer and
+ * header values come prepared from the cache. A miss completes on a store thread and comes back
+ * to the request's context. One instance serves every read verticle of a region.
+ */
+public final class ContextReader {
+  private static final Logger log = LoggerFactory.getLogger(ContextReader.class);
+  static final CharSequence TCS_VERSION = HttpHeaders.createOptimized("TCS-Version");
+  static final CharSequence TCS_REVISION = HttpHeaders.createOptimized("TCS-Revision");
+  static final CharSequence TCS_REGION = HttpHeaders.createOptimized("TCS-Region");
+  static final CharSequence TCS_TENANT = HttpHeaders.createOptimized("TCS-Tenant");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final ViewCache cache;
+  private final Tokens tokens;
+  private final ViewDefinitions views;
+  private final RegionMetrics metrics;
+  private final CharSequence regionHeader;
+  private final String region;
+  private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
+
+  public ContextReader(String region, ViewCache cache, Tokens tokens, ViewDefinitions views, RegionMetrics metrics) {
+    this.region = region;
+    this.cache = cache;
+    this.tokens = tokens;
+    this.views = views;
+    this.metrics = metrics;
+    this.regionHeader = HttpHeaders.createOptimized(region);
+  }
+
+  /** {@code GET /v1/tenants/:id/context}. */
+  public void byTenant(RoutingContext ctx) {
+    read(ctx, ViewKey.Kind.TENANT, "id");
+  }
+
+  /** {@code GET /v1/hosts/:host/context}. */
+  public void byHost(RoutingContext ctx) {
+    read(ctx, ViewKey.Kind.HOST, "host");
+  }
+
+  private void read(RoutingContext ctx, ViewKey.Kind kind, String parameter) {
+    long started = System.nanoTime();
+    ctx.response().headers().set(TCS_REGION, regionHeader);
+    tokens.authenticate(ctx).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
+  }
+
+  private void authorized(RoutingContext ctx, ViewKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
+    if (auth.failed()) {
+      fail(ctx, metrics.readUnauthorized, auth.cause(), started);
+      return;
+    }
+    String consumer = auth.result().subject();
+    if (!views.hasView(consumer)) {
+      fail(ctx, metrics.readForbidden, HttpProblem.forbidden("consumer '" + consumer + "' has no view of tenant contexts"), started);
+      return;
+    }
+    ViewKey key = key(kind, ctx.pathParam(parameter), consumer);
+    if (key == null) {
+      fail(ctx, metrics.readBadRequest, invalid(kind, parameter, ctx.pathParam(parameter)), started);
+      return;
+    }
+    CompletableFuture<CachedView> entry = cache.get(key);
+    if (entry.isDone() && !entry.isCompletedExceptionally()) {
+      answer(ctx, key, entry.join(), true, started);
+      return;
+    }
+    Context current = Vertx.currentContext();
+    Context context = current != null ? current : ctx.vertx().getOrCreateContext();
+    entry.whenComplete((view, error) -> context.runOnContext(v -> answer(ctx, key, error == null ? view : null, false, started)));
+  }
+
+  private void answer(RoutingContext ctx, ViewKey key, CachedView view, boolean hit, long started) {
+    if (view == null || view.failed()) {
+      logFailure(key, view);
+      fail(ctx, metrics.readError, HttpProblem.unavailable("the region's view store did not answer; retry, or read another region"), started);
+      return;
+    }
+    if (!view.found()) {
+      String what = key.kind() == ViewKey.Kind.TENANT ? "tenant '" + key.id() + "'" : "host '" + key.id() + "'";
+      fail(ctx, metrics.readNotFound, HttpProblem.notFound(what + " has no context in region " + region), started);
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.ETAG, view.etag());
+    headers.set(TCS_VERSION, view.versionHeader());
+    headers.set(TCS_REVISION, view.revisionHeader());
+    headers.set(TCS_TENANT, view.tenantHeader());
+    if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), view.etagText())) {
+      response.setStatusCode(304).end();
+    } else {
+      headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+      response.end(view.body());
+    }
+    (hit ? metrics.readHit : metrics.readMiss).increment();
+    metrics.readLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  private void fail(RoutingContext ctx, Counter outcome, Throwable problem, long started) {
+    outcome.increment();
+    metrics.readLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    ctx.fail(problem);
+  }
+
+  private static ViewKey key(ViewKey.Kind kind, String value, String consumer) {
+    if (kind == ViewKey.Kind.TENANT) {
+      return TenantIds.isValid(value) ? ViewKey.tenant(value, consumer) : null;
+    }
+    String host = value == null ? null : value.toLowerCase(Locale.ROOT);
+    return Hosts.isValid(host) ? ViewKey.host(host, consumer) : null;
+  }
+
+  /** The 400 for a path parameter that breaks its rule, with the rule's own message. */
+  private static HttpProblem invalid(ViewKey.Kind kind, String parameter, String value) {
+    try {
+      if (kind == ViewKey.Kind.TENANT) {
+        TenantIds.require(parameter, value);
+      } else {
+        Hosts.require(parameter, value);
+      }
+    } catch (ValidationException e) {
+      return HttpProblem.badRequest(parameter, e.getMessage());
+    }
+    return HttpProblem.badRequest(parameter, parameter + " is not valid");
+  }
+
+  /** At most one line per interval: a store outage must not flood the log from the read path. */
+  private void logFailure(ViewKey key, CachedView view) {
+    long now = System.nanoTime();
+    long last = lastErrorLog.get();
+    if (now - last >= ERROR_LOG_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
+      Throwable cause = view == null ? null : view.failure();
+      log.warn("view load failed region={} kind={} consumer={} reason={}", region, key.kind(), key.consumer(), String.valueOf(cause));
+    }
+  }
+}

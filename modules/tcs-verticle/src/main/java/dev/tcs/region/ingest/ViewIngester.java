@@ -1,0 +1,101 @@
+package dev.tcs.region.ingest;
+
+import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.log.LogRecord;
+import dev.tcs.core.log.RecordHandler;
+import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.model.View;
+import dev.tcs.region.RegionMetrics;
+import dev.tcs.region.cache.ViewCache;
+import dev.tcs.region.invalidation.InvalidationBroadcaster;
+import dev.tcs.region.invalidation.InvalidationMessage;
+import dev.tcs.region.store.ApplyResult;
+import dev.tcs.region.store.DynamoViewStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the views topic for one region: each record is validated as a {@link View} and
+ * applied to the region's table if it is not older than what the table holds; then this node's
+ * cache entries for it are dropped and an invalidation is queued for the region's other nodes.
+ *
+ * <p>A record that is not a valid view is counted ({@code outcome=rejected}), logged at WARN with
+ * its position, and skipped. A DynamoDB failure fails the returned future, so the event log
+ * retries the same record: nothing is lost, and applying a view twice is harmless. Runs on the
+ * subscription's context; the store's calls do not block.
+ */
+public final class ViewIngester implements RecordHandler {
+  private static final Logger log = LoggerFactory.getLogger(ViewIngester.class);
+
+  private final Context context;
+  private final String region;
+  private final DynamoViewStore store;
+  private final ViewCache cache;
+  private final InvalidationBroadcaster broadcaster;
+  private final RegionMetrics metrics;
+  private final Clock clock;
+
+  public ViewIngester(
+      Context context,
+      String region,
+      DynamoViewStore store,
+      ViewCache cache,
+      InvalidationBroadcaster broadcaster,
+      RegionMetrics metrics,
+      Clock clock) {
+    this.context = context;
+    this.region = region;
+    this.store = store;
+    this.cache = cache;
+    this.broadcaster = broadcaster;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<Void> handle(LogRecord record) {
+    View view;
+    try {
+      view = View.fromBuffer(record.value());
+    } catch (ValidationException e) {
+      metrics.ingestRejected.increment();
+      log.warn("view rejected region={} position={} field={} reason={}", region, record.position(), e.field(), e.getMessage());
+      return Future.succeededFuture();
+    }
+    return Async.on(context, store.apply(view)).map(result -> applied(record, view, result));
+  }
+
+  private Void applied(LogRecord record, View view, ApplyResult result) {
+    if (!result.applied()) {
+      metrics.ingestStale.increment();
+      log.debug("view stale region={} position={} tenantId={} consumer={} version={}", region, record.position(), view.tenantId(), view.consumer(), view.version());
+      return null;
+    }
+    metrics.ingestApplied.increment();
+    if (record.timestamp() > 0) {
+      metrics.ingestLag.record(Math.max(0, clock.millis() - record.timestamp()), TimeUnit.MILLISECONDS);
+    }
+    InvalidationMessage message = new InvalidationMessage(invalidationOf(view, result), view.revision());
+    cache.invalidate(message.invalidation(), message.revision());
+    broadcaster.offer(message);
+    return null;
+  }
+
+  /** The view's invalidation, with the hosts it dropped among the keys so their entries go too. */
+  static Invalidation invalidationOf(View view, ApplyResult result) {
+    Invalidation invalidation = Invalidation.of(view);
+    if (result.removedHosts().isEmpty()) {
+      return invalidation;
+    }
+    List<String> keys = new ArrayList<>(view.keys());
+    keys.addAll(result.removedHosts());
+    return new Invalidation(view.tenantId(), view.consumer(), keys, view.version());
+  }
+}

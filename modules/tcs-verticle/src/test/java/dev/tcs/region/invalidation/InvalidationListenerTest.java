@@ -1,0 +1,87 @@
+package dev.tcs.region.invalidation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hazelcast.topic.Message;
+import dev.tcs.core.model.Invalidation;
+import dev.tcs.region.RegionMetrics;
+import dev.tcs.region.cache.CacheSettings;
+import dev.tcs.region.cache.ViewCache;
+import dev.tcs.region.store.StoredView;
+import dev.tcs.region.store.ViewKey;
+import dev.tcs.region.store.ViewVersion;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class InvalidationListenerTest {
+  private static final ViewKey ACME = ViewKey.tenant("acme", "jira");
+  private final AtomicInteger loads = new AtomicInteger();
+  private final AtomicLong stored = new AtomicLong(5);
+  private final ViewCache cache =
+      new ViewCache(
+          (key, consistent) -> {
+            loads.incrementAndGet();
+            return CompletableFuture.completedFuture(new StoredView("acme", new ViewVersion(stored.get(), 1), false, "{}"));
+          },
+          new CacheSettings(100, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(5)),
+          Runnable::run,
+          () -> 0L);
+  private final RegionMetrics metrics = new RegionMetrics(new SimpleMeterRegistry(), "test");
+  private final InvalidationListener listener = new InvalidationListener("test", cache, metrics);
+
+  @Test
+  void onMessage_newerVersion_dropsEntry() {
+    cache.get(ACME).join();
+    stored.set(6);
+    deliver(1, new InvalidationMessage(new Invalidation("acme", "jira", List.of(), 6), 1).encode());
+    assertEquals(new ViewVersion(6, 1), cache.get(ACME).join().version());
+    assertEquals(2, loads.get());
+    assertEquals(1.0, metrics.invalidationApplied.count());
+  }
+
+  @Test
+  void onMessage_olderVersion_keepsEntry() {
+    cache.get(ACME).join();
+    deliver(1, new InvalidationMessage(new Invalidation("acme", "jira", List.of(), 4), 1).encode());
+    cache.get(ACME).join();
+    assertEquals(1, loads.get());
+  }
+
+  @Test
+  void storeSequence_gap_flushesCache() {
+    deliver(1, new Invalidation("other", "jira", List.of(), 1).toJson().encode());
+    cache.get(ACME).join();
+    deliver(3, new Invalidation("other", "jira", List.of(), 2).toJson().encode());
+    cache.get(ACME).join();
+    assertEquals(2, loads.get());
+    assertEquals(1.0, metrics.cacheFlushes.count());
+  }
+
+  @Test
+  void storeSequence_consecutive_keepsCache() {
+    deliver(1, new Invalidation("other", "jira", List.of(), 1).toJson().encode());
+    cache.get(ACME).join();
+    deliver(2, new Invalidation("other", "jira", List.of(), 2).toJson().encode());
+    cache.get(ACME).join();
+    assertEquals(1, loads.get());
+    assertEquals(0.0, metrics.cacheFlushes.count());
+  }
+
+  @Test
+  void onMessage_badMessage_isCountedAndSkipped() {
+    deliver(1, "{\"tenantId\":\"A!\"}");
+    deliver(2, "not json");
+    assertEquals(2.0, metrics.invalidationRejected.count());
+    assertEquals(0.0, metrics.invalidationApplied.count());
+  }
+
+  private void deliver(long sequence, String payload) {
+    listener.storeSequence(sequence);
+    listener.onMessage(new Message<>("tcs.invalidations", payload, 0, null));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tcs.region.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcs.core.dynamo.DynamoClients;
+import dev.tcs.core.dynamo.DynamoSettings;
+import dev.tcs.core.model.View;
+import dev.tcs.infra.EmbeddedDynamo;
+import dev.tcs.infra.LocalInfraExtension;
+import dev.tcs.infra.TestNames;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** The table's conditional writes against DynamoDB Local: the version rule holds with several writers at once. */
+@ExtendWith(LocalInfraExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DynamoViewStoreIT {
+  private static Vertx vertx;
+  private static DynamoDbAsyncClient dynamo;
+  private static DynamoViewStore store;
+
+  @BeforeAll
+  static void createTable(EmbeddedDynamo local) {
+    vertx = Vertx.vertx();
+    dynamo = DynamoClients.create(DynamoSettings.local(local.endpoint()));
+    store = new DynamoViewStore(dynamo, TestNames.unique("tcs-views-store"), Clock.systemUTC());
+    store.ensureTable(vertx).await();
+  }
+
+  @AfterAll
+  static void close() {
+    if (dynamo != null) {
+      dynamo.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void apply_concurrentWritersOfManyVersions_newestWins() {
+    String tenant = TestNames.unique("t");
+    List<CompletableFuture<ApplyResult>> writes = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (long version = 10; version >= 1; version--) {
+        writes.add(store.apply(view(tenant, version, 1, List.of(tenant + ".example.net"))));
+      }
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+
+    StoredView stored = store.find(ViewKey.tenant(tenant, "jira"), true).join();
+    assertEquals(new ViewVersion(10, 1), stored.version());
+    assertEquals("{\"v\":10}", stored.body());
+    assertEquals(new ViewVersion(10, 1), store.find(ViewKey.host(tenant + ".example.net", "jira"), true).join().version());
+  }
+
+  @Test
+  void apply_sameViewTwice_isAppliedBothTimes() {
+    String tenant = TestNames.unique("t");
+    assertTrue(store.apply(view(tenant, 1, 1, List.of())).join().applied());
+    assertTrue(store.apply(view(tenant, 1, 1, List.of())).join().applied(), "a redelivered view is harmless");
+    assertFalse(store.apply(view(tenant, 1, 0, List.of())).join().applied(), "a lower revision is stale");
+  }
+
+  @Test
+  void apply_hostMovedToAnotherTenant_oldOwnerCannotRetireIt() {
+    String first = TestNames.unique("t");
+    String second = TestNames.unique("t");
+    String host = first + ".example.net";
+    store.apply(view(first, 1, 1, List.of(host))).join();
+    store.apply(view(second, 1, 1, List.of(host))).join();
+    ApplyResult dropped = store.apply(view(first, 2, 1, List.of())).join();
+
+    assertEquals(List.of(host), dropped.removedHosts());
+    StoredView stored = store.find(ViewKey.host(host, "jira"), true).join();
+    assertEquals(second, stored.tenantId(), "the host still points to its new owner");
+    assertTrue(stored.found());
+  }
+
+  @Test
+  void find_absentKey_isAbsent() {
+    assertEquals(StoredView.ABSENT, store.find(ViewKey.tenant(TestNames.unique("t"), "jira"), false).join());
+  }
+
+  private static View view(String tenant, long version, long revision, List<String> hosts) {
+    return new View(tenant, "jira", version, revision, hosts, false, new JsonObject().put("v", version));
+  }
+}
