@@ -1,22 +1,20 @@
 package dev.tcs.launcher;
 
+import dev.tcs.catalogue.importer.BulkImporter;
+import dev.tcs.catalogue.importer.ImportFailure;
+import dev.tcs.catalogue.importer.ImportReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * Writes the demo tenants through the catalogue's HTTP API, as any writer would, and waits until
+ * Imports the demo tenants through the catalogue's HTTP API, as any writer would, and waits until
  * one is readable through the sidecar. Blocking: for {@code main} only.
  */
 final class DemoSeeder {
@@ -32,23 +30,16 @@ final class DemoSeeder {
     this.writerToken = writerToken;
   }
 
-  /** PUTs every line of {@code jsonl} (re-running changes nothing); returns how many were written. */
+  /** Imports {@code jsonl} through the catalogue API (re-running changes nothing); returns how many lines were imported. */
   int seed(Path jsonl) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(jsonl).stream().filter(line -> !line.isBlank()).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read demo tenants " + jsonl, e);
-    }
-    for (String line : lines) {
-      JsonObject tenant = new JsonObject(line);
-      String id = tenant.getString("tenantId");
-      int status = send(HttpMethod.PUT, endpoints.catalogue() + "/v1/tenants/" + id, writerToken, tenant.toBuffer()).await();
-      if (status >= 300) {
-        throw new IllegalStateException("seeding tenant " + id + " failed with HTTP " + status);
+    try (BulkImporter importer = new BulkImporter(vertx, URI.create(endpoints.catalogue()), writerToken, 4)) {
+      ImportReport report = importer.importFile(jsonl, progress -> {}).await();
+      if (!report.succeeded()) {
+        ImportFailure first = report.failures().get(0);
+        throw new IllegalStateException("seeding " + jsonl + " failed at line " + first.line() + ": HTTP " + first.status() + " " + first.detail());
       }
+      return (int) report.total();
     }
-    return lines.size();
   }
 
   /** Polls the sidecar until {@code tenantId} answers 200 for {@code token}; returns how long it took. */
@@ -57,7 +48,7 @@ final class DemoSeeder {
     long deadline = start + timeout.toNanos();
     String url = endpoints.sidecar() + "/v1/tenants/" + tenantId + "/context";
     while (System.nanoTime() < deadline) {
-      Integer status = send(HttpMethod.GET, url, token, null).otherwise(-1).await();
+      Integer status = get(url, token).otherwise(-1).await();
       if (status == 200) {
         return Duration.ofNanos(System.nanoTime() - start);
       }
@@ -66,18 +57,9 @@ final class DemoSeeder {
     throw new IllegalStateException("tenant " + tenantId + " was not readable through the sidecar within " + timeout.toSeconds() + " s");
   }
 
-  private Future<Integer> send(HttpMethod method, String url, String token, Buffer body) {
+  private Future<Integer> get(String url, String token) {
     RequestOptions options =
-        new RequestOptions().setMethod(method).setAbsoluteURI(url).putHeader("Authorization", "Bearer " + token);
-    if (body != null) {
-      options.putHeader("Content-Type", "application/json");
-    }
-    return http.request(options)
-        .compose(request -> body != null ? request.send(body) : request.send())
-        .compose(response -> response.body().map(ignored -> statusOf(response)));
-  }
-
-  private static int statusOf(HttpClientResponse response) {
-    return response.statusCode();
+        new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).putHeader("Authorization", "Bearer " + token);
+    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().map(ignored -> response.statusCode()));
   }
 }
