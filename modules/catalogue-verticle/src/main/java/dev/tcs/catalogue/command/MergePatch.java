@@ -1,0 +1,45 @@
+package dev.tcs.catalogue.command;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * JSON merge patch (RFC 7396): a member set to {@code null} is removed, an object member is
+ * merged recursively, anything else replaces the target's member. Neither input is modified.
+ */
+public final class MergePatch {
+  private MergePatch() {}
+
+  /**
+   * Applies {@code patch} to {@code target} and returns the result, a new value sharing nothing
+   * mutable with either input.
+   *
+   * @param target the document to patch (any JSON value, {@code null} for none)
+   * @param patch the merge patch (any JSON value)
+   */
+  public static Object apply(Object target, Object patch) {
+    if (!(patch instanceof JsonObject patchObject)) {
+      return copy(patch);
+    }
+    JsonObject result = target instanceof JsonObject targetObject ? targetObject.copy() : new JsonObject();
+    for (String name : patchObject.fieldNames()) {
+      Object value = patchObject.getValue(name);
+      if (value == null) {
+        result.remove(name);
+      } else {
+        result.put(name, apply(result.getValue(name), value));
+      }
+    }
+    return result;
+  }
+
+  private static Object copy(Object value) {
+    if (value instanceof JsonObject object) {
+      return object.copy();
+    }
+    if (value instanceof JsonArray array) {
+      return array.copy();
+    }
+    return value;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.tcs.catalogue.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcs.catalogue.CatalogueMetrics;
+import dev.tcs.catalogue.command.Actor;
+import dev.tcs.catalogue.command.Preconditions;
+import dev.tcs.catalogue.command.TenantCommands;
+import dev.tcs.catalogue.command.WriteResult;
+import dev.tcs.catalogue.testing.BadInputs;
+import dev.tcs.catalogue.testing.Eventually;
+import dev.tcs.catalogue.testing.FakeEventLog;
+import dev.tcs.catalogue.testing.InMemoryEventStore;
+import dev.tcs.core.model.TenantContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The outbox relay over an in-memory store and event log: order, outages, crashes, backlog. */
+class OutboxRelayTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private Vertx vertx;
+  private Context context;
+  private InMemoryEventStore store;
+  private FakeEventLog log;
+  private SimpleMeterRegistry registry;
+  private CatalogueMetrics metrics;
+  private OutboxRelay relay;
+  private TenantCommands commands;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    store = new InMemoryEventStore();
+    log = new FakeEventLog();
+    registry = new SimpleMeterRegistry();
+    metrics = new CatalogueMetrics(registry);
+    // A sweep only when a test asks for one.
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, metrics, Clock.systemUTC());
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void nudge_afterEachCommit_publishesEveryVersionInOrder() {
+    onContext(relay::start);
+    for (int i = 0; i < 5; i++) {
+      put("acme", i);
+      put("beta", i);
+    }
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() == 5 && log.versions("beta").size() == 5, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), log.versions("acme"));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), log.versions("beta"));
+    Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 5, () -> "acme not marked published");
+    assertTrue(store.pending(null, 10).result().items().stream().noneMatch(p -> p.tenantId().equals("acme")));
+  }
+
+  @Test
+  void logDownDuringWrites_writesSucceed_andSweepPublishesInOrderOnceBack() {
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    log.down(true);
+    for (int i = 0; i < 4; i++) {
+      put("acme", i);
+    }
+    assertEquals(4, store.head("acme").result().version());
+    onContext(() -> sweep());
+    Eventually.until(WAIT, () -> registry.get(CatalogueMetrics.BACKLOG).gauge().value() == 1.0, () -> "backlog not reported");
+
+    log.down(false);
+    onContext(() -> sweep());
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() >= 4, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L), log.versions("acme"));
+    Eventually.until(WAIT, () -> !store.head("acme").result().unpublished(), () -> "acme still unpublished");
+    assertTrue(registry.get(CatalogueMetrics.PUBLISH_FAILURES).counter().count() >= 1);
+  }
+
+  @Test
+  void commitsNobodyPublished_arePublishedWhenTheRelayStarts() {
+    TenantCommands withoutRelay = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, (event, before) -> {});
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      onContext(() -> withoutRelay.put("acme", TenantContext.of("acme", BadInputs.document("acme").put("n", n)), Preconditions.NONE, new Actor("ops", "r")));
+    }
+
+    onContext(relay::start);
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() == 3, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L), log.versions("acme"));
+  }
+
+  @Test
+  void topicCreationFailing_isRetried_andNothingIsPublishedBefore() {
+    log.failTopicCreation(1);
+    onContext(relay::start);
+    put("acme", 0);
+    assertEquals(List.of(), log.versions("acme"));
+
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic creation not retried");
+    Eventually.until(WAIT, () -> log.versions("acme").equals(List.of(1L)), () -> log.accepted().toString());
+  }
+
+  private Future<Void> sweep() {
+    relay.sweep();
+    return Future.succeededFuture();
+  }
+
+  private WriteResult put(String tenantId, int n) {
+    return onContext(
+        () -> commands.put(tenantId, TenantContext.of(tenantId, BadInputs.document(tenantId).put("n", n)), Preconditions.NONE, new Actor("ops", "r")));
+  }
+
+  private <T> T onContext(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future().await();
+  }
+}

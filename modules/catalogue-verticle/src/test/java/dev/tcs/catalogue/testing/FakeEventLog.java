@@ -1,0 +1,79 @@
+package dev.tcs.catalogue.testing;
+
+import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.RecordHandler;
+import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.CatalogueEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An event log in memory that can be "down"; records what it accepted. */
+public final class FakeEventLog implements EventLog {
+  private final List<CatalogueEvent> accepted = new ArrayList<>();
+  private final AtomicInteger topicFailures = new AtomicInteger();
+  private volatile boolean down;
+  private volatile int topicsEnsured;
+
+  public void down(boolean down) {
+    this.down = down;
+  }
+
+  /** The next {@code n} topic creations fail. */
+  public void failTopicCreation(int n) {
+    topicFailures.set(n);
+  }
+
+  public int topicsEnsured() {
+    return topicsEnsured;
+  }
+
+  public synchronized List<CatalogueEvent> accepted() {
+    return List.copyOf(accepted);
+  }
+
+  /** The versions accepted for one tenant, in the order they were accepted. */
+  public synchronized List<Long> versions(String tenantId) {
+    return accepted.stream().filter(e -> e.tenantId().equals(tenantId)).map(CatalogueEvent::version).toList();
+  }
+
+  @Override
+  public Future<Void> ensureTopic(String topic, int partitions, boolean retainForever) {
+    if (down || topicFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return Future.failedFuture("kafka unreachable");
+    }
+    topicsEnsured++;
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> append(String topic, String key, Buffer value) {
+    if (down) {
+      return Future.failedFuture("kafka unreachable");
+    }
+    CatalogueEvent event = CatalogueEvent.fromJson(new JsonObject(value.toString()));
+    if (!event.tenantId().equals(key)) {
+      return Future.failedFuture("key " + key + " is not the tenant " + event.tenantId());
+    }
+    accepted.add(event);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String topic, String group, RecordHandler handler) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}
