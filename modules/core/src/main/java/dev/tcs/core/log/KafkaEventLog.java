@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event log on Kafka (vertx-kafka-client): one idempotent producer ({@code acks=all}) per
@@ -25,6 +28,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * subscription. Topic administration uses the plain Kafka admin client on a worker thread.
  */
 public final class KafkaEventLog implements EventLog {
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventLog.class);
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
@@ -34,6 +38,9 @@ public final class KafkaEventLog implements EventLog {
     this.vertx = vertx;
     this.settings = settings;
     this.producer = KafkaProducer.create(vertx, producerConfig(settings), String.class, Buffer.class);
+    // A failed send also fails append()'s future, where the caller handles it; without a handler
+    // Vert.x would log every failed send while Kafka is down as an unhandled ERROR.
+    this.producer.exceptionHandler(e -> log.debug("producer error reason={}", e.toString()));
   }
 
   @Override
@@ -81,7 +88,8 @@ public final class KafkaEventLog implements EventLog {
             () -> {
               synchronized (this) {
                 if (admin != null) {
-                  admin.close();
+                  // A pending topic creation while Kafka is unreachable must not hold shutdown for long.
+                  admin.close(Duration.ofSeconds(2));
                 }
               }
               return null;
