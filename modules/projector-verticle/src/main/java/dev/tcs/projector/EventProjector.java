@@ -9,8 +9,6 @@ import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -76,33 +74,13 @@ final class EventProjector implements RecordHandler {
 
   private CatalogueEvent decode(LogRecord record) {
     try {
-      return CatalogueEvent.fromJson(parseObject(record.value()));
+      return CatalogueEvent.fromBuffer(record.value());
     } catch (ValidationException e) {
       reject(record, e.field(), e.getMessage());
     } catch (RuntimeException e) {
       reject(record, "event", e.getClass().getSimpleName());
     }
     return null;
-  }
-
-  /**
-   * The record's value as a JSON object. Parsed here rather than by core's
-   * {@code CatalogueEvent.fromBuffer} for two reasons: the core this module was built against
-   * parsed with {@code Buffer.toJson()}, which in Vert.x 5 is the buffer's base64 and so rejected
-   * every event; and core's message repeats the JSON parser's, which may quote a token of the
-   * record, and a record may hold a credential.
-   */
-  private static JsonObject parseObject(Buffer bytes) {
-    Object value;
-    try {
-      value = bytes == null || bytes.length() == 0 ? null : bytes.toJsonValue();
-    } catch (DecodeException e) {
-      throw new ValidationException("event", "event is not valid JSON");
-    }
-    if (!(value instanceof JsonObject object)) {
-      throw new ValidationException("event", "event must be a JSON object");
-    }
-    return object;
   }
 
   private void reject(LogRecord record, String field, String reason) {
