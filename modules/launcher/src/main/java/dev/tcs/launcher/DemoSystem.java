@@ -103,10 +103,10 @@ public final class DemoSystem implements AutoCloseable {
 
       JsonObject catalogueJson = embedded(files.load("catalogue"), infra, options.freePorts());
       CatalogueConfig catalogue = CatalogueConfig.from(Settings.of("", catalogueJson));
-      Catalogue.deploy(vertx, catalogue, dynamo, eventLog, tokens, registry, clock).await();
+      started("catalogue", url(catalogueJson), Catalogue.deploy(vertx, catalogue, dynamo, eventLog, tokens, registry, clock));
 
       JsonObject projectorJson = embedded(files.load("projector"), infra, options.freePorts());
-      Projector.deploy(vertx, ProjectorConfig.from(Settings.of("", projectorJson)), views, eventLog, registry).await();
+      started("projector", url(projectorJson), Projector.deploy(vertx, ProjectorConfig.from(Settings.of("", projectorJson)), views, eventLog, registry));
 
       JsonObject regionTemplate = embedded(files.load("region"), infra, false);
       Map<String, String> regionUrls = new LinkedHashMap<>();
@@ -116,7 +116,7 @@ public final class DemoSystem implements AutoCloseable {
         json.getJsonObject("http").put("port", region.getValue());
         json.getJsonObject("hazelcast").put("cluster-name", clusterOf(region.getKey()));
         HazelcastInstance member = infra.hazelcastMember(clusterOf(region.getKey()));
-        Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, dynamo, eventLog, member, tokens, registry, clock).await();
+        started("region " + region.getKey(), url(json), Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, dynamo, eventLog, member, tokens, registry, clock));
         regionUrls.put(region.getKey(), "http://" + json.getJsonObject("http").getString("host") + ":" + region.getValue());
       }
 
@@ -131,12 +131,13 @@ public final class DemoSystem implements AutoCloseable {
       sidecarJson.getJsonObject("hazelcast").put("cluster-name", clusterOf(home)).put("members", new JsonArray(infra.hazelcastAddresses(clusterOf(home))));
       HazelcastInstance client = EmbeddedHazelcast.startClient(clusterOf(home), infra.hazelcastAddresses(clusterOf(home)));
       clients.add(client);
-      Sidecar.deploy(vertx, SidecarConfig.from(Settings.of("", sidecarJson)), client, tokens, registry, clock).await();
+      started("sidecar", url(sidecarJson), Sidecar.deploy(vertx, SidecarConfig.from(Settings.of("", sidecarJson)), client, tokens, registry, clock));
 
       Endpoints endpoints =
           new Endpoints(url(catalogueJson), url(projectorJson), Map.copyOf(regionUrls), url(sidecarJson));
       return new DemoSystem(infra, vertx, dynamo, eventLog, tokens, endpoints, clients);
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Future.await() rethrows checked causes (a BindException) as they are: catch them too.
       clients.forEach(HazelcastInstance::shutdown);
       vertx.close().await();
       if (infra != null) {
@@ -179,6 +180,15 @@ public final class DemoSystem implements AutoCloseable {
       Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).await();
     } catch (RuntimeException e) {
       log.warn("undeploy failed reason={}", e.toString());
+    }
+  }
+
+  /** Waits for a deployment; a failure names the component and its address (a busy port, say). */
+  private static void started(String component, String url, Future<String> deployment) {
+    try {
+      deployment.await();
+    } catch (Exception e) { // await() rethrows checked causes (a BindException) as they are
+      throw new IllegalStateException(component + " could not start at " + url + ": " + e.getMessage(), e);
     }
   }
 

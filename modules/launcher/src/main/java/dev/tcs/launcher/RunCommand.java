@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
           Sidecar.deploy(vertx, config, client, tokens, registry, clock).await();
         }
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows checked causes (a BindException) as they are
       close(vertx, resources);
       throw e;
     }
