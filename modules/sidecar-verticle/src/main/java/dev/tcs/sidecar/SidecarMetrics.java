@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * tenant id or host ever becomes a tag; {@code region} is one of the few configured regions.
  *
  * <ul>
- *   <li>{@value #READS}{@code {outcome=hit|miss|stale|error}}: reads answered to the application
+ *   <li>{@value #READS}{@code {outcome=hit|miss|stale|error}}: reads answered to the application,
+ *       and {@value #READ_LATENCY}{@code {outcome}}: their latency, from a verified token to the answer
  *   <li>{@value #REGION_REQUESTS}{@code {region, outcome=ok|error|timeout|rejected|cancelled}} and
  *       {@value #REGION_LATENCY}{@code {region, outcome}}: what each region lane did
  *   <li>{@value #REGION_IN_FLIGHT}{@code {region}}: requests a lane holds now
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
  */
 public final class SidecarMetrics {
   public static final String READS = "tcs.sidecar.reads";
+  public static final String READ_LATENCY = "tcs.sidecar.read.latency";
   public static final String REGION_REQUESTS = "tcs.sidecar.region.requests";
   public static final String REGION_LATENCY = "tcs.sidecar.region.latency";
   public static final String REGION_IN_FLIGHT = "tcs.sidecar.region.in.flight";
@@ -58,6 +60,7 @@ public final class SidecarMetrics {
 
   private final MeterRegistry registry;
   private final Map<Read, Counter> reads;
+  private final Map<Read, Timer> readLatency = new EnumMap<>(Read.class);
   private final Map<InvalidationOutcome, Counter> invalidations;
   private final Map<FlushReason, Counter> flushes;
   private final Map<Admission, Counter> admissions;
@@ -68,10 +71,23 @@ public final class SidecarMetrics {
     this.invalidations = counters(InvalidationOutcome.class, INVALIDATIONS, "outcome", "Invalidation messages received from the home region");
     this.flushes = counters(FlushReason.class, CACHE_FLUSHES, "reason", "Whole-cache flushes after invalidations may have been lost");
     this.admissions = counters(Admission.class, CACHE_ADMISSIONS, "outcome", "Region answers judged by the version rules");
+    for (Read outcome : Read.values()) {
+      readLatency.put(
+          outcome,
+          Timer.builder(READ_LATENCY)
+              .description("Time from a verified token to the sidecar's answer, by how it was answered")
+              .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(1_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry));
+    }
   }
 
-  public void read(Read outcome) {
+  /** Counts a read answered to the application; {@code startNanos} is its {@link System#nanoTime()} at the start. */
+  public void read(Read outcome, long startNanos) {
     reads.get(outcome).increment();
+    readLatency.get(outcome).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   public void invalidation(InvalidationOutcome outcome) {

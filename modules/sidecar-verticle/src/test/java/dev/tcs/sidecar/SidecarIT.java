@@ -142,6 +142,8 @@ class SidecarIT {
     assertEquals(asked, totalRequests(), "the second read must not reach a region");
     assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "hit"));
     assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "miss"));
+    assertEquals(1L, registry.find(SidecarMetrics.READ_LATENCY).tags("outcome", "hit").timer().count());
+    assertEquals(1L, registry.find(SidecarMetrics.READ_LATENCY).tags("outcome", "miss").timer().count());
   }
 
   @Test

@@ -79,9 +79,10 @@ public final class ReadRoutes {
   }
 
   private void serve(RoutingContext ctx, CacheKey key, String path, String expectedTenant) {
+    long start = System.nanoTime();
     RegionAnswer hit = reader.cached(key);
     if (hit != null) {
-      metrics.read(Read.HIT);
+      metrics.read(Read.HIT, start);
       respond(ctx, hit);
       return;
     }
@@ -90,12 +91,12 @@ public final class ReadRoutes {
     Future.fromCompletionStage(reader.load(key, request), ctx.vertx().getOrCreateContext())
         .onSuccess(
             served -> {
-              metrics.read(served.outcome());
+              metrics.read(served.outcome(), start);
               respond(ctx, served.answer());
             })
         .onFailure(
             failure -> {
-              metrics.read(Read.ERROR);
+              metrics.read(Read.ERROR, start);
               ctx.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
             });
   }
