@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Small helpers of the component tests: bounded waits, a free port, plain HTTP GETs, a config. */
@@ -27,13 +26,7 @@ final class ItSupport {
 
   /** Checks {@code condition} every 50 ms until it holds; fails once {@code timeout} has passed. */
   static void eventually(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within " + timeout + ": " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
+    dev.tcs.infra.Eventually.until(timeout, what, condition);
   }
 
   static int freePort() throws IOException {
