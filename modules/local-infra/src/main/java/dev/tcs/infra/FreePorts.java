@@ -13,19 +13,19 @@ import java.util.List;
  * <p>The ports are released before they are returned, so another process may take one before
  * the caller binds it; on a test machine that race is rare enough to accept.
  */
-final class FreePorts {
+public final class FreePorts {
 
   static final String LOOPBACK = "127.0.0.1";
 
   private FreePorts() {}
 
   /** Returns one port that is free on 127.0.0.1. */
-  static int one() {
+  public static int one() {
     return distinct(1).get(0);
   }
 
   /** Returns {@code count} distinct ports that are free on 127.0.0.1, all held open while chosen. */
-  static List<Integer> distinct(int count) {
+  public static List<Integer> distinct(int count) {
     List<ServerSocket> held = new ArrayList<>(count);
     try {
       List<Integer> ports = new ArrayList<>(count);

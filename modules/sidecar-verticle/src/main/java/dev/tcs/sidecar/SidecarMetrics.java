@@ -1,5 +1,6 @@
 package dev.tcs.sidecar;
 
+import dev.tcs.core.read.InvalidationReceiver.Flush;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,9 +53,6 @@ public final class SidecarMetrics {
   /** What an invalidation message did. */
   public enum InvalidationOutcome { APPLIED, IGNORED, REJECTED }
 
-  /** Why the whole cache was flushed. */
-  public enum FlushReason { GAP, RECONNECT, CANCELLED }
-
   /** What the version rules did with a region's answer. */
   public enum Admission { STORED, UNCACHED, KEPT_NEWER, REFUSED }
 
@@ -62,14 +60,14 @@ public final class SidecarMetrics {
   private final Map<Read, Counter> reads;
   private final Map<Read, Timer> readLatency = new EnumMap<>(Read.class);
   private final Map<InvalidationOutcome, Counter> invalidations;
-  private final Map<FlushReason, Counter> flushes;
+  private final Map<Flush, Counter> flushes;
   private final Map<Admission, Counter> admissions;
 
   public SidecarMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.reads = counters(Read.class, READS, "outcome", "Reads answered to the application, by how they were answered");
     this.invalidations = counters(InvalidationOutcome.class, INVALIDATIONS, "outcome", "Invalidation messages received from the home region");
-    this.flushes = counters(FlushReason.class, CACHE_FLUSHES, "reason", "Whole-cache flushes after invalidations may have been lost");
+    this.flushes = counters(Flush.class, CACHE_FLUSHES, "reason", "Whole-cache flushes after invalidations may have been lost");
     this.admissions = counters(Admission.class, CACHE_ADMISSIONS, "outcome", "Region answers judged by the version rules");
     for (Read outcome : Read.values()) {
       readLatency.put(
@@ -94,7 +92,7 @@ public final class SidecarMetrics {
     invalidations.get(outcome).increment();
   }
 
-  public void flush(FlushReason reason) {
+  public void flush(Flush reason) {
     flushes.get(reason).increment();
   }
 

@@ -3,6 +3,7 @@ package dev.tcs.sidecar;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.ProblemHandler;
+import dev.tcs.core.read.ReadApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -61,7 +61,8 @@ final class RegionVerticle extends VerticleBase {
   private DynamoViewStore store;
   private ViewCache cache;
   private InvalidationBroadcaster broadcaster;
-  private volatile ITopic<String> topic;
+  private volatile ITopic<Object> topic;
+  private volatile InvalidationListener listener;
   private volatile UUID listenerId;
   private volatile Subscription subscription;
 
@@ -122,7 +123,7 @@ final class RegionVerticle extends VerticleBase {
   }
 
   private void publish(String message, Duration timeout) throws Exception {
-    ITopic<String> joined = topic;
+    ITopic<Object> joined = topic;
     if (joined == null) {
       throw new IllegalStateException("not yet joined to the invalidation topic");
     }
@@ -140,8 +141,8 @@ final class RegionVerticle extends VerticleBase {
     return vertx
         .executeBlocking(
             () -> {
-              InvalidationListener listener = new InvalidationListener(config.name(), cache, metrics);
-              ITopic<String> joined = member.getReliableTopic(RegionNames.INVALIDATION_TOPIC);
+              listener = new InvalidationListener(config.name(), cache, metrics, this::rejoinInvalidationTopic);
+              ITopic<Object> joined = member.getReliableTopic(RegionNames.INVALIDATION_TOPIC);
               topic = joined;
               listenerId = joined.addMessageListener(listener);
               return null;
@@ -150,9 +151,19 @@ final class RegionVerticle extends VerticleBase {
         .mapEmpty();
   }
 
+  /** Hazelcast cancelled the listener (its cache is already flushed): listen again. */
+  private void rejoinInvalidationTopic() {
+    context.runOnContext(v -> joinInvalidationTopic()
+        .onFailure(e -> log.error("invalidation topic not joined again region={} reason={}", config.name(), e.toString())));
+  }
+
   private Future<Void> stopListening() {
     UUID id = listenerId;
-    ITopic<String> joined = topic;
+    ITopic<Object> joined = topic;
+    InvalidationListener current = listener;
+    if (current != null) {
+      current.close();
+    }
     if (id == null || joined == null) {
       return Future.succeededFuture();
     }

@@ -208,7 +208,7 @@ class RegionIT {
 
     Answer badId = get("/v1/tenants/A!/context", "jira");
     assertEquals(400, badId.status());
-    assertEquals("id", badId.json().getString("field"));
+    assertEquals("tenantId", badId.json().getString("field"));
 
     Answer badHost = get("/v1/hosts/-bad-.example/context", "jira");
     assertEquals(400, badHost.status());
@@ -218,6 +218,8 @@ class RegionIT {
     assertEquals(404, unknown.status());
     assertEquals("application/problem+json", unknown.headers().get("Content-Type"));
     assertEquals(REGION, unknown.headers().get("TCS-Region"));
+    assertEquals(null, unknown.headers().get("TCS-Version"), "nothing stored: no version to speak of");
+    assertEquals(null, unknown.headers().get("TCS-Tenant"));
     assertEquals(404, get("/v1/hosts/nobody.example.net/context", "jira").status());
   }
 
@@ -276,7 +278,11 @@ class RegionIT {
     eventually(() -> get("/v1/hosts/" + host + "/context", "jira"), a -> a.status() == 200);
 
     publish(document(tenant, List.of(host)), 2, 1, true);
-    eventually(() -> get(path, "jira"), a -> a.status() == 404);
+    Answer tombstone = eventually(() -> get(path, "jira"), a -> a.status() == 404);
+    assertEquals(tenant, tombstone.headers().get("TCS-Tenant"), "a tombstone's 404 names its tenant");
+    assertEquals("2", tombstone.headers().get("TCS-Version"), "a tombstone's 404 carries its version, so a delete outranks older values");
+    assertEquals("1", tombstone.headers().get("TCS-Revision"));
+    assertEquals(null, tombstone.headers().get("ETag"));
     eventually(() -> get("/v1/hosts/" + host + "/context", "jira"), a -> a.status() == 404);
 
     double staleBefore = ingestCount("stale");

@@ -2,6 +2,7 @@ package dev.tcs.catalogue.command;
 
 import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.read.ETags;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -21,9 +22,9 @@ public record EntityTags(boolean any, Set<Long> versions) {
     versions = Set.copyOf(versions);
   }
 
-  /** The {@code ETag} value of a version: {@code "3"}. */
+  /** The {@code ETag} value of a version: {@code "3"} (core {@link ETags#ofVersion}, the read API's format). */
   public static String format(long version) {
-    return "\"" + version + "\"";
+    return ETags.ofVersion(version);
   }
 
   /**

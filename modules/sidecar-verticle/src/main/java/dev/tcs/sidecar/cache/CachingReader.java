@@ -1,6 +1,7 @@
 package dev.tcs.sidecar.cache;
 
 import dev.tcs.core.http.HttpProblem;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.SidecarMetrics.Read;
 import dev.tcs.sidecar.lane.HedgedFetcher;
 import dev.tcs.sidecar.lane.RegionAnswer;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CachingReader {
   private final ViewCache cache;
   private final HedgedFetcher fetcher;
-  private final ConcurrentHashMap<CacheKey, CompletableFuture<Served>> loads = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ReadKey, CompletableFuture<Served>> loads = new ConcurrentHashMap<>();
 
   public CachingReader(ViewCache cache, HedgedFetcher fetcher) {
     this.cache = cache;
@@ -30,7 +31,7 @@ public final class CachingReader {
   }
 
   /** The fresh cached answer for {@code key}, or null: the fast path, no I/O. */
-  public RegionAnswer cached(CacheKey key) {
+  public RegionAnswer cached(ReadKey key) {
     return cache.fresh(key);
   }
 
@@ -40,7 +41,7 @@ public final class CachingReader {
    * @return what to answer; fails with a 503 {@link HttpProblem} when no region answered and no
    *     value is kept
    */
-  public CompletableFuture<Served> load(CacheKey key, RegionRequest request) {
+  public CompletableFuture<Served> load(ReadKey key, RegionRequest request) {
     CompletableFuture<Served> mine = new CompletableFuture<>();
     CompletableFuture<Served> running = loads.putIfAbsent(key, mine);
     if (running != null) {
@@ -78,14 +79,14 @@ public final class CachingReader {
     return loads.size();
   }
 
-  private Served settle(CacheKey key, RegionAnswer answer, long epoch) {
+  private Served settle(ReadKey key, RegionAnswer answer, long epoch) {
     Served served = cache.settle(key, answer, epoch);
     return served != null
         ? served
         : fallBack(key, "the regions answered an older version than this sidecar already served");
   }
 
-  private Served fallBack(CacheKey key, String reason) {
+  private Served fallBack(ReadKey key, String reason) {
     RegionAnswer stale = cache.stale(key);
     if (stale != null) {
       return new Served(stale, Read.STALE);

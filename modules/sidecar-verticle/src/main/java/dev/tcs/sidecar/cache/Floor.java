@@ -1,6 +1,6 @@
 package dev.tcs.sidecar.cache;
 
-import dev.tcs.sidecar.lane.Stamp;
+import dev.tcs.core.read.Stamp;
 
 /**
  * What the sidecar knows about one (tenant, consumer) beyond its cache entries, so versions never

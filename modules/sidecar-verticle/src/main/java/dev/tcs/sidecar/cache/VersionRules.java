@@ -1,15 +1,18 @@
 package dev.tcs.sidecar.cache;
 
+import dev.tcs.core.read.Stamp;
 import dev.tcs.sidecar.SidecarMetrics.Admission;
 import dev.tcs.sidecar.lane.RegionAnswer;
 
 /**
  * The rules that keep versions from going backwards, as pure functions of what is known.
  *
- * <p>Answers are ordered by {@link dev.tcs.sidecar.lane.Stamp} (version, then definitions
+ * <p>Answers are ordered by {@link Stamp} (version, then definitions
  * revision), per tenant only: an answer is compared with a cached entry only when
- * both name the same tenant (a host may move to another tenant), and a 404 without a version
- * cannot be ordered at all, so it is used but never stored over what is known of its tenant.
+ * both name the same tenant (a host may move to another tenant). A region's 404 for a deleted
+ * tenant carries the tombstone's version, so it ranks like a value and a delete outranks every
+ * older value; a 404 without a version (nothing stored) cannot be ordered at all, so it is used
+ * but never stored over what is known of its tenant.
  */
 final class VersionRules {
   private VersionRules() {}

@@ -6,14 +6,15 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationReceiver.Flush;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.sidecar.SidecarConfig;
-import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.SidecarMetrics.Admission;
-import dev.tcs.sidecar.SidecarMetrics.FlushReason;
 import dev.tcs.sidecar.SidecarMetrics.InvalidationOutcome;
 import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.lane.RegionAnswer;
-import dev.tcs.sidecar.lane.Stamp;
 import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -41,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Nothing here blocks or does I/O.
  */
 public final class ViewCache {
-  private final Cache<CacheKey, CacheEntry> entries;
+  private final Cache<ReadKey, CacheEntry> entries;
   private final Cache<TenantConsumer, Floor> floors;
   /** The host keys stored per (tenant, consumer), so an invalidation finds hosts a tenant lost. */
   private final ConcurrentHashMap<TenantConsumer, Set<String>> hostsOf = new ConcurrentHashMap<>();
@@ -70,7 +71,7 @@ public final class ViewCache {
             .ticker(ticker)
             .executor(executor)
             .expireAfter(new Lifetime(ttlNanos + settings.staleTtl().toNanos(), settings.negativeTtl().toNanos()))
-            .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> unindex(key, entry))
+            .evictionListener((ReadKey key, CacheEntry entry, RemovalCause cause) -> unindex(key, entry))
             .build();
     this.floors =
         Caffeine.newBuilder()
@@ -83,13 +84,13 @@ public final class ViewCache {
   }
 
   /** The cached answer if it is fresh (a value younger than ttl, or a remembered 404), else null. */
-  public RegionAnswer fresh(CacheKey key) {
+  public RegionAnswer fresh(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && isFresh(entry) ? entry.answer() : null;
   }
 
   /** The cached value even past its ttl (within stale-ttl), else null: the answer of last resort. */
-  public RegionAnswer stale(CacheKey key) {
+  public RegionAnswer stale(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && entry.answer().isValue() ? entry.answer() : null;
   }
@@ -105,7 +106,7 @@ public final class ViewCache {
   }
 
   /** True when {@code fetched} is older than what is known for {@code key}: wait for a newer one. */
-  public boolean isBehind(CacheKey key, RegionAnswer fetched) {
+  public boolean isBehind(ReadKey key, RegionAnswer fetched) {
     CacheEntry entry = entries.getIfPresent(key);
     return VersionRules.isBehind(entry == null ? null : entry.answer(), floorOf(fetched, key), fetched);
   }
@@ -118,9 +119,9 @@ public final class ViewCache {
    * @return what to answer, or null when the answer is older than what this sidecar already
    *     answered and nothing newer is cached
    */
-  public Served settle(CacheKey key, RegionAnswer fetched, long epochAtStart) {
+  public Served settle(ReadKey key, RegionAnswer fetched, long epochAtStart) {
     TenantConsumer owner = fetched.tenantId() == null ? null : new TenantConsumer(fetched.tenantId(), key.consumer());
-    boolean indexHost = key.kind() == CacheKey.Kind.HOST && owner != null && fetched.isSuccess();
+    boolean indexHost = key.kind() == ReadKey.Kind.HOST && owner != null && fetched.isSuccess();
     if (indexHost) {
       index(owner, key.id()); // before storing: an invalidation that misses the store still sees the host
     }
@@ -164,7 +165,7 @@ public final class ViewCache {
 
   /** As {@link #apply(Invalidation, long)} for a message that carries no definitions revision. */
   public InvalidationOutcome apply(Invalidation invalidation) {
-    return apply(invalidation, Stamp.UNKNOWN);
+    return apply(invalidation, Stamp.UNKNOWN_REVISION);
   }
 
   /**
@@ -184,14 +185,14 @@ public final class ViewCache {
         owner,
         new Floor(announced, Stamp.NONE),
         (old, raised) -> old.announced().olderThan(announced) ? new Floor(announced, old.served()) : old);
-    int dropped = drop(CacheKey.tenant(invalidation.tenantId(), invalidation.consumer()), owner, invalidation, announced, true);
+    int dropped = drop(ReadKey.tenant(invalidation.tenantId(), invalidation.consumer()), owner, invalidation, announced, true);
     Set<String> hosts = new LinkedHashSet<>(invalidation.keys());
     Set<String> indexed = hostsOf.get(owner);
     if (indexed != null) {
       hosts.addAll(indexed);
     }
     for (String host : hosts) {
-      dropped += drop(CacheKey.host(host, invalidation.consumer()), owner, invalidation, announced, invalidation.keys().contains(host));
+      dropped += drop(ReadKey.host(host, invalidation.consumer()), owner, invalidation, announced, invalidation.keys().contains(host));
     }
     return dropped > 0 ? InvalidationOutcome.APPLIED : InvalidationOutcome.IGNORED;
   }
@@ -200,7 +201,7 @@ public final class ViewCache {
    * Drops every entry, after invalidations may have been lost. Reads in flight will not store what
    * they fetch. Floors are kept: what they say is still true.
    */
-  public void flush(FlushReason reason) {
+  public void flush(Flush reason) {
     epoch.incrementAndGet();
     entries.invalidateAll();
     hostsOf.clear();
@@ -218,7 +219,7 @@ public final class ViewCache {
     floors.cleanUp();
   }
 
-  private int drop(CacheKey key, TenantConsumer owner, Invalidation invalidation, Stamp announced, boolean named) {
+  private int drop(ReadKey key, TenantConsumer owner, Invalidation invalidation, Stamp announced, boolean named) {
     boolean[] dropped = new boolean[1];
     entries.asMap().computeIfPresent(key, (k, entry) -> {
       RegionAnswer known = entry.answer();
@@ -241,7 +242,7 @@ public final class ViewCache {
     return !entry.answer().isValue() || ticker.read() - entry.storedAtNanos() < ttlNanos;
   }
 
-  private Floor floorOf(RegionAnswer fetched, CacheKey key) {
+  private Floor floorOf(RegionAnswer fetched, ReadKey key) {
     return fetched.tenantId() == null ? null : floors.getIfPresent(new TenantConsumer(fetched.tenantId(), key.consumer()));
   }
 
@@ -249,7 +250,7 @@ public final class ViewCache {
     floors.asMap().computeIfPresent(owner, (k, floor) -> new Floor(floor.announced(), floor.served().newer(stamp)));
   }
 
-  private boolean isIndexedEntry(CacheKey key, TenantConsumer owner) {
+  private boolean isIndexedEntry(ReadKey key, TenantConsumer owner) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && owner.tenantId().equals(entry.answer().tenantId());
   }
@@ -262,8 +263,8 @@ public final class ViewCache {
     });
   }
 
-  private void unindex(CacheKey key, CacheEntry entry) {
-    if (key != null && entry != null && key.kind() == CacheKey.Kind.HOST && entry.answer().tenantId() != null) {
+  private void unindex(ReadKey key, CacheEntry entry) {
+    if (key != null && entry != null && key.kind() == ReadKey.Kind.HOST && entry.answer().tenantId() != null) {
       unindexHost(new TenantConsumer(entry.answer().tenantId(), key.consumer()), key.id());
     }
   }
@@ -295,24 +296,24 @@ public final class ViewCache {
   }
 
   /** Values live ttl + stale-ttl, 404s negative-ttl, counted from when they were stored. */
-  private record Lifetime(long valueNanos, long negativeNanos) implements Expiry<CacheKey, CacheEntry> {
+  private record Lifetime(long valueNanos, long negativeNanos) implements Expiry<ReadKey, CacheEntry> {
     private long remaining(CacheEntry entry, long now) {
       long life = entry.answer().isValue() ? valueNanos : negativeNanos;
       return Math.max(0, life - (now - entry.storedAtNanos()));
     }
 
     @Override
-    public long expireAfterCreate(CacheKey key, CacheEntry entry, long currentTime) {
+    public long expireAfterCreate(ReadKey key, CacheEntry entry, long currentTime) {
       return remaining(entry, currentTime);
     }
 
     @Override
-    public long expireAfterUpdate(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(ReadKey key, CacheEntry entry, long currentTime, long currentDuration) {
       return remaining(entry, currentTime);
     }
 
     @Override
-    public long expireAfterRead(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+    public long expireAfterRead(ReadKey key, CacheEntry entry, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }

@@ -7,10 +7,11 @@ import dev.tcs.core.http.RequestIds;
 import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
-import dev.tcs.sidecar.ReadApi;
-import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.core.read.ETags;
+import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.SidecarMetrics.Read;
-import dev.tcs.sidecar.cache.CacheKey;
+import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import dev.tcs.sidecar.lane.RegionRequest;
@@ -52,33 +53,33 @@ public final class ReadRoutes {
   private void readTenant(RoutingContext ctx) {
     String tenantId;
     try {
-      tenantId = TenantIds.require("tenantId", ctx.pathParam("tenantId"));
+      tenantId = TenantIds.require(ReadApi.TENANT_PARAM, ctx.pathParam(ReadApi.TENANT_PARAM));
     } catch (ValidationException e) {
       ctx.fail(e);
       return;
     }
-    read(ctx, CacheKey.Kind.TENANT, tenantId, ReadApi.tenantPath(tenantId), tenantId);
+    read(ctx, ReadKey.Kind.TENANT, tenantId, ReadApi.tenantPath(tenantId), tenantId);
   }
 
   private void readHost(RoutingContext ctx) {
     String host;
     try {
-      host = Hosts.require("host", ctx.pathParam("host"));
+      host = Hosts.require(ReadApi.HOST_PARAM, ctx.pathParam(ReadApi.HOST_PARAM));
     } catch (ValidationException e) {
       ctx.fail(e);
       return;
     }
-    read(ctx, CacheKey.Kind.HOST, host, ReadApi.hostPath(host), null);
+    read(ctx, ReadKey.Kind.HOST, host, ReadApi.hostPath(host), null);
   }
 
-  private void read(RoutingContext ctx, CacheKey.Kind kind, String id, String path, String expectedTenant) {
+  private void read(RoutingContext ctx, ReadKey.Kind kind, String id, String path, String expectedTenant) {
     tokens
         .require(ctx, Principal.READER)
-        .onSuccess(principal -> serve(ctx, new CacheKey(kind, id, principal.subject()), path, expectedTenant))
+        .onSuccess(principal -> serve(ctx, new ReadKey(kind, id, principal.subject()), path, expectedTenant))
         .onFailure(ctx::fail);
   }
 
-  private void serve(RoutingContext ctx, CacheKey key, String path, String expectedTenant) {
+  private void serve(RoutingContext ctx, ReadKey key, String path, String expectedTenant) {
     long start = System.nanoTime();
     RegionAnswer hit = reader.cached(key);
     if (hit != null) {

@@ -1,12 +1,12 @@
 package dev.tcs.sidecar.invalidation;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.topic.ITopic;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationReceiver.Flush;
 import dev.tcs.sidecar.SidecarMetrics;
-import dev.tcs.sidecar.SidecarMetrics.FlushReason;
 import dev.tcs.sidecar.cache.ViewCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -123,7 +123,7 @@ public final class InvalidationSubscription {
       log.warn("home region disconnected, invalidations paused instance={}", client.getName());
     } else if (event.getState() == LifecycleState.CLIENT_CONNECTED && disconnected.getAndSet(false)) {
       log.warn("home region reconnected, flushing cache instance={}", client.getName());
-      cache.flush(FlushReason.RECONNECT);
+      cache.flush(Flush.RECONNECT);
     }
   }
 }

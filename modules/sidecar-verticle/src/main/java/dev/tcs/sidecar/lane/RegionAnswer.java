@@ -1,5 +1,6 @@
 package dev.tcs.sidecar.lane;
 
+import dev.tcs.core.read.Stamp;
 import io.vertx.core.buffer.Buffer;
 import java.util.Objects;
 

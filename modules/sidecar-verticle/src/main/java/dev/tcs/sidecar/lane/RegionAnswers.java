@@ -3,7 +3,9 @@ package dev.tcs.sidecar.lane;
 import static dev.tcs.core.model.ValidationException.quote;
 
 import dev.tcs.core.model.TenantIds;
-import dev.tcs.sidecar.ReadApi;
+import dev.tcs.core.read.ETags;
+import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.sidecar.SidecarConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -52,7 +54,7 @@ final class RegionAnswers {
     }
     String contentType = headers.get("Content-Type");
     String revisionHeader = headers.get(ReadApi.REVISION);
-    long revision = revisionHeader != null && REVISION.matcher(revisionHeader).matches() ? Long.parseLong(revisionHeader) : Stamp.UNKNOWN;
+    long revision = revisionHeader != null && REVISION.matcher(revisionHeader).matches() ? Long.parseLong(revisionHeader) : Stamp.UNKNOWN_REVISION;
     if (status == 200) {
       long version = version(region, headers.get(ReadApi.VERSION), true);
       String tenant = headers.get(ReadApi.TENANT);
@@ -64,7 +66,7 @@ final class RegionAnswers {
       }
       String etag = headers.get(ReadApi.ETAG);
       if (etag == null || !ETAG.matcher(etag).matches()) {
-        etag = "\"" + version + "\"";
+        etag = ETags.of(new Stamp(version, revision));
       }
       return new RegionAnswer(region, 200, version, revision, tenant, etag, servedBy, contentType == null ? "application/json" : contentType, body);
     }
@@ -75,7 +77,7 @@ final class RegionAnswers {
     }
     if (tenant == null || version == 0) {
       version = 0; // a version means nothing without the tenant it counts for
-      revision = Stamp.UNKNOWN;
+      revision = Stamp.UNKNOWN_REVISION;
     }
     return new RegionAnswer(
         region, status, version, revision, tenant, null, servedBy, contentType == null ? "application/problem+json" : contentType, body);

@@ -1,9 +1,9 @@
 package dev.tcs.sidecar.lane;
 
 import dev.tcs.core.http.RequestIds;
-import dev.tcs.sidecar.ReadApi;
-import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.core.read.ReadApi;
 import dev.tcs.sidecar.SidecarMetrics.RegionOutcome;
+import dev.tcs.sidecar.SidecarMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

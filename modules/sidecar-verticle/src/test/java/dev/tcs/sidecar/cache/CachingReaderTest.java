@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.FakeTicker;
 import dev.tcs.sidecar.SidecarConfig;
-import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.lane.FakeLane;
 import dev.tcs.sidecar.lane.HedgedFetcher;
 import dev.tcs.sidecar.lane.LaneFailure;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** Read-through: single flight, stale answers, and 503 when nothing is left. */
 class CachingReaderTest {
-  private static final CacheKey ACME = CacheKey.tenant("acme", "jira");
+  private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
   private static final RegionRequest READ = new RegionRequest("/v1/tenants/acme/context", "acme", "Bearer t", "r1");
   private static final Duration TTL = Duration.ofHours(1);
 

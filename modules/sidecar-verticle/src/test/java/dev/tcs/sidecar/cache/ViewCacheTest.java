@@ -11,12 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationReceiver.Flush;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.FakeTicker;
 import dev.tcs.sidecar.SidecarConfig;
-import dev.tcs.sidecar.SidecarMetrics;
-import dev.tcs.sidecar.SidecarMetrics.FlushReason;
 import dev.tcs.sidecar.SidecarMetrics.InvalidationOutcome;
 import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -29,8 +30,8 @@ class ViewCacheTest {
   private static final Duration TTL = Duration.ofHours(1);
   private static final Duration STALE_TTL = Duration.ofMinutes(30);
   private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
-  private static final CacheKey ACME = CacheKey.tenant("acme", "jira");
-  private static final CacheKey ACME_HOST = CacheKey.host("acme.example.net", "jira");
+  private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
+  private static final ReadKey ACME_HOST = ReadKey.host("acme.example.net", "jira");
 
   private FakeTicker ticker;
   private SimpleMeterRegistry registry;
@@ -48,7 +49,7 @@ class ViewCacheTest {
         new SidecarConfig.Cache(1_000, TTL, negativeTtl, STALE_TTL), ticker, Runnable::run, new SidecarMetrics(registry));
   }
 
-  private Served store(CacheKey key, RegionAnswer answer) {
+  private Served store(ReadKey key, RegionAnswer answer) {
     cache.noteConsumer(key.consumer());
     return cache.settle(key, answer, cache.epoch());
   }
@@ -198,7 +199,7 @@ class ViewCacheTest {
 
   @Test
   void apply_otherConsumersInvalidation_keepsThisConsumersEntry() {
-    CacheKey ingress = CacheKey.tenant("acme", "network-ingress");
+    ReadKey ingress = ReadKey.tenant("acme", "network-ingress");
     store(ACME, value("us-east", "acme", 5));
     store(ingress, value("us-east", "acme", 5));
 
@@ -298,7 +299,7 @@ class ViewCacheTest {
   @Test
   void settle_afterFlush_answersButDoesNotStore() {
     long epoch = cache.epoch();
-    cache.flush(FlushReason.GAP);
+    cache.flush(Flush.GAP);
 
     Served served = cache.settle(ACME, value("us-east", "acme", 5), epoch);
 
@@ -312,7 +313,7 @@ class ViewCacheTest {
     store(ACME, value("us-east", "acme", 5));
     store(ACME_HOST, value("us-east", "acme", 5));
 
-    cache.flush(FlushReason.RECONNECT);
+    cache.flush(Flush.RECONNECT);
 
     assertNull(cache.fresh(ACME));
     assertNull(cache.stale(ACME_HOST));
@@ -334,10 +335,10 @@ class ViewCacheTest {
 
   @Test
   void settle_valueOfAnotherConsumer_neverAnswersThisConsumer() {
-    store(CacheKey.tenant("acme", "network-ingress"), value("us-east", "acme", 5));
+    store(ReadKey.tenant("acme", "network-ingress"), value("us-east", "acme", 5));
 
     assertNull(cache.fresh(ACME));
-    assertNotNull(cache.fresh(CacheKey.tenant("acme", "network-ingress")));
+    assertNotNull(cache.fresh(ReadKey.tenant("acme", "network-ingress")));
   }
 
   @Test

@@ -10,10 +10,10 @@ import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.topic.Message;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.FakeTicker;
 import dev.tcs.sidecar.SidecarConfig;
 import dev.tcs.sidecar.SidecarMetrics;
-import dev.tcs.sidecar.cache.CacheKey;
 import dev.tcs.sidecar.cache.ViewCache;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Sequence gaps, payload formats and bad messages, without a cluster. */
 class InvalidationListenerTest {
-  private static final CacheKey ACME = CacheKey.tenant("acme", "jira");
+  private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
 
   private SimpleMeterRegistry registry;
   private ViewCache cache;
@@ -116,13 +116,6 @@ class InvalidationListenerTest {
 
     assertEquals(3.0, count(SidecarMetrics.INVALIDATIONS, "outcome", "rejected"));
     assertEquals(5, cache.fresh(ACME).version());
-  }
-
-  @Test
-  void decode_notAnObject_namesTheInvalidation() {
-    ValidationException e = assertThrows(ValidationException.class, () -> InvalidationListener.decode("[1, 2]"));
-
-    assertEquals("invalidation", e.field());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcs.core.read.Stamp;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class RegionAnswersTest {
         RegionAnswers.read("us-east", HOST_READ, 200, headers("TCS-Version", "7", "TCS-Tenant", "acme", "TCS-Region", "eu-west", "ETag", "\"v7\""), BODY);
 
     assertEquals(7, answer.version());
-    assertEquals(Stamp.UNKNOWN, answer.revision());
+    assertEquals(Stamp.UNKNOWN_REVISION, answer.revision());
     assertEquals("acme", answer.tenantId());
     assertEquals("eu-west", answer.servedBy());
     assertEquals("\"v7\"", answer.etag());
@@ -42,7 +43,7 @@ class RegionAnswersTest {
     RegionAnswer bad = RegionAnswers.read("us-east", TENANT_READ, 200, headers("TCS-Version", "7", "TCS-Tenant", "acme", "TCS-Revision", "x"), BODY);
 
     assertEquals(new Stamp(7, 3), answer.stamp());
-    assertEquals(Stamp.UNKNOWN, bad.revision());
+    assertEquals(Stamp.UNKNOWN_REVISION, bad.revision());
   }
 
   @Test

@@ -1,7 +1,8 @@
 package dev.tcs.region.cache;
 
+import dev.tcs.core.read.ETags;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.store.StoredView;
-import dev.tcs.region.store.ViewVersion;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 
@@ -10,7 +11,8 @@ import io.vertx.core.http.HttpHeaders;
  * and the header values are prepared, so a cache hit allocates nothing for them.
  *
  * <p>Three states: {@link #found()} (a view to serve), not found (unknown tenant or host,
- * deleted tenant, dropped host: a 404, kept for the negative TTL) and {@link #failed()} (the
+ * deleted tenant, dropped host: a 404, kept for the negative TTL; a tombstone's 404 still
+ * carries the tenant and version it speaks of) and {@link #failed()} (the
  * store did not answer; never kept). {@link #cacheable()} is false for a value that may be
  * served to the reads that waited for it but must not be kept (see {@link ViewCache}).
  *
@@ -18,7 +20,7 @@ import io.vertx.core.http.HttpHeaders;
  */
 public final class CachedView {
   private final String tenantId;
-  private final ViewVersion version;
+  private final Stamp version;
   private final boolean found;
   private final boolean cacheable;
   private final Throwable failure;
@@ -29,27 +31,21 @@ public final class CachedView {
   private final CharSequence revisionHeader;
   private final CharSequence tenantHeader;
 
-  private CachedView(String tenantId, ViewVersion version, boolean found, boolean cacheable, Throwable failure, Buffer body) {
+  private CachedView(String tenantId, Stamp version, boolean found, boolean cacheable, Throwable failure, Buffer body) {
     this.tenantId = tenantId;
     this.version = version;
     this.found = found;
     this.cacheable = cacheable;
     this.failure = failure;
-    if (found) {
-      this.body = body;
-      this.etagText = ETags.of(version);
-      this.etag = HttpHeaders.createOptimized(etagText);
-      this.versionHeader = HttpHeaders.createOptimized(Long.toString(version.version()));
-      this.revisionHeader = HttpHeaders.createOptimized(Long.toString(version.revision()));
-      this.tenantHeader = HttpHeaders.createOptimized(tenantId);
-    } else {
-      this.body = null;
-      this.etagText = null;
-      this.etag = null;
-      this.versionHeader = null;
-      this.revisionHeader = null;
-      this.tenantHeader = null;
-    }
+    this.body = found ? body : null;
+    this.etagText = found ? ETags.of(version) : null;
+    this.etag = found ? HttpHeaders.createOptimized(etagText) : null;
+    // A value and a tombstone both speak of a tenant at a version: both say so, so a reader can
+    // rank a delete above every older value. Nothing stored under the key: no tenant, no version.
+    boolean speaksOfTenant = tenantId != null && version.isKnown();
+    this.versionHeader = speaksOfTenant ? HttpHeaders.createOptimized(Long.toString(version.version())) : null;
+    this.revisionHeader = speaksOfTenant && version.hasRevision() ? HttpHeaders.createOptimized(Long.toString(version.revision())) : null;
+    this.tenantHeader = speaksOfTenant ? HttpHeaders.createOptimized(tenantId) : null;
   }
 
   /** The entry for what the store answered. */
@@ -64,7 +60,7 @@ public final class CachedView {
 
   /** A store failure, answered to the reads waiting for this load and never kept. */
   static CachedView failure(Throwable failure) {
-    return new CachedView(null, ViewVersion.NONE, false, false, failure, null);
+    return new CachedView(null, Stamp.NONE, false, false, failure, null);
   }
 
   public boolean found() {
@@ -89,7 +85,7 @@ public final class CachedView {
     return tenantId;
   }
 
-  public ViewVersion version() {
+  public Stamp version() {
     return version;
   }
 
@@ -108,14 +104,17 @@ public final class CachedView {
     return etagText;
   }
 
+  /** {@code TCS-Version}: set on a value and on a tombstone's 404, null when nothing was stored. */
   public CharSequence versionHeader() {
     return versionHeader;
   }
 
+  /** {@code TCS-Revision}, as {@link #versionHeader()}. */
   public CharSequence revisionHeader() {
     return revisionHeader;
   }
 
+  /** {@code TCS-Tenant}, as {@link #versionHeader()}. */
   public CharSequence tenantHeader() {
     return tenantHeader;
   }
@@ -124,8 +123,8 @@ public final class CachedView {
    * True if an invalidation of {@code tenantId} at {@code version} makes this entry out of date:
    * it is older, or it belongs to no tenant or to another one (a host that moved).
    */
-  boolean supersededBy(String tenantId, ViewVersion version) {
-    return this.tenantId == null || !this.tenantId.equals(tenantId) || this.version.isOlderThan(version);
+  boolean supersededBy(String tenantId, Stamp version) {
+    return this.tenantId == null || !this.tenantId.equals(tenantId) || this.version.olderThan(version);
   }
 
   @Override

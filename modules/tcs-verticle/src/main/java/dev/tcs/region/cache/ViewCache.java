@@ -8,10 +8,11 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tcs.core.dynamo.Async;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.store.StoredView;
-import dev.tcs.region.store.ViewKey;
 import dev.tcs.region.store.ViewSource;
-import dev.tcs.region.store.ViewVersion;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -41,8 +42,8 @@ public final class ViewCache {
 
   private final ViewSource source;
   private final Executor executor;
-  private final AsyncLoadingCache<ViewKey, CachedView> cache;
-  private final Cache<ViewKey, Fence> fences;
+  private final AsyncLoadingCache<ReadKey, CachedView> cache;
+  private final Cache<ReadKey, Fence> fences;
 
   /**
    * @param source where views are loaded from; its futures must not block
@@ -57,7 +58,7 @@ public final class ViewCache {
             .maximumSize(settings.maximumSize())
             .executor(executor)
             .ticker(ticker)
-            .expireAfter(Expiry.writing((ViewKey key, CachedView view) -> lifetime(view, settings)))
+            .expireAfter(Expiry.writing((ReadKey key, CachedView view) -> lifetime(view, settings)))
             .refreshAfterWrite(settings.refreshAfterWrite())
             .buildAsync(new Loader());
     this.fences =
@@ -73,26 +74,32 @@ public final class ViewCache {
    * The view under {@code key}: already complete on a hit, else completing when the store answers
    * (on a store thread). Never completes exceptionally: a store failure is a {@link CachedView#failed()} value.
    */
-  public CompletableFuture<CachedView> get(ViewKey key) {
+  public CompletableFuture<CachedView> get(ReadKey key) {
     return cache.get(key);
   }
 
   /**
-   * Applies an invalidation that carries no definitions revision (the core message): entries of
-   * its tenant key and host keys at its version or older are dropped, since a rebuild may have
-   * changed the body without changing the version.
+   * Applies an invalidation of {@code (tenant, consumer)}: entries of its tenant key and host keys
+   * older than its {@link Stamp} are dropped, newer or equal ones kept (the {@link Stamp#olderThan}
+   * rule: without a revision, an entry of the same version is not older, so it stays).
    */
-  public void invalidate(Invalidation message) {
-    apply(message, new ViewVersion(message.version(), Long.MAX_VALUE), new ViewVersion(message.version(), 0));
+  public void invalidate(InvalidationMessage message) {
+    Invalidation invalidation = message.invalidation();
+    Stamp stamp = message.stamp();
+    drop(ReadKey.tenant(invalidation.tenantId(), invalidation.consumer()), invalidation.tenantId(), stamp);
+    for (String host : invalidation.keys()) {
+      drop(ReadKey.host(host, invalidation.consumer()), invalidation.tenantId(), stamp);
+    }
   }
 
-  /**
-   * Applies an invalidation of {@code (tenant, consumer)} at {@code version.revision}: entries of
-   * its tenant key and host keys older than that are dropped, newer or equal ones kept.
-   */
+  /** As {@link #invalidate(InvalidationMessage)}, for {@code message} at definitions {@code revision}. */
   public void invalidate(Invalidation message, long revision) {
-    ViewVersion version = new ViewVersion(message.version(), revision);
-    apply(message, version, version);
+    invalidate(new InvalidationMessage(message, revision));
+  }
+
+  /** As {@link #invalidate(InvalidationMessage)}, for a message that carries no definitions revision. */
+  public void invalidate(Invalidation message) {
+    invalidate(message, Stamp.UNKNOWN_REVISION);
   }
 
   /** Drops every entry and every load in flight (after a gap in the invalidation stream). */
@@ -105,20 +112,13 @@ public final class ViewCache {
     return cache.synchronous().estimatedSize();
   }
 
-  private void apply(Invalidation message, ViewVersion dropBelow, ViewVersion fenceAt) {
-    drop(ViewKey.tenant(message.tenantId(), message.consumer()), message.tenantId(), dropBelow, fenceAt);
-    for (String host : message.keys()) {
-      drop(ViewKey.host(host, message.consumer()), message.tenantId(), dropBelow, fenceAt);
-    }
-  }
-
   /** Fence first, then drop: a load that slips in between is removed as in flight. */
-  private void drop(ViewKey key, String tenantId, ViewVersion dropBelow, ViewVersion fenceAt) {
-    fences.asMap().merge(key, new Fence(tenantId, fenceAt), Fence::later);
-    cache.asMap().computeIfPresent(key, (k, entry) -> isCurrent(entry, tenantId, dropBelow) ? entry : null);
+  private void drop(ReadKey key, String tenantId, Stamp stamp) {
+    fences.asMap().merge(key, new Fence(tenantId, stamp), Fence::later);
+    cache.asMap().computeIfPresent(key, (k, entry) -> isCurrent(entry, tenantId, stamp) ? entry : null);
   }
 
-  private static boolean isCurrent(CompletableFuture<CachedView> entry, String tenantId, ViewVersion dropBelow) {
+  private static boolean isCurrent(CompletableFuture<CachedView> entry, String tenantId, Stamp dropBelow) {
     if (!entry.isDone() || entry.isCompletedExceptionally()) {
       return false;
     }
@@ -132,7 +132,7 @@ public final class ViewCache {
     return view.found() ? settings.expireAfterWrite() : settings.negativeTtl();
   }
 
-  private CompletableFuture<CachedView> load(ViewKey key) {
+  private CompletableFuture<CachedView> load(ReadKey key) {
     return CompletableFuture.supplyAsync(() -> source.find(key, false), executor)
         .thenCompose(found -> found)
         .thenCompose(stored -> checkFence(key, stored))
@@ -140,7 +140,7 @@ public final class ViewCache {
   }
 
   /** A value below the key's fence came from a lagging read: read again, consistently; if still below, do not keep it. */
-  private CompletableFuture<CachedView> checkFence(ViewKey key, StoredView stored) {
+  private CompletableFuture<CachedView> checkFence(ReadKey key, StoredView stored) {
     CachedView view = CachedView.of(stored);
     if (!belowFence(key, view)) {
       return CompletableFuture.completedFuture(view);
@@ -154,7 +154,7 @@ public final class ViewCache {
             });
   }
 
-  private boolean belowFence(ViewKey key, CachedView view) {
+  private boolean belowFence(ReadKey key, CachedView view) {
     Fence fence = fences.getIfPresent(key);
     return fence != null && fence.isAbove(view);
   }
@@ -164,33 +164,33 @@ public final class ViewCache {
     if (fresh.failed() || !fresh.cacheable()) {
       return old;
     }
-    if (old.tenantId() != null && old.tenantId().equals(fresh.tenantId()) && fresh.version().isOlderThan(old.version())) {
+    if (old.tenantId() != null && old.tenantId().equals(fresh.tenantId()) && fresh.version().olderThan(old.version())) {
       return old;
     }
     return fresh;
   }
 
   /** The highest invalidated version of a key, and the tenant it was for. */
-  private record Fence(String tenantId, ViewVersion version) {
+  private record Fence(String tenantId, Stamp version) {
     /** A view is below the fence if it is older and belongs to the fence's tenant or to none. */
     boolean isAbove(CachedView view) {
-      return (view.tenantId() == null || view.tenantId().equals(tenantId)) && view.version().isOlderThan(version);
+      return (view.tenantId() == null || view.tenantId().equals(tenantId)) && view.version().olderThan(version);
     }
 
     /** The same tenant's higher fence; a message for another tenant (a host moved) replaces it. */
     Fence later(Fence other) {
-      return tenantId.equals(other.tenantId) && version.isNewerThan(other.version) ? this : other;
+      return tenantId.equals(other.tenantId) && version.newerThan(other.version) ? this : other;
     }
   }
 
-  private final class Loader implements AsyncCacheLoader<ViewKey, CachedView> {
+  private final class Loader implements AsyncCacheLoader<ReadKey, CachedView> {
     @Override
-    public CompletableFuture<CachedView> asyncLoad(ViewKey key, Executor executor) {
+    public CompletableFuture<CachedView> asyncLoad(ReadKey key, Executor executor) {
       return load(key);
     }
 
     @Override
-    public CompletableFuture<CachedView> asyncReload(ViewKey key, CachedView old, Executor executor) {
+    public CompletableFuture<CachedView> asyncReload(ReadKey key, CachedView old, Executor executor) {
       return load(key).thenApply(fresh -> newer(old, fresh));
     }
   }

@@ -7,11 +7,12 @@ import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.read.ETags;
+import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.ReadKey;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.CachedView;
-import dev.tcs.region.cache.ETags;
 import dev.tcs.region.cache.ViewCache;
-import dev.tcs.region.store.ViewKey;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -28,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read API: {@code GET /v1/tenants/{id}/context} and {@code GET /v1/hosts/{host}/context}.
+ * The read API ({@link ReadApi}): {@code GET /v1/tenants/{tenantId}/context} and
+ * {@code GET /v1/hosts/{host}/context}.
  *
  * <p>The bearer token's subject is the consumer; a consumer without a view in the definitions
  * gets 403, an invalid id or host 400 naming the path parameter, an unknown or deleted tenant or
- * host 404 (all {@code application/problem+json} through core's failure handler). The answer is
+ * host 404 (all {@code application/problem+json} through core's failure handler); a deleted
+ * tenant's or dropped host's 404 carries {@code TCS-Tenant}, {@code TCS-Version} and
+ * {@code TCS-Revision} of its tombstone, so a sidecar ranks the delete above older values. The answer is
  * that consumer's view body with {@code ETag: "<version>.<revision>"}, {@code TCS-Version},
  * {@code TCS-Revision}, {@code TCS-Region} and {@code TCS-Tenant}; a matching
  * {@code If-None-Match} gets 304 with the same headers. Every answer, errors included, says
@@ -44,10 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContextReader {
   private static final Logger log = LoggerFactory.getLogger(ContextReader.class);
-  static final CharSequence TCS_VERSION = HttpHeaders.createOptimized("TCS-Version");
-  static final CharSequence TCS_REVISION = HttpHeaders.createOptimized("TCS-Revision");
-  static final CharSequence TCS_REGION = HttpHeaders.createOptimized("TCS-Region");
-  static final CharSequence TCS_TENANT = HttpHeaders.createOptimized("TCS-Tenant");
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -68,23 +68,23 @@ public final class ContextReader {
     this.regionHeader = HttpHeaders.createOptimized(region);
   }
 
-  /** {@code GET /v1/tenants/:id/context}. */
+  /** {@value ReadApi#TENANT_ROUTE}. */
   public void byTenant(RoutingContext ctx) {
-    read(ctx, ViewKey.Kind.TENANT, "id");
+    read(ctx, ReadKey.Kind.TENANT, ReadApi.TENANT_PARAM);
   }
 
-  /** {@code GET /v1/hosts/:host/context}. */
+  /** {@value ReadApi#HOST_ROUTE}. */
   public void byHost(RoutingContext ctx) {
-    read(ctx, ViewKey.Kind.HOST, "host");
+    read(ctx, ReadKey.Kind.HOST, ReadApi.HOST_PARAM);
   }
 
-  private void read(RoutingContext ctx, ViewKey.Kind kind, String parameter) {
+  private void read(RoutingContext ctx, ReadKey.Kind kind, String parameter) {
     long started = System.nanoTime();
-    ctx.response().headers().set(TCS_REGION, regionHeader);
+    ctx.response().headers().set(ReadApi.REGION_HEADER, regionHeader);
     tokens.authenticate(ctx).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
   }
 
-  private void authorized(RoutingContext ctx, ViewKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
+  private void authorized(RoutingContext ctx, ReadKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
     if (auth.failed()) {
       fail(ctx, metrics.readUnauthorized, auth.cause(), started);
       return;
@@ -94,7 +94,7 @@ public final class ContextReader {
       fail(ctx, metrics.readForbidden, HttpProblem.forbidden("consumer '" + consumer + "' has no view of tenant contexts"), started);
       return;
     }
-    ViewKey key = key(kind, ctx.pathParam(parameter), consumer);
+    ReadKey key = key(kind, ctx.pathParam(parameter), consumer);
     if (key == null) {
       fail(ctx, metrics.readBadRequest, invalid(kind, parameter, ctx.pathParam(parameter)), started);
       return;
@@ -109,23 +109,31 @@ public final class ContextReader {
     entry.whenComplete((view, error) -> context.runOnContext(v -> answer(ctx, key, error == null ? view : null, false, started)));
   }
 
-  private void answer(RoutingContext ctx, ViewKey key, CachedView view, boolean hit, long started) {
+  private void answer(RoutingContext ctx, ReadKey key, CachedView view, boolean hit, long started) {
     if (view == null || view.failed()) {
       logFailure(key, view);
       fail(ctx, metrics.readError, HttpProblem.unavailable("the region's view store did not answer; retry, or read another region"), started);
       return;
     }
     if (!view.found()) {
-      String what = key.kind() == ViewKey.Kind.TENANT ? "tenant '" + key.id() + "'" : "host '" + key.id() + "'";
+      if (view.tenantHeader() != null) { // a tombstone: say which tenant and version it speaks of
+        MultiMap headers = ctx.response().headers();
+        headers.set(ReadApi.TENANT_HEADER, view.tenantHeader());
+        headers.set(ReadApi.VERSION_HEADER, view.versionHeader());
+        if (view.revisionHeader() != null) {
+          headers.set(ReadApi.REVISION_HEADER, view.revisionHeader());
+        }
+      }
+      String what = key.kind() == ReadKey.Kind.TENANT ? "tenant '" + key.id() + "'" : "host '" + key.id() + "'";
       fail(ctx, metrics.readNotFound, HttpProblem.notFound(what + " has no context in region " + region), started);
       return;
     }
     HttpServerResponse response = ctx.response();
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.ETAG, view.etag());
-    headers.set(TCS_VERSION, view.versionHeader());
-    headers.set(TCS_REVISION, view.revisionHeader());
-    headers.set(TCS_TENANT, view.tenantHeader());
+    headers.set(ReadApi.VERSION_HEADER, view.versionHeader());
+    headers.set(ReadApi.REVISION_HEADER, view.revisionHeader());
+    headers.set(ReadApi.TENANT_HEADER, view.tenantHeader());
     if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), view.etagText())) {
       response.setStatusCode(304).end();
     } else {
@@ -142,18 +150,18 @@ public final class ContextReader {
     ctx.fail(problem);
   }
 
-  private static ViewKey key(ViewKey.Kind kind, String value, String consumer) {
-    if (kind == ViewKey.Kind.TENANT) {
-      return TenantIds.isValid(value) ? ViewKey.tenant(value, consumer) : null;
+  private static ReadKey key(ReadKey.Kind kind, String value, String consumer) {
+    if (kind == ReadKey.Kind.TENANT) {
+      return TenantIds.isValid(value) ? ReadKey.tenant(value, consumer) : null;
     }
     String host = value == null ? null : value.toLowerCase(Locale.ROOT);
-    return Hosts.isValid(host) ? ViewKey.host(host, consumer) : null;
+    return Hosts.isValid(host) ? ReadKey.host(host, consumer) : null;
   }
 
   /** The 400 for a path parameter that breaks its rule, with the rule's own message. */
-  private static HttpProblem invalid(ViewKey.Kind kind, String parameter, String value) {
+  private static HttpProblem invalid(ReadKey.Kind kind, String parameter, String value) {
     try {
-      if (kind == ViewKey.Kind.TENANT) {
+      if (kind == ReadKey.Kind.TENANT) {
         TenantIds.require(parameter, value);
       } else {
         Hosts.require(parameter, value);
@@ -165,7 +173,7 @@ public final class ContextReader {
   }
 
   /** At most one line per interval: a store outage must not flood the log from the read path. */
-  private void logFailure(ViewKey key, CachedView view) {
+  private void logFailure(ReadKey key, CachedView view) {
     long now = System.nanoTime();
     long last = lastErrorLog.get();
     if (now - last >= ERROR_LOG_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {

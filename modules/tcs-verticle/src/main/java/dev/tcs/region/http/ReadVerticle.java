@@ -3,6 +3,7 @@ package dev.tcs.region.http;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
+import dev.tcs.core.read.ReadApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,8 +34,8 @@ public final class ReadVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Routers.base(vertx, registry, readiness);
-    router.get("/v1/tenants/:id/context").handler(reader::byTenant);
-    router.get("/v1/hosts/:host/context").handler(reader::byHost);
+    router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
+    router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
     return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
   }
 }

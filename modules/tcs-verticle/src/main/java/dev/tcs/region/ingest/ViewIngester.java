@@ -6,10 +6,10 @@ import dev.tcs.core.log.RecordHandler;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.View;
+import dev.tcs.core.read.InvalidationMessage;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.invalidation.InvalidationBroadcaster;
-import dev.tcs.region.invalidation.InvalidationMessage;
 import dev.tcs.region.store.ApplyResult;
 import dev.tcs.region.store.DynamoViewStore;
 import io.vertx.core.Context;
@@ -83,7 +83,7 @@ public final class ViewIngester implements RecordHandler {
       metrics.ingestLag.record(Math.max(0, clock.millis() - record.timestamp()), TimeUnit.MILLISECONDS);
     }
     InvalidationMessage message = new InvalidationMessage(invalidationOf(view, result), view.revision());
-    cache.invalidate(message.invalidation(), message.revision());
+    cache.invalidate(message);
     broadcaster.offer(message);
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.tcs.region.invalidation;
 
+import dev.tcs.core.read.InvalidationMessage;
 import dev.tcs.region.RegionMetrics;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;

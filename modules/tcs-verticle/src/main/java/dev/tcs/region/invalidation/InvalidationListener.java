@@ -3,72 +3,44 @@ package dev.tcs.region.invalidation;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.read.InvalidationReceiver;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.ViewCache;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Listens to the region's invalidation topic (a Hazelcast reliable topic) for this node and drops
  * the node's L1 entries that a message makes out of date (the rules are {@link ViewCache}'s).
  *
- * <p>Starts at the next message published. Hazelcast hands it each message's sequence before the
- * message; when a sequence is not the one after the last (messages were lost, or the listener
- * fell behind the ring buffer), the whole cache is flushed, since which entries changed is no
- * longer known. A message that cannot be read is counted and logged, never retried.
+ * <p>Behaves as every invalidation listener does ({@link InvalidationReceiver}): a gap in the
+ * topic's sequence, a delivery failure or a cancellation by Hazelcast flushes the whole cache; a
+ * message that cannot be read is counted and logged, never retried. After a cancellation,
+ * {@code onCancelled} lets the owner subscribe again.
  *
  * <p>Runs on Hazelcast's threads; cache operations do not block.
  */
-public final class InvalidationListener implements ReliableMessageListener<String> {
-  private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
+public final class InvalidationListener implements ReliableMessageListener<Object> {
+  private final InvalidationReceiver receiver;
+  private final Runnable onCancelled;
 
-  private final String region;
-  private final ViewCache cache;
-  private final RegionMetrics metrics;
-  private long lastSequence = -1;
-
-  public InvalidationListener(String region, ViewCache cache, RegionMetrics metrics) {
-    this.region = region;
-    this.cache = cache;
-    this.metrics = metrics;
+  public InvalidationListener(String region, ViewCache cache, RegionMetrics metrics, Runnable onCancelled) {
+    this.receiver = new InvalidationReceiver("region=" + region, new Target(cache, metrics));
+    this.onCancelled = onCancelled;
   }
 
   @Override
-  public void onMessage(Message<String> message) {
-    InvalidationMessage decoded;
-    try {
-      decoded = InvalidationMessage.decode(message.getMessageObject());
-    } catch (ValidationException e) {
-      metrics.invalidationRejected.increment();
-      log.warn("invalidation rejected region={} sequence={} field={} reason={}", region, lastSequence, e.field(), e.getMessage());
-      return;
-    } catch (ClassCastException e) {
-      metrics.invalidationRejected.increment();
-      log.warn("invalidation rejected region={} sequence={} reason=not a JSON string", region, lastSequence);
-      return;
-    }
-    if (decoded.revision() == InvalidationMessage.UNKNOWN_REVISION) {
-      cache.invalidate(decoded.invalidation());
-    } else {
-      cache.invalidate(decoded.invalidation(), decoded.revision());
-    }
-    metrics.invalidationApplied.increment();
+  public void onMessage(Message<Object> message) {
+    receiver.message(message.getMessageObject());
   }
 
-  /** From the next message on: what was published before this node listened is already in its table reads. */
   @Override
   public long retrieveInitialSequence() {
-    return -1;
+    return receiver.initialSequence();
   }
 
   @Override
-  public synchronized void storeSequence(long sequence) {
-    if (lastSequence >= 0 && sequence != lastSequence + 1) {
-      cache.flush();
-      metrics.cacheFlushes.increment();
-      log.warn("invalidation gap, cache flushed region={} lastSequence={} sequence={}", region, lastSequence, sequence);
-    }
-    lastSequence = sequence;
+  public void storeSequence(long sequence) {
+    receiver.sequence(sequence);
   }
 
   /** Loss is survivable: the gap flushes the cache, and listening goes on. */
@@ -79,6 +51,37 @@ public final class InvalidationListener implements ReliableMessageListener<Strin
 
   @Override
   public boolean isTerminal(Throwable failure) {
-    return false;
+    return receiver.failed(failure);
+  }
+
+  @Override
+  public void onCancel() {
+    if (receiver.cancelled()) {
+      onCancelled.run();
+    }
+  }
+
+  /** Marks the listener as removed on purpose: its cancellation then flushes nothing. */
+  public void close() {
+    receiver.close();
+  }
+
+  private record Target(ViewCache cache, RegionMetrics metrics) implements InvalidationReceiver.Target {
+    @Override
+    public void apply(InvalidationMessage message) {
+      cache.invalidate(message);
+      metrics.invalidationApplied.increment();
+    }
+
+    @Override
+    public void rejected(ValidationException reason) {
+      metrics.invalidationRejected.increment();
+    }
+
+    @Override
+    public void flush(InvalidationReceiver.Flush reason) {
+      cache.flush();
+      metrics.cacheFlushes.increment();
+    }
   }
 }

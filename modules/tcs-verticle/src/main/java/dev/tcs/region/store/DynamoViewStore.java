@@ -2,6 +2,8 @@ package dev.tcs.region.store;
 
 import dev.tcs.core.dynamo.Async;
 import dev.tcs.core.model.View;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * ({@code deleted = true}, no body): reads answer 404, and an older view arriving late cannot
  * bring them back.
  *
- * <p>Every write is conditional on the {@link ViewVersion} order: an item is only replaced by a
+ * <p>Every write is conditional on the {@link Stamp} order: an item is only replaced by a
  * view that is not older, so versions never go backwards even with several ingesters. Writing
  * the same view twice is harmless, which makes {@link #apply} safe to retry after a partial failure.
  */
@@ -131,7 +133,7 @@ public final class DynamoViewStore implements ViewSource {
   }
 
   @Override
-  public CompletableFuture<StoredView> find(ViewKey key, boolean consistent) {
+  public CompletableFuture<StoredView> find(ReadKey key, boolean consistent) {
     GetItemRequest request =
         GetItemRequest.builder()
             .tableName(table)
@@ -150,8 +152,8 @@ public final class DynamoViewStore implements ViewSource {
    * previous hosts again. Completes exceptionally if DynamoDB fails; the caller retries.
    */
   public CompletableFuture<ApplyResult> apply(View view) {
-    ViewVersion incoming = ViewVersion.of(view);
-    String tenantKey = ViewKey.tenant(view.tenantId(), view.consumer()).partitionKey();
+    Stamp incoming = Stamp.of(view);
+    String tenantKey = ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey();
     GetItemRequest current =
         GetItemRequest.builder().tableName(table).key(key(tenantKey, view.consumer())).consistentRead(true).build();
     return dynamo
@@ -159,8 +161,8 @@ public final class DynamoViewStore implements ViewSource {
         .thenCompose(
             response -> {
               Map<String, AttributeValue> item = response.hasItem() ? response.item() : Map.of();
-              ViewVersion stored = item.isEmpty() ? ViewVersion.NONE : versionOf(item);
-              if (incoming.isOlderThan(stored)) {
+              Stamp stored = item.isEmpty() ? Stamp.NONE : versionOf(item);
+              if (incoming.olderThan(stored)) {
                 return CompletableFuture.completedFuture(ApplyResult.STALE);
               }
               List<String> removed = removedHosts(item, view.keys());
@@ -187,12 +189,12 @@ public final class DynamoViewStore implements ViewSource {
   }
 
   private CompletableFuture<Void> putHost(View view, String host, String body) {
-    String hostKey = ViewKey.host(host, view.consumer()).partitionKey();
+    String hostKey = ReadKey.host(host, view.consumer()).partitionKey();
     return conditionalPut(item(hostKey, view, view.deleted(), body), PUT_HOST_IF, values(view)).thenApply(written -> null);
   }
 
   private CompletableFuture<Void> retireHost(View view, String host) {
-    String hostKey = ViewKey.host(host, view.consumer()).partitionKey();
+    String hostKey = ReadKey.host(host, view.consumer()).partitionKey();
     return conditionalPut(item(hostKey, view, true, null), RETIRE_HOST_IF, values(view)).thenApply(written -> null);
   }
 
@@ -293,8 +295,8 @@ public final class DynamoViewStore implements ViewSource {
         body == null ? null : body.s());
   }
 
-  private static ViewVersion versionOf(Map<String, AttributeValue> item) {
-    return new ViewVersion(number(item, VERSION), number(item, REVISION));
+  private static Stamp versionOf(Map<String, AttributeValue> item) {
+    return new Stamp(number(item, VERSION), number(item, REVISION));
   }
 
   private static long number(Map<String, AttributeValue> item, String name) {

@@ -1,5 +1,6 @@
 package dev.tcs.region.store;
 
+import dev.tcs.core.read.ReadKey;
 import java.util.concurrent.CompletableFuture;
 
 /** Where the cache loads views from. Must not block the calling thread. */
@@ -11,5 +12,5 @@ public interface ViewSource {
    *
    * @param consistent read the latest write (costs more); otherwise a read may lag a moment
    */
-  CompletableFuture<StoredView> find(ViewKey key, boolean consistent);
+  CompletableFuture<StoredView> find(ReadKey key, boolean consistent);
 }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.store.StoredView;
-import dev.tcs.region.store.ViewKey;
 import dev.tcs.region.store.ViewSource;
-import dev.tcs.region.store.ViewVersion;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class ViewCacheTest {
   private static final CacheSettings SETTINGS =
       new CacheSettings(1_000, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(5));
-  private static final ViewKey ACME = ViewKey.tenant("acme", "jira");
-  private static final ViewKey ACME_HOST = ViewKey.host("acme.example.net", "jira");
+  private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
+  private static final ReadKey ACME_HOST = ReadKey.host("acme.example.net", "jira");
 
   private final FakeTicker ticker = new FakeTicker();
   private final FakeSource source = new FakeSource();
@@ -38,7 +38,7 @@ class ViewCacheTest {
     CachedView first = cache.get(ACME).join();
     CompletableFuture<CachedView> second = cache.get(ACME);
     assertTrue(second.isDone());
-    assertEquals(new ViewVersion(5, 1), second.join().version());
+    assertEquals(new Stamp(5, 1), second.join().version());
     assertEquals("{\"v\":5}", first.body().toString());
     assertEquals("\"5.1\"", first.etagText());
     assertEquals(1, source.calls(ACME));
@@ -50,7 +50,7 @@ class ViewCacheTest {
     cache.get(ACME).join();
     cache.invalidate(invalidation("acme", 4), 1);
     cache.invalidate(invalidation("acme", 4));
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version());
     assertEquals(1, source.calls(ACME));
   }
 
@@ -69,7 +69,7 @@ class ViewCacheTest {
     cache.get(ACME).join();
     source.put(ACME, found("acme", 6, 1));
     cache.invalidate(invalidation("acme", 6), 1);
-    assertEquals(new ViewVersion(6, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(6, 1), cache.get(ACME).join().version());
     assertEquals(2, source.calls(ACME));
   }
 
@@ -79,16 +79,18 @@ class ViewCacheTest {
     cache.get(ACME).join();
     source.put(ACME, found("acme", 5, 2));
     cache.invalidate(invalidation("acme", 5), 2);
-    assertEquals(new ViewVersion(5, 2), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 2), cache.get(ACME).join().version());
   }
 
   @Test
-  void invalidate_sameVersionWithoutRevision_dropsEntryToBeSafe() {
+  void invalidate_sameVersionWithoutRevision_keepsEntry() {
+    // Stamp's one rule: an unknown revision cannot be ordered against the same version, so the
+    // entry is not older than the message and stays (as in every sidecar).
     source.put(ACME, found("acme", 5, 1));
     cache.get(ACME).join();
     cache.invalidate(invalidation("acme", 5));
     cache.get(ACME).join();
-    assertEquals(2, source.calls(ACME));
+    assertEquals(1, source.calls(ACME));
   }
 
   @Test
@@ -102,9 +104,9 @@ class ViewCacheTest {
     cache.invalidate(invalidation("acme", 5), 1);
     slowRead.complete(found("acme", 4, 1));
 
-    assertEquals(new ViewVersion(5, 1), waiting.join().version(), "the older result was read again consistently");
+    assertEquals(new Stamp(5, 1), waiting.join().version(), "the older result was read again consistently");
     source.put(ACME, found("acme", 5, 1));
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version());
   }
 
   @Test
@@ -116,9 +118,9 @@ class ViewCacheTest {
     cache.invalidate(invalidation("acme", 5), 1);
     slowRead.complete(found("acme", 5, 1));
 
-    assertEquals(new ViewVersion(5, 1), waiting.join().version(), "the read that waited gets what its load found");
+    assertEquals(new Stamp(5, 1), waiting.join().version(), "the read that waited gets what its load found");
     source.put(ACME, found("acme", 6, 1));
-    assertEquals(new ViewVersion(6, 1), cache.get(ACME).join().version(), "the load that started before the message was not kept");
+    assertEquals(new Stamp(6, 1), cache.get(ACME).join().version(), "the load that started before the message was not kept");
     assertEquals(2, source.calls(ACME));
   }
 
@@ -128,9 +130,9 @@ class ViewCacheTest {
     source.put(ACME, found("acme", 4, 1));
     source.putConsistent(ACME, found("acme", 5, 1));
 
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version());
     assertEquals(List.of(false, true), source.consistency(ACME));
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version());
     assertEquals(2, source.calls(ACME), "the consistent value was kept");
   }
 
@@ -140,7 +142,7 @@ class ViewCacheTest {
     source.put(ACME, found("acme", 4, 1));
 
     CachedView first = cache.get(ACME).join();
-    assertEquals(new ViewVersion(4, 1), first.version());
+    assertEquals(new Stamp(4, 1), first.version());
     assertFalse(first.cacheable());
     cache.get(ACME).join();
     assertEquals(4, source.calls(ACME));
@@ -178,7 +180,7 @@ class ViewCacheTest {
 
   @Test
   void tombstone_isNotFoundAndOlderInvalidationKeepsIt() {
-    source.put(ACME, new StoredView("acme", new ViewVersion(8, 1), true, null));
+    source.put(ACME, new StoredView("acme", new Stamp(8, 1), true, null));
     assertFalse(cache.get(ACME).join().found());
     cache.invalidate(invalidation("acme", 7), 1);
     cache.get(ACME).join();
@@ -209,9 +211,9 @@ class ViewCacheTest {
     cache.get(ACME).join();
     ticker.advance(Duration.ofMinutes(2));
     source.fail(ACME, new IllegalStateException("table down"));
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version(), "a due refresh answers the old value");
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version(), "a due refresh answers the old value");
     assertEquals(2, source.calls(ACME));
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version(), "the failed refresh kept it");
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version(), "the failed refresh kept it");
   }
 
   @Test
@@ -221,7 +223,7 @@ class ViewCacheTest {
     ticker.advance(Duration.ofMinutes(2));
     source.put(ACME, found("acme", 4, 1));
     cache.get(ACME).join();
-    assertEquals(new ViewVersion(5, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(5, 1), cache.get(ACME).join().version());
   }
 
   @Test
@@ -231,7 +233,7 @@ class ViewCacheTest {
     ticker.advance(Duration.ofMinutes(2));
     source.put(ACME, found("acme", 6, 1));
     cache.get(ACME).join();
-    assertEquals(new ViewVersion(6, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(6, 1), cache.get(ACME).join().version());
   }
 
   @Test
@@ -240,7 +242,7 @@ class ViewCacheTest {
     cache.get(ACME_HOST).join();
     source.put(ACME_HOST, found("acme", 6, 1));
     cache.invalidate(new Invalidation("acme", "jira", List.of("acme.example.net"), 6), 1);
-    assertEquals(new ViewVersion(6, 1), cache.get(ACME_HOST).join().version());
+    assertEquals(new Stamp(6, 1), cache.get(ACME_HOST).join().version());
     assertEquals(2, source.calls(ACME_HOST));
   }
 
@@ -273,7 +275,7 @@ class ViewCacheTest {
   }
 
   private static StoredView found(String tenant, long version, long revision) {
-    return new StoredView(tenant, new ViewVersion(version, revision), false, "{\"v\":" + version + "}");
+    return new StoredView(tenant, new Stamp(version, revision), false, "{\"v\":" + version + "}");
   }
 
   private static Invalidation invalidation(String tenant, long version) {
@@ -295,40 +297,40 @@ class ViewCacheTest {
 
   /** A table in memory: eventual and consistent reads can disagree; a read can be held pending. */
   static final class FakeSource implements ViewSource {
-    private final Map<ViewKey, StoredView> eventual = new HashMap<>();
-    private final Map<ViewKey, StoredView> consistent = new HashMap<>();
-    private final Map<ViewKey, Throwable> failures = new HashMap<>();
-    private final Map<ViewKey, Deque<CompletableFuture<StoredView>>> pending = new HashMap<>();
-    private final Map<ViewKey, List<Boolean>> reads = new HashMap<>();
+    private final Map<ReadKey, StoredView> eventual = new HashMap<>();
+    private final Map<ReadKey, StoredView> consistent = new HashMap<>();
+    private final Map<ReadKey, Throwable> failures = new HashMap<>();
+    private final Map<ReadKey, Deque<CompletableFuture<StoredView>>> pending = new HashMap<>();
+    private final Map<ReadKey, List<Boolean>> reads = new HashMap<>();
 
-    synchronized void put(ViewKey key, StoredView view) {
+    synchronized void put(ReadKey key, StoredView view) {
       failures.remove(key);
       eventual.put(key, view);
       consistent.put(key, view);
     }
 
-    synchronized void putConsistent(ViewKey key, StoredView view) {
+    synchronized void putConsistent(ReadKey key, StoredView view) {
       consistent.put(key, view);
     }
 
-    synchronized void fail(ViewKey key, Throwable failure) {
+    synchronized void fail(ReadKey key, Throwable failure) {
       failures.put(key, failure);
     }
 
-    synchronized void next(ViewKey key, CompletableFuture<StoredView> read) {
+    synchronized void next(ReadKey key, CompletableFuture<StoredView> read) {
       pending.computeIfAbsent(key, k -> new ArrayDeque<>()).add(read);
     }
 
-    synchronized int calls(ViewKey key) {
+    synchronized int calls(ReadKey key) {
       return reads.getOrDefault(key, List.of()).size();
     }
 
-    synchronized List<Boolean> consistency(ViewKey key) {
+    synchronized List<Boolean> consistency(ReadKey key) {
       return List.copyOf(reads.getOrDefault(key, List.of()));
     }
 
     @Override
-    public synchronized CompletableFuture<StoredView> find(ViewKey key, boolean consistentRead) {
+    public synchronized CompletableFuture<StoredView> find(ReadKey key, boolean consistentRead) {
       reads.computeIfAbsent(key, k -> new ArrayList<>()).add(consistentRead);
       Deque<CompletableFuture<StoredView>> held = pending.get(key);
       if (held != null && !held.isEmpty()) {
@@ -337,7 +339,7 @@ class ViewCacheTest {
       if (failures.containsKey(key)) {
         return CompletableFuture.failedFuture(failures.get(key));
       }
-      Map<ViewKey, StoredView> table = consistentRead ? consistent : eventual;
+      Map<ReadKey, StoredView> table = consistentRead ? consistent : eventual;
       return CompletableFuture.completedFuture(table.getOrDefault(key, StoredView.ABSENT));
     }
   }

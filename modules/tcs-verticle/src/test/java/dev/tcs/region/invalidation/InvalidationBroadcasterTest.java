@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.RegionMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -97,7 +99,7 @@ class InvalidationBroadcasterTest {
   @Test
   void decode_coreMessageWithoutRevision_hasUnknownRevision() {
     Invalidation core = new Invalidation("acme", "jira", List.of(), 4);
-    assertEquals(InvalidationMessage.UNKNOWN_REVISION, InvalidationMessage.decode(core.toJson().encode()).revision());
+    assertEquals(dev.tcs.core.read.Stamp.UNKNOWN_REVISION, InvalidationMessage.decode(core.toJson().encode()).revision());
   }
 
   private static InvalidationMessage message(String tenant, long version) {

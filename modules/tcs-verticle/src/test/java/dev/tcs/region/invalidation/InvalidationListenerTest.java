@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.hazelcast.topic.Message;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.CacheSettings;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.store.StoredView;
-import dev.tcs.region.store.ViewKey;
-import dev.tcs.region.store.ViewVersion;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -19,27 +20,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class InvalidationListenerTest {
-  private static final ViewKey ACME = ViewKey.tenant("acme", "jira");
+  private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
   private final AtomicInteger loads = new AtomicInteger();
   private final AtomicLong stored = new AtomicLong(5);
   private final ViewCache cache =
       new ViewCache(
           (key, consistent) -> {
             loads.incrementAndGet();
-            return CompletableFuture.completedFuture(new StoredView("acme", new ViewVersion(stored.get(), 1), false, "{}"));
+            return CompletableFuture.completedFuture(new StoredView("acme", new Stamp(stored.get(), 1), false, "{}"));
           },
           new CacheSettings(100, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofSeconds(5)),
           Runnable::run,
           () -> 0L);
+  private final AtomicInteger cancellations = new AtomicInteger();
   private final RegionMetrics metrics = new RegionMetrics(new SimpleMeterRegistry(), "test");
-  private final InvalidationListener listener = new InvalidationListener("test", cache, metrics);
+  private final InvalidationListener listener = new InvalidationListener("test", cache, metrics, cancellations::incrementAndGet);
 
   @Test
   void onMessage_newerVersion_dropsEntry() {
     cache.get(ACME).join();
     stored.set(6);
     deliver(1, new InvalidationMessage(new Invalidation("acme", "jira", List.of(), 6), 1).encode());
-    assertEquals(new ViewVersion(6, 1), cache.get(ACME).join().version());
+    assertEquals(new Stamp(6, 1), cache.get(ACME).join().version());
     assertEquals(2, loads.get());
     assertEquals(1.0, metrics.invalidationApplied.count());
   }
@@ -78,6 +80,26 @@ class InvalidationListenerTest {
     deliver(2, "not json");
     assertEquals(2.0, metrics.invalidationRejected.count());
     assertEquals(0.0, metrics.invalidationApplied.count());
+  }
+
+  @Test
+  void onCancel_byHazelcast_flushesCacheAndAsksToSubscribeAgain() {
+    cache.get(ACME).join();
+    listener.onCancel();
+    cache.get(ACME).join();
+    assertEquals(2, loads.get());
+    assertEquals(1.0, metrics.cacheFlushes.count());
+    assertEquals(1, cancellations.get());
+  }
+
+  @Test
+  void onCancel_afterClose_flushesNothing() {
+    cache.get(ACME).join();
+    listener.close();
+    listener.onCancel();
+    cache.get(ACME).join();
+    assertEquals(1, loads.get());
+    assertEquals(0, cancellations.get());
   }
 
   private void deliver(long sequence, String payload) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcs.core.dynamo.DynamoClients;
 import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.model.View;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.infra.EmbeddedDynamo;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
@@ -61,10 +63,10 @@ class DynamoViewStoreIT {
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
 
-    StoredView stored = store.find(ViewKey.tenant(tenant, "jira"), true).join();
-    assertEquals(new ViewVersion(10, 1), stored.version());
+    StoredView stored = store.find(ReadKey.tenant(tenant, "jira"), true).join();
+    assertEquals(new Stamp(10, 1), stored.version());
     assertEquals("{\"v\":10}", stored.body());
-    assertEquals(new ViewVersion(10, 1), store.find(ViewKey.host(tenant + ".example.net", "jira"), true).join().version());
+    assertEquals(new Stamp(10, 1), store.find(ReadKey.host(tenant + ".example.net", "jira"), true).join().version());
   }
 
   @Test
@@ -85,14 +87,14 @@ class DynamoViewStoreIT {
     ApplyResult dropped = store.apply(view(first, 2, 1, List.of())).join();
 
     assertEquals(List.of(host), dropped.removedHosts());
-    StoredView stored = store.find(ViewKey.host(host, "jira"), true).join();
+    StoredView stored = store.find(ReadKey.host(host, "jira"), true).join();
     assertEquals(second, stored.tenantId(), "the host still points to its new owner");
     assertTrue(stored.found());
   }
 
   @Test
   void find_absentKey_isAbsent() {
-    assertEquals(StoredView.ABSENT, store.find(ViewKey.tenant(TestNames.unique("t"), "jira"), false).join());
+    assertEquals(StoredView.ABSENT, store.find(ReadKey.tenant(TestNames.unique("t"), "jira"), false).join());
   }
 
   private static View view(String tenant, long version, long revision, List<String> hosts) {

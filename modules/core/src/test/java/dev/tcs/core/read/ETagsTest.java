@@ -1,14 +1,14 @@
-package dev.tcs.region.cache;
+package dev.tcs.core.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.region.store.ViewVersion;
+import dev.tcs.core.read.Stamp;
 import org.junit.jupiter.api.Test;
 
 class ETagsTest {
-  private static final String TAG = ETags.of(new ViewVersion(7, 1));
+  private static final String TAG = ETags.of(new Stamp(7, 1));
 
   @Test
   void of_version_isQuotedVersionDotRevision() {
@@ -52,5 +52,18 @@ class ETagsTest {
   void matches_weakTag_comparesWeakly() {
     assertTrue(ETags.matches("W/\"7.1\"", TAG));
     assertTrue(ETags.matches("\"1.1\", W/\"7.1\"", TAG));
+  }
+
+  @Test
+  void matches_weakOrListedVersionTag_true() {
+    assertTrue(ETags.matches("\"7\"", ETags.ofVersion(7)));
+    assertTrue(ETags.matches("W/\"7\"", "\"7\""));
+    assertTrue(ETags.matches("\"6\", \"7\"", "\"7\""));
+    assertFalse(ETags.matches("\"6\"", "\"7\""));
+  }
+
+  @Test
+  void of_unknownRevision_isQuotedVersion() {
+    assertEquals("\"7\"", ETags.of(new Stamp(7, Stamp.UNKNOWN_REVISION)));
   }
 }

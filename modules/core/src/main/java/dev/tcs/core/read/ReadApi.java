@@ -1,0 +1,66 @@
+package dev.tcs.core.read;
+
+import io.vertx.core.http.HttpHeaders;
+
+/**
+ * The read API every region and every sidecar serve identically (DESIGN.md "Read API"): its two
+ * routes, their path parameters and the header names of an answer, in one place.
+ *
+ * <p>Every answer about a tenant, a 404 for a deleted tenant included, carries {@link #TENANT}
+ * and {@link #VERSION} (and {@link #REVISION} when known), so any reader can rank two answers
+ * with {@link Stamp#olderThan}. The header names come twice: as {@code String} for reading and
+ * as Vert.x optimized {@code CharSequence} for writing on the hot path.
+ */
+public final class ReadApi {
+  /** Path parameter of a tenant read. */
+  public static final String TENANT_PARAM = "tenantId";
+
+  /** Path parameter of a host read. */
+  public static final String HOST_PARAM = "host";
+
+  /** Route of a tenant read. */
+  public static final String TENANT_ROUTE = "/v1/tenants/:" + TENANT_PARAM + "/context";
+
+  /** Route of a host read; {@code :host} is a DNS name of the tenant. */
+  public static final String HOST_ROUTE = "/v1/hosts/:" + HOST_PARAM + "/context";
+
+  /** The catalogue version the answer speaks of (a value's, or a tombstone's). */
+  public static final String VERSION = "TCS-Version";
+
+  /** The revision of the view definitions the answer was built with. */
+  public static final String REVISION = "TCS-Revision";
+
+  /** The region whose table the answer came from. */
+  public static final String REGION = "TCS-Region";
+
+  /** The tenant the answer is about (a host read learns it from here). */
+  public static final String TENANT = "TCS-Tenant";
+
+  public static final String ETAG = "ETag";
+  public static final String IF_NONE_MATCH = "If-None-Match";
+  public static final String AUTHORIZATION = "Authorization";
+
+  /** {@link #VERSION} for writing. */
+  public static final CharSequence VERSION_HEADER = HttpHeaders.createOptimized(VERSION);
+
+  /** {@link #REVISION} for writing. */
+  public static final CharSequence REVISION_HEADER = HttpHeaders.createOptimized(REVISION);
+
+  /** {@link #REGION} for writing. */
+  public static final CharSequence REGION_HEADER = HttpHeaders.createOptimized(REGION);
+
+  /** {@link #TENANT} for writing. */
+  public static final CharSequence TENANT_HEADER = HttpHeaders.createOptimized(TENANT);
+
+  private ReadApi() {}
+
+  /** The path of a tenant read; {@code tenantId} must already be valid. */
+  public static String tenantPath(String tenantId) {
+    return "/v1/tenants/" + tenantId + "/context";
+  }
+
+  /** The path of a host read; {@code host} must already be valid. */
+  public static String hostPath(String host) {
+    return "/v1/hosts/" + host + "/context";
+  }
+}
