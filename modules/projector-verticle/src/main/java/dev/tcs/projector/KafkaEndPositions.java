@@ -1,8 +1,10 @@
 package dev.tcs.projector;
 
 import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 final class KafkaEndPositions implements EndPositions {
   private static final long TIMEOUT_SECONDS = 30;
   private static final int MAX_ATTEMPTS = 20;
-  private static final long RETRY_MS = 250;
+  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(500));
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -36,17 +38,11 @@ final class KafkaEndPositions implements EndPositions {
 
   @Override
   public Future<Map<Integer, Long>> of(String topic) {
-    return attempt(topic, 1);
-  }
-
-  private Future<Map<Integer, Long>> attempt(String topic, int attempt) {
-    return vertx
-        .executeBlocking(() -> endOffsets(topic), false)
-        .recover(
-            failure ->
-                failure instanceof UnknownTopicOrPartitionException && attempt < MAX_ATTEMPTS
-                    ? vertx.timer(RETRY_MS).compose(fired -> attempt(topic, attempt + 1))
-                    : Future.failedFuture(failure));
+    return RETRY.retry(
+        vertx,
+        MAX_ATTEMPTS,
+        attempt -> vertx.executeBlocking(() -> endOffsets(topic), false),
+        done -> done.failed() && done.cause() instanceof UnknownTopicOrPartitionException);
   }
 
   private Map<Integer, Long> endOffsets(String topic) throws Exception {

@@ -6,12 +6,14 @@ import dev.tcs.core.http.Routers;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.retry.Backoff;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ProjectorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ProjectorVerticle.class);
-  private static final long FIRST_RETRY_MS = 1_000;
-  private static final long MAX_RETRY_MS = 30_000;
+  private static final Backoff CONNECT_RETRY = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
@@ -84,16 +85,10 @@ final class ProjectorVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    ensureTopics()
+    ProjectorTopics.ensure(eventLog, config)
         .compose(created -> subscribe())
         .onSuccess(this::keepSubscription)
         .onFailure(failure -> retryConnect(attempt, failure));
-  }
-
-  private Future<Void> ensureTopics() {
-    return eventLog
-        .ensureTopic(config.viewsTopic(), config.partitions(), false)
-        .compose(views -> eventLog.ensureTopic(config.eventsTopic(), config.partitions(), true));
   }
 
   private Future<Subscription> subscribe() {
@@ -115,7 +110,7 @@ final class ProjectorVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 5));
+    long delay = CONNECT_RETRY.delayMillis(attempt);
     log.warn(
         "projector cannot subscribe yet, retrying eventsTopic={} attempt={} delayMs={} reason={}",
         config.eventsTopic(), attempt + 1, delay, failure.toString());

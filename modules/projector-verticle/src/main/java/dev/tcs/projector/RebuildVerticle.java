@@ -55,7 +55,7 @@ final class RebuildVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     startedNanos = System.nanoTime();
-    return ensureTopics().compose(created -> endPositions.of(config.eventsTopic())).compose(this::replayUpTo);
+    return ProjectorTopics.ensure(eventLog, config).compose(created -> endPositions.of(config.eventsTopic())).compose(this::replayUpTo);
   }
 
   @Override
@@ -63,12 +63,6 @@ final class RebuildVerticle extends VerticleBase {
     done.tryFail("rebuild stopped before it reached the end of " + config.eventsTopic());
     Subscription running = subscription;
     return running == null ? Future.succeededFuture() : running.close();
-  }
-
-  private Future<Void> ensureTopics() {
-    return eventLog
-        .ensureTopic(config.viewsTopic(), config.partitions(), false)
-        .compose(views -> eventLog.ensureTopic(config.eventsTopic(), config.partitions(), true));
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {

@@ -9,6 +9,7 @@ import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.retry.Backoff;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.http.ContextReader;
 import dev.tcs.region.http.ReadVerticle;
@@ -17,6 +18,7 @@ import dev.tcs.region.invalidation.InvalidationBroadcaster;
 import dev.tcs.region.invalidation.InvalidationListener;
 import dev.tcs.region.store.DynamoViewStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +48,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 final class RegionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RegionVerticle.class);
+  private static final Backoff REJOIN = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private final RegionConfig config;
   private final ViewDefinitions views;
@@ -65,6 +68,7 @@ final class RegionVerticle extends VerticleBase {
   private volatile InvalidationListener listener;
   private volatile UUID listenerId;
   private volatile Subscription subscription;
+  private volatile boolean stopping;
 
   RegionVerticle(
       RegionConfig config,
@@ -98,6 +102,7 @@ final class RegionVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     Subscription running = subscription;
     Future<Void> unsubscribed = running == null ? Future.succeededFuture() : running.close();
     return unsubscribed
@@ -151,10 +156,12 @@ final class RegionVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  /** Hazelcast cancelled the listener (its cache is already flushed): listen again. */
+  /** Hazelcast cancelled the listener (its cache is already flushed): listen again, with {@link #REJOIN}'s backoff. */
   private void rejoinInvalidationTopic() {
-    context.runOnContext(v -> joinInvalidationTopic()
-        .onFailure(e -> log.error("invalidation topic not joined again region={} reason={}", config.name(), e.toString())));
+    context.runOnContext(v -> REJOIN.retry(vertx, Integer.MAX_VALUE, attempt -> stopping
+        ? Future.succeededFuture()
+        : joinInvalidationTopic().onFailure(e -> log.warn("invalidation topic not joined again, retrying region={} attempt={} reason={}", config.name(), attempt, e.toString())),
+        AsyncResult::failed));
   }
 
   private Future<Void> stopListening() {

@@ -2,6 +2,7 @@ package dev.tcs.catalogue.importer;
 
 import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,6 +55,7 @@ public final class BulkImporter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BulkImporter.class);
   private static final int ATTEMPTS = 4;
+  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2));
   private static final long TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
@@ -173,7 +176,7 @@ public final class BulkImporter implements AutoCloseable {
       if (inFlight >= concurrency) {
         lines.pause();
       }
-      put(id, Buffer.buffer(text), 1)
+      put(id, Buffer.buffer(text))
           .onComplete(
               answer -> {
                 inFlight--;
@@ -189,7 +192,12 @@ public final class BulkImporter implements AutoCloseable {
               });
     }
 
-    private Future<Answer> put(String tenantId, Buffer body, int attempt) {
+    /** One PUT, retried by {@link #RETRY} after a 5xx or a connection failure. */
+    private Future<Answer> put(String tenantId, Buffer body) {
+      return RETRY.retry(vertx, ATTEMPTS, attempt -> send(tenantId, body), done -> done.failed() || done.result().status() >= 500);
+    }
+
+    private Future<Answer> send(String tenantId, Buffer body) {
       RequestOptions options =
           new RequestOptions()
               .setMethod(HttpMethod.PUT)
@@ -197,20 +205,9 @@ public final class BulkImporter implements AutoCloseable {
               .setTimeout(TIMEOUT_MS)
               .putHeader("Content-Type", "application/json")
               .putHeader("Authorization", "Bearer " + token);
-      Future<Answer> sent =
-          client.request(options)
-              .compose(request -> request.send(body))
-              .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes)));
-      return sent.transform(
-          outcome -> {
-            boolean retryable = outcome.failed() || outcome.result().status() >= 500;
-            if (!retryable || attempt >= ATTEMPTS) {
-              return outcome.failed() ? Future.failedFuture(outcome.cause()) : Future.succeededFuture(outcome.result());
-            }
-            Promise<Answer> later = Promise.promise();
-            vertx.setTimer(200L << (attempt - 1), id -> put(tenantId, body, attempt + 1).onComplete(later));
-            return later.future();
-          });
+      return client.request(options)
+          .compose(request -> request.send(body))
+          .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes)));
     }
 
     private void record(long number, String tenantId, Answer answer) {

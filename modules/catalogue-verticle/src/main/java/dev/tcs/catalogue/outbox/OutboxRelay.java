@@ -6,6 +6,7 @@ import dev.tcs.catalogue.store.Head;
 import dev.tcs.catalogue.store.PendingTenant;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.model.CatalogueEvent;
+import dev.tcs.core.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,7 +50,7 @@ public final class OutboxRelay {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int SWEEP_PAGE = 100;
   private static final int SWEEP_MAX = 10_000;
-  private static final long MAX_TOPIC_BACKOFF_MS = 30_000;
+  private static final Backoff TOPIC_RETRY = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final Vertx vertx;
   private final EventStore store;
@@ -325,7 +326,7 @@ public final class OutboxRelay {
             })
         .onFailure(
             e -> {
-              long backoff = Math.min(MAX_TOPIC_BACKOFF_MS, 1_000L << Math.min(attempt, 5));
+              long backoff = TOPIC_RETRY.delayMillis(attempt);
               log.warn("events topic not ready, retrying topic={} attempt={} backoffMs={} reason={}", topic, attempt + 1, backoff, e.toString());
               if (!stopped) {
                 topicTimer = vertx.setTimer(backoff, id -> ensureTopic(attempt + 1));

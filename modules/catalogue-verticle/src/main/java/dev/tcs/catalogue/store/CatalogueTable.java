@@ -1,9 +1,9 @@
 package dev.tcs.catalogue.store;
 
 import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.dynamo.Tables;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
-import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -26,7 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The single-table layout of the event store, and its creation.
@@ -92,7 +90,7 @@ final class CatalogueTable {
   static Future<Void> ensure(Context context, DynamoDbAsyncClient dynamo, String table) {
     return describe(context, dynamo, table)
         .compose(existing -> existing != null ? Future.succeededFuture() : create(context, dynamo, table))
-        .compose(v -> awaitActive(context, dynamo, table, System.nanoTime() + ACTIVE_TIMEOUT.toNanos()))
+        .compose(v -> Tables.awaitActive(context, dynamo, table, ACTIVE_TIMEOUT))
         .compose(description -> verify(table, description));
   }
 
@@ -118,36 +116,6 @@ final class CatalogueTable {
         .<Void>mapEmpty()
         .onSuccess(v -> log.info("event store table created table={}", table))
         .recover(e -> e instanceof ResourceInUseException ? Future.succeededFuture() : Future.failedFuture(e));
-  }
-
-  private static Future<TableDescription> awaitActive(
-      Context context, DynamoDbAsyncClient dynamo, String table, long deadline) {
-    return describe(context, dynamo, table)
-        .compose(
-            description -> {
-              if (description != null && isActive(description)) {
-                return Future.succeededFuture(description);
-              }
-              if (System.nanoTime() > deadline) {
-                return Future.failedFuture(
-                    new IllegalStateException("table " + table + " did not become ACTIVE within " + ACTIVE_TIMEOUT));
-              }
-              Promise<Void> later = Promise.promise();
-              context.owner().setTimer(200, id -> later.complete());
-              return later.future().compose(v -> awaitActive(context, dynamo, table, deadline));
-            });
-  }
-
-  private static boolean isActive(TableDescription description) {
-    if (description.tableStatus() != TableStatus.ACTIVE) {
-      return false;
-    }
-    for (GlobalSecondaryIndexDescription index : description.globalSecondaryIndexes()) {
-      if (index.indexStatus() != null && index.indexStatus() != IndexStatus.ACTIVE) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Future<Void> verify(String table, TableDescription description) {

@@ -1,5 +1,6 @@
 package dev.tcs.core.log;
 
+import dev.tcs.core.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +37,7 @@ final class KafkaSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscription.class);
   private static final int HIGH_WATER = 1_000;
   private static final int LOW_WATER = 100;
-  private static final long MAX_BACKOFF_MS = 5_000;
+  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   private final Vertx vertx;
   private final Context context;
@@ -165,7 +166,7 @@ final class KafkaSubscription implements Subscription {
               if (closed || lane.revoked) {
                 return Future.failedFuture(failure);
               }
-              long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt, 6));
+              long backoff = RETRY.delayMillis(attempt);
               log.warn(
                   "record handling failed, retrying position={} group={} attempt={} backoffMs={} reason={}",
                   record.position(), group, attempt + 1, backoff, failure.toString());

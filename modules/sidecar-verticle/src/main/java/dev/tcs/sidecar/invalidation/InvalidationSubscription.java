@@ -1,15 +1,17 @@
 package dev.tcs.sidecar.invalidation;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.topic.ITopic;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.read.InvalidationReceiver.Flush;
+import dev.tcs.core.retry.Backoff;
 import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.ViewCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * disconnection (the cluster may have restarted and lost messages).
  *
  * <p>Subscribing talks to the cluster, so it runs on a Vert.x worker. If it fails (the home region
- * is down), the sidecar keeps serving and retries every {@value #RETRY_MILLIS} ms; readiness says
+ * is down), the sidecar keeps serving and retries with {@link #RETRY}'s backoff; readiness says
  * so meanwhile.
  */
 public final class InvalidationSubscription {
-  static final long RETRY_MILLIS = 2_000;
+  static final Backoff RETRY = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
   private static final Logger log = LoggerFactory.getLogger(InvalidationSubscription.class);
 
   private final Vertx vertx;
@@ -49,8 +51,7 @@ public final class InvalidationSubscription {
     return subscribe()
         .recover(
             e -> {
-              log.warn("invalidation subscription failed, retrying topic={} retryMs={} reason={}", Invalidation.TOPIC, RETRY_MILLIS, e.toString());
-              retryLater();
+              retryLater(0, e);
               return Future.succeededFuture();
             });
   }
@@ -94,18 +95,18 @@ public final class InvalidationSubscription {
         false);
   }
 
-  private void retryLater() {
+  /** Subscribes again after {@link #RETRY}'s pause for {@code attempt}, until it works or the sidecar stops. */
+  private void retryLater(int attempt, Throwable failure) {
     if (stopped) {
       return;
     }
+    long delay = RETRY.delayMillis(attempt);
+    log.warn("invalidation subscription failed, retrying topic={} attempt={} delayMs={} reason={}", Invalidation.TOPIC, attempt + 1, delay, String.valueOf(failure));
     vertx.setTimer(
-        RETRY_MILLIS,
+        delay,
         id -> {
           if (!stopped) {
-            subscribe().onFailure(e -> {
-              log.warn("invalidation subscription failed, retrying topic={} reason={}", Invalidation.TOPIC, e.toString());
-              retryLater();
-            });
+            subscribe().onFailure(e -> retryLater(attempt + 1, e));
           }
         });
   }
@@ -113,7 +114,7 @@ public final class InvalidationSubscription {
   private void listenerCancelled() {
     listenerId = null;
     if (!stopped && client.getLifecycleService().isRunning()) {
-      retryLater();
+      retryLater(0, new IllegalStateException("listener cancelled by hazelcast"));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tcs.region.invalidation;
 
 import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.retry.Backoff;
 import dev.tcs.region.RegionMetrics;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class InvalidationBroadcaster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InvalidationBroadcaster.class);
   private static final int ATTEMPTS = 3;
-  private static final long RETRY_PAUSE_MS = 200;
+  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2));
 
   /** The blocking publish of one encoded message, e.g. to a Hazelcast reliable topic. */
   @FunctionalInterface
@@ -104,7 +105,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
         break;
       } catch (Exception e) {
         log.warn("invalidation publish failed region={} attempt={} reason={}", region, attempt, e.toString());
-        if (!pause()) {
+        if (attempt == ATTEMPTS || !pause(attempt)) {
           break;
         }
       }
@@ -115,9 +116,10 @@ public final class InvalidationBroadcaster implements AutoCloseable {
         region, message.invalidation().tenantId(), message.invalidation().consumer(), message.invalidation().version());
   }
 
-  private boolean pause() {
+  /** Waits before the next attempt; this is the broadcaster's own thread, never an event loop. */
+  private boolean pause(int attempt) {
     try {
-      Thread.sleep(RETRY_PAUSE_MS);
+      Thread.sleep(RETRY.delayMillis(attempt - 1));
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

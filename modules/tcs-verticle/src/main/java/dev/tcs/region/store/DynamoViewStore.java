@@ -1,13 +1,14 @@
 package dev.tcs.region.store;
 
 import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.dynamo.Tables;
 import dev.tcs.core.model.View;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.core.read.Stamp;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -71,8 +72,7 @@ public final class DynamoViewStore implements ViewSource {
       Map.of("#pk", PK, "#tenantId", TENANT, "#version", VERSION, "#revision", REVISION);
   private static final Map<String, String> READ_NAMES =
       Map.of("#tenantId", TENANT, "#version", VERSION, "#revision", REVISION, "#deleted", DELETED, "#body", BODY);
-  private static final long ACTIVE_POLL_MS = 500;
-  private static final int ACTIVE_POLL_ATTEMPTS = 240;
+  private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(2);
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
@@ -98,7 +98,8 @@ public final class DynamoViewStore implements ViewSource {
     return vertx
         .executeBlocking(this::createTable, false)
         .compose(created -> Async.on(context, created))
-        .compose(v -> awaitActive(vertx, 0));
+        .compose(v -> Tables.awaitActive(context, dynamo, table, ACTIVE_TIMEOUT))
+        .mapEmpty();
   }
 
   private CompletableFuture<Void> createTable() {
@@ -305,22 +306,5 @@ public final class DynamoViewStore implements ViewSource {
       throw new IllegalStateException("item " + item.get(PK) + " of the views table lacks numeric attribute " + name);
     }
     return Long.parseLong(value.n());
-  }
-
-  private Future<Void> awaitActive(Vertx vertx, int attempt) {
-    var context = vertx.getOrCreateContext();
-    return Async.on(context, isActive())
-        .compose(
-            active -> {
-              if (active) {
-                return Future.succeededFuture();
-              }
-              if (attempt >= ACTIVE_POLL_ATTEMPTS) {
-                return Future.failedFuture(new IllegalStateException("table " + table + " did not become active"));
-              }
-              Promise<Void> later = Promise.promise();
-              vertx.setTimer(ACTIVE_POLL_MS, id -> awaitActive(vertx, attempt + 1).onComplete(later));
-              return later.future();
-            });
   }
 }
