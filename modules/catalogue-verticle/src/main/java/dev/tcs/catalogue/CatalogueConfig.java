@@ -1,5 +1,6 @@
 package dev.tcs.catalogue;
 
+import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.log.KafkaSettings;
@@ -69,7 +70,7 @@ public record CatalogueConfig(
     Settings http = root.section("http").allowOnly("host", "port");
     // The launcher builds Tokens from this section (AuthConfig.from needs the config directory);
     // here it is only checked for unknown keys so a typo fails early.
-    root.section("auth").allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    AuthConfig.check(root.section("auth"));
     Settings catalogue =
         root.section("catalogue")
             .allowOnly(

@@ -82,14 +82,14 @@ final class RunCommand implements Callable<Integer> {
           var dynamo = DynamoClients.create(DynamoSettings.from(root.section("dynamodb")));
           resources.add(dynamo);
           RegionConfig config = RegionConfig.from(root);
-          HazelcastInstance member = Hazelcasts.member(root.section("hazelcast"));
+          HazelcastInstance member = Hazelcasts.member(config.hazelcast());
           resources.add(member::shutdown);
           ViewDefinitions views = ViewDefinitions.fromJson(files.views());
           Region.deploy(vertx, config, views, dynamo, eventLog, member, tokens, registry, clock).await();
         }
         case sidecar -> {
           SidecarConfig config = SidecarConfig.from(root);
-          HazelcastInstance client = Hazelcasts.client(root.section("hazelcast"));
+          HazelcastInstance client = Hazelcasts.client(config.hazelcast());
           resources.add(client::shutdown);
           Sidecar.deploy(vertx, config, client, tokens, registry, clock).await();
         }

@@ -1,5 +1,6 @@
 package dev.tcs.sidecar;
 
+import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import java.net.URI;
@@ -92,7 +93,9 @@ public record SidecarConfig(
    */
   public static SidecarConfig from(Settings root) {
     root.allowOnly("http", "auth", "sidecar", "hazelcast");
-    root.section("auth"); // must be a section if present; the launcher reads it with AuthConfig
+    if (root.has("auth")) {
+      AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
+    }
     Http http = readHttp(root.section("http"));
     Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache");
     Map<String, URI> regions = readRegions(sidecar);

@@ -1,5 +1,6 @@
 package dev.tcs.region;
 
+import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoSettings;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  *   read-instances: 2             read verticles sharing one cache and one port
  *   cache: {maximum-size: 100000, expire-after-write: 10m, refresh-after-write: 1m, negative-ttl: 5s}
  *   invalidation: {queue-size: 10000, publish-timeout: 5s}
- * hazelcast: {cluster-name: tcs-us-east, port: 5701, members: [127.0.0.1:5701]}  (for the launcher)
+ * hazelcast: {cluster-name: tcs-us-east, host: 127.0.0.1, port: 5701, members: [127.0.0.1:5701]}  (the launcher starts the member from this record)
  * </pre>
  *
  * @param auth the raw {@code auth} section (keys checked); the launcher reads the PEM files from it
@@ -49,6 +50,7 @@ public record RegionConfig(
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-zA-Z0-9_.-]{1,200}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}");
 
   /**
    * How invalidations leave the region.
@@ -62,10 +64,11 @@ public record RegionConfig(
    * The region's Hazelcast cluster, for the launcher that starts the member.
    *
    * @param clusterName one cluster per region, e.g. {@code tcs-us-east}
+   * @param host the address the member binds to and announces
    * @param port the member's port
    * @param members the TCP-IP member list, {@code host:port} each
    */
-  public record Hazelcast(String clusterName, int port, List<String> members) {
+  public record Hazelcast(String clusterName, String host, int port, List<String> members) {
     public Hazelcast {
       members = List.copyOf(members);
     }
@@ -75,7 +78,7 @@ public record RegionConfig(
   public static RegionConfig from(Settings root) {
     root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast");
     Settings http = root.section("http").allowOnly("host", "port");
-    Settings auth = root.section("auth").allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    Settings auth = AuthConfig.check(root.section("auth"));
     auth.string("public-key");
     Settings region = root.section("region").allowOnly("name", "table-prefix", "views-topic", "read-instances", "cache", "invalidation");
     String name = region.string("name");
@@ -129,15 +132,17 @@ public record RegionConfig(
   }
 
   private static Hazelcast hazelcast(Settings hazelcast, String region) {
-    hazelcast.allowOnly("cluster-name", "port", "members");
+    hazelcast.allowOnly("cluster-name", "host", "port", "members");
+    String host = hazelcast.string("host", "127.0.0.1");
+    hazelcast.check(HOST.matcher(host).matches(), "host", "must be a host name or IP address matching " + HOST.pattern());
     int port = hazelcast.port("port", 5701);
-    List<String> members = hazelcast.strings("members", List.of("127.0.0.1:" + port));
+    List<String> members = hazelcast.strings("members", List.of(host + ":" + port));
     for (int i = 0; i < members.size(); i++) {
       String member = members.get(i);
       if (!HOST_PORT.matcher(member).matches() || Integer.parseInt(member.substring(member.lastIndexOf(':') + 1)) > 65535) {
         throw new ConfigException(hazelcast.key("members") + "[" + i + "] must be host:port, but was '" + member + "'");
       }
     }
-    return new Hazelcast(hazelcast.string("cluster-name", "tcs-" + region), port, members);
+    return new Hazelcast(hazelcast.string("cluster-name", "tcs-" + region), host, port, members);
   }
 }

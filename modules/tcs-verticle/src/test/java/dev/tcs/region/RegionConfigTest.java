@@ -34,7 +34,7 @@ class RegionConfigTest {
     assertEquals(Duration.ofSeconds(5), config.cache().negativeTtl());
     assertEquals(10_000, config.invalidation().queueSize());
     assertEquals(Duration.ofSeconds(5), config.invalidation().publishTimeout());
-    assertEquals(new RegionConfig.Hazelcast("tcs-us-east", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
+    assertEquals(new RegionConfig.Hazelcast("tcs-us-east", "127.0.0.1", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
     assertEquals("127.0.0.1:9092", config.kafka().bootstrapServers());
     assertEquals("demo-keys/jwt-public.pem", config.auth().string("public-key"));
   }
@@ -57,7 +57,24 @@ class RegionConfigTest {
     assertEquals(8081, config.port());
     assertEquals("tcs-views-ap-south", config.table());
     assertEquals(2, config.readInstances());
-    assertEquals(new RegionConfig.Hazelcast("tcs-ap-south", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
+    assertEquals(new RegionConfig.Hazelcast("tcs-ap-south", "127.0.0.1", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
+  }
+
+  @Test
+  void from_hazelcastHost_isInTheRecordTheLauncherUses() {
+    JsonObject json = minimal().put("hazelcast", new JsonObject().put("host", "10.0.0.5").put("port", 5801));
+    RegionConfig config = RegionConfig.from(Settings.of("", json));
+    assertEquals(new RegionConfig.Hazelcast("tcs-ap-south", "10.0.0.5", 5801, List.of("10.0.0.5:5801")), config.hazelcast());
+
+    JsonObject bad = minimal().put("hazelcast", new JsonObject().put("host", "a b"));
+    ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", bad)));
+    assertTrue(e.getMessage().contains("hazelcast.host"), e.getMessage());
+  }
+
+  @Test
+  void load_environmentVariableMatchingNoKey_stopsStartNamingIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("TCS_REGION_KAFKA_COMMIT_INTERVAL", "5s")));
+    assertTrue(e.getMessage().contains("TCS_REGION_KAFKA_COMMIT_INTERVAL"), e.getMessage());
   }
 
   @Test

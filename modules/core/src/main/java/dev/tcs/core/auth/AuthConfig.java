@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Token settings: RS256 keys as PEM files, issuer and audience. Only the component that issues
@@ -15,9 +16,23 @@ import java.time.Duration;
  * @param privateKeyPem PEM text of the signing key, or null when this process only verifies
  */
 public record AuthConfig(String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway) {
+  /** The keys of an {@code auth} section, listed once for every component's config. */
+  public static final List<String> KEYS = List.of("public-key", "private-key", "issuer", "audience", "leeway");
+
+  /**
+   * Checks section {@code auth} without reading its files: only {@link #KEYS}, a readable
+   * {@code leeway}. A component's config does this at load, so a typo fails early; the launcher
+   * reads the PEM files with {@link #from} once it knows the config directory.
+   */
+  public static Settings check(Settings auth) {
+    auth.allowOnly(KEYS);
+    auth.duration("leeway", Duration.ofSeconds(5));
+    return auth;
+  }
+
   /** Reads section {@code auth}: {@code public-key}, {@code private-key}, {@code issuer}, {@code audience}; relative paths resolve against {@code baseDir}. */
   public static AuthConfig from(Settings auth, Path baseDir) {
-    auth.allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    check(auth);
     String privateKey = auth.has("private-key") ? readPem(auth, "private-key", baseDir) : null;
     return new AuthConfig(
         readPem(auth, "public-key", baseDir),

@@ -10,8 +10,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads a component's YAML file (with vertx-config) and applies environment overrides.
@@ -21,8 +24,9 @@ import java.util.Map;
  * {@code TCS_CATALOGUE_HTTP_PORT}. The override keeps the key's type (a number stays a number, a
  * list is comma-separated or a JSON array), and a value that cannot be read as that type stops
  * start-up with a message naming the variable. Keys absent from the file are not invented from
- * the environment, so a misspelt variable cannot silently create config; the file declares
- * every key (with its default) that may be overridden.
+ * the environment, and a variable under the prefix that matches no key of the file stops
+ * start-up naming it (a misspelt variable, or a key the file does not declare, would otherwise
+ * be ignored in silence); the file declares every key (with its default) that may be overridden.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -45,8 +49,22 @@ public final class ConfigLoader {
   /** Returns a copy of {@code json} with every leaf overridden by its environment variable, if set. */
   public static JsonObject applyEnv(JsonObject json, Map<String, String> env, String envPrefix) {
     JsonObject copy = json.copy();
-    override(copy, env, envPrefix);
+    Set<String> matched = new HashSet<>();
+    override(copy, env, envPrefix, matched);
+    rejectUnknown(env, envPrefix, matched);
     return copy;
+  }
+
+  /** A variable under {@code prefix_} that overrides no key of the file stops start-up, naming it. */
+  private static void rejectUnknown(Map<String, String> env, String prefix, Set<String> matched) {
+    String under = prefix + "_";
+    List<String> unknown = env.keySet().stream().filter(name -> name.startsWith(under) && !matched.contains(name)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(
+          "environment variable" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+              + " match" + (unknown.size() > 1 ? "" : "es") + " no key of the config file; a variable overrides only a key the file declares ("
+              + prefix + "_<SECTION>_<KEY>)");
+    }
   }
 
   /** The environment variable that overrides {@code key} (a dotted path) under {@code prefix}. */
@@ -54,14 +72,15 @@ public final class ConfigLoader {
     return (prefix + "_" + key).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
   }
 
-  private static void override(JsonObject section, Map<String, String> env, String prefix) {
+  private static void override(JsonObject section, Map<String, String> env, String prefix, Set<String> matched) {
     for (String key : section.fieldNames()) {
       Object value = section.getValue(key);
       String name = envName(prefix, key);
       if (value instanceof JsonObject child) {
-        override(child, env, name);
+        override(child, env, name, matched);
         continue;
       }
+      matched.add(name);
       String raw = env.get(name);
       if (raw != null) {
         section.put(key, parse(name, value, raw));

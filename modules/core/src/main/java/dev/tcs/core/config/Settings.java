@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +46,12 @@ public final class Settings {
 
   /** Fails unless every key of this section is one of {@code known}. */
   public Settings allowOnly(String... known) {
-    Set<String> allowed = new LinkedHashSet<>(Arrays.asList(known));
+    return allowOnly(Arrays.asList(known));
+  }
+
+  /** Fails unless every key of this section is one of {@code known}. */
+  public Settings allowOnly(Collection<String> known) {
+    Set<String> allowed = new LinkedHashSet<>(known);
     for (String key : new TreeSet<>(json.fieldNames())) {
       if (!allowed.contains(key)) {
         throw new ConfigException(key(key) + " is not a known key; known keys here: " + String.join(", ", allowed));

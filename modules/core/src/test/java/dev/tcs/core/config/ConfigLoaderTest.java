@@ -96,10 +96,17 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void load_variableForKeyAbsentFromFile_ignored() throws IOException {
-    JsonObject json = load(Map.of("TCS_CATALOGUE_HTTP_PROT", "1", "TCS_CATALOGUE_DYNAMODB_ENDPOINT", "http://x"));
-    assertFalse(json.getJsonObject("http").containsKey("prot"));
-    assertFalse(json.containsKey("dynamodb"));
+  void load_variableForKeyAbsentFromFile_stopsStartNamingIt() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> load(Map.of("TCS_CATALOGUE_HTTP_PROT", "1", "TCS_CATALOGUE_DYNAMODB_ENDPOINT", "http://x")));
+    assertTrue(e.getMessage().contains("TCS_CATALOGUE_DYNAMODB_ENDPOINT, TCS_CATALOGUE_HTTP_PROT"), e.getMessage());
+  }
+
+  @Test
+  void applyEnv_variableNamingASectionNotAKey_stopsStart() {
+    JsonObject json = new JsonObject().put("kafka", new JsonObject().put("client-id", "x"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.applyEnv(json, Map.of("P_KAFKA_COMMIT_INTERVAL", "5s"), "P"));
+    assertTrue(e.getMessage().contains("P_KAFKA_COMMIT_INTERVAL"), e.getMessage());
   }
 
   @Test
