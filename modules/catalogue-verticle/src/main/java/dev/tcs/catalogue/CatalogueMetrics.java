@@ -1,21 +1,23 @@
 package dev.tcs.catalogue;
 
+import dev.tcs.core.metrics.Meters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The catalogue's meters and their names. One instance per deployed catalogue; {@link #close()}
- * removes its gauges so a redeployment in the same registry reports fresh values.
+ * The catalogue's meters and their names (core {@link Meters} convention: {@code
+ * tcs.catalogue.<what>}, kebab-case tag values). One instance per deployed catalogue;
+ * {@link #close()} removes its meters so a redeployment in the same registry reports fresh values.
  *
  * <ul>
  *   <li>{@value #WRITES} counter, tag {@code outcome} ({@link WriteOutcome}): every write request
  *       that passed authentication, by what it did
- *   <li>{@value #APPEND} timer (seconds, p50/p95/p99), tag {@code outcome=ok|conflict|error}: one
+ *   <li>{@value #APPEND} timer (seconds, p50/p95/p99), tag {@code outcome} ({@link Append}): one
  *       conditional append transaction to the event store
  *   <li>{@value #PUBLISHED} counter: events the outbox relay handed to the event log
  *   <li>{@value #PUBLISH_FAILURES} counter: appends to the event log that failed (Kafka down)
@@ -50,79 +52,42 @@ public final class CatalogueMetrics {
     /** 5xx: the store failed. */
     ERROR;
 
+    /** Its tag value, kebab-case ({@code precondition-failed}). */
     public String tag() {
-      return name().toLowerCase(Locale.ROOT);
+      return Meters.tag(this);
     }
   }
 
-  private final MeterRegistry registry;
-  private final Counter[] writes = new Counter[WriteOutcome.values().length];
-  private final Timer appendOk;
-  private final Timer appendConflict;
-  private final Timer appendError;
+  /** How one conditional append ended; the {@code outcome} tag of {@value #APPEND}. */
+  public enum Append { OK, CONFLICT, ERROR }
+
+  private final Meters meters;
+  private final Map<WriteOutcome, Counter> writes;
+  private final Map<Append, Timer> appends;
   private final Counter published;
   private final Counter publishFailures;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong backlogAgeMillis = new AtomicLong();
-  private final Gauge backlogGauge;
-  private final Gauge backlogAgeGauge;
 
   public CatalogueMetrics(MeterRegistry registry) {
-    this.registry = registry;
-    for (WriteOutcome outcome : WriteOutcome.values()) {
-      writes[outcome.ordinal()] =
-          Counter.builder(WRITES)
-              .description("Catalogue write requests by outcome")
-              .tag("outcome", outcome.tag())
-              .register(registry);
-    }
-    appendOk = appendTimer(registry, "ok");
-    appendConflict = appendTimer(registry, "conflict");
-    appendError = appendTimer(registry, "error");
-    published =
-        Counter.builder(PUBLISHED)
-            .description("Catalogue events handed to the event log by the outbox relay")
-            .baseUnit("events")
-            .register(registry);
-    publishFailures =
-        Counter.builder(PUBLISH_FAILURES)
-            .description("Appends of catalogue events to the event log that failed")
-            .register(registry);
-    backlogGauge =
-        Gauge.builder(BACKLOG, backlog, AtomicLong::doubleValue)
-            .description("Tenants with committed but unpublished events, as of the last outbox sweep")
-            .baseUnit("tenants")
-            .strongReference(true)
-            .register(registry);
-    backlogAgeGauge =
-        Gauge.builder(BACKLOG_AGE, backlogAgeMillis, millis -> millis.get() / 1000.0)
-            .description("Age of the oldest committed but unpublished event, as of the last outbox sweep")
-            .baseUnit("seconds")
-            .strongReference(true)
-            .register(registry);
-  }
-
-  private static Timer appendTimer(MeterRegistry registry, String outcome) {
-    return Timer.builder(APPEND)
-        .description("Conditional appends (one DynamoDB transaction) to the event store")
-        .tag("outcome", outcome)
-        .publishPercentiles(0.5, 0.95, 0.99)
-        .register(registry);
+    meters = new Meters(registry, "catalogue");
+    writes = meters.counters(WriteOutcome.class, "writes", "Catalogue write requests by outcome", "outcome");
+    appends =
+        meters.timers(
+            Append.class, "append", "Conditional appends (one DynamoDB transaction) to the event store", "outcome", b -> b.publishPercentiles(0.5, 0.95, 0.99));
+    published = meters.counter("outbox.published", "Catalogue events handed to the event log by the outbox relay");
+    publishFailures = meters.counter("outbox.publish.failures", "Appends of catalogue events to the event log that failed");
+    meters.gauge("outbox.backlog", "Tenants with committed but unpublished events, as of the last outbox sweep", "tenants", backlog::doubleValue);
+    meters.gauge("outbox.age", "Age of the oldest committed but unpublished event, as of the last outbox sweep", "seconds", () -> backlogAgeMillis.get() / 1000.0);
   }
 
   public void write(WriteOutcome outcome) {
-    writes[outcome.ordinal()].increment();
+    writes.get(outcome).increment();
   }
 
-  /** Records one append: {@code outcome} is {@code ok}, {@code conflict} or {@code error}. */
-  public void append(String outcome, long nanos) {
-    Timer timer =
-        switch (outcome) {
-          case "ok" -> appendOk;
-          case "conflict" -> appendConflict;
-          default -> appendError;
-        };
-    timer.record(Duration.ofNanos(nanos));
+  /** Records one append and how it ended. */
+  public void append(Append outcome, long nanos) {
+    appends.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void published() {
@@ -139,9 +104,8 @@ public final class CatalogueMetrics {
     backlogAgeMillis.set(Math.max(0, oldestAge.toMillis()));
   }
 
-  /** Removes this instance's gauges from the registry. */
+  /** Removes this instance's meters from the registry (the catalogue was undeployed). */
   public void close() {
-    registry.remove(backlogGauge);
-    registry.remove(backlogAgeGauge);
+    meters.close();
   }
 }

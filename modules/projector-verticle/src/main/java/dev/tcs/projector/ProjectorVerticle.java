@@ -37,6 +37,7 @@ final class ProjectorVerticle extends VerticleBase {
   private final EventLog eventLog;
   private final PrometheusMeterRegistry registry;
   private final EventProjector projector;
+  private final ProjectorMetrics metrics;
   private volatile Subscription subscription;
   private boolean stopping;
   private long retryTimer = -1;
@@ -46,7 +47,8 @@ final class ProjectorVerticle extends VerticleBase {
     this.definitions = definitions;
     this.eventLog = eventLog;
     this.registry = registry;
-    this.projector = new EventProjector(definitions, eventLog, config.viewsTopic(), ProjectorMetrics.live(registry), clock);
+    this.metrics = ProjectorMetrics.live(registry);
+    this.projector = new EventProjector(definitions, eventLog, config.viewsTopic(), metrics, clock);
   }
 
   @Override
@@ -60,7 +62,8 @@ final class ProjectorVerticle extends VerticleBase {
     vertx.cancelTimer(retryTimer);
     Subscription running = subscription;
     subscription = null;
-    return running == null ? Future.succeededFuture() : running.close();
+    Future<Void> closed = running == null ? Future.succeededFuture() : running.close();
+    return closed.onComplete(done -> metrics.close());
   }
 
   private Future<HttpServer> startOpsServer() {

@@ -1,20 +1,21 @@
 package dev.tcs.sidecar;
 
+import dev.tcs.core.metrics.Meters;
 import dev.tcs.core.read.InvalidationReceiver.Flush;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The sidecar's meter names and its meters, built once per sidecar on the process registry. No
- * tenant id or host ever becomes a tag; {@code region} is one of the few configured regions.
+ * The sidecar's meter names and its meters, built once per sidecar on the process registry with
+ * core {@link Meters} ({@code tcs.sidecar.<what>}, kebab-case tag values) and removed from it by
+ * {@link #close()} when the sidecar is undeployed. No tenant id or host ever becomes a tag;
+ * {@code region} is one of the few configured regions.
  *
  * <ul>
  *   <li>{@value #READS}{@code {outcome=hit|miss|stale|error}}: reads answered to the application,
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  *   <li>{@value #REGION_IN_FLIGHT}{@code {region}}: requests a lane holds now
  *   <li>{@value #HEDGE_WINS}{@code {region, role=primary|secondary}}: whose answer was used
  *   <li>{@value #INVALIDATIONS}{@code {outcome=applied|ignored|rejected}}: messages received
- *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|reconnect|cancelled}}: whole-cache flushes
+ *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|failed|cancelled|reconnect}}: whole-cache flushes
  *   <li>{@value #CACHE_ADMISSIONS}{@code {outcome=stored|uncached|kept-newer|refused}}: what the
  *       version rules did with a region's answer
  *   <li>{@value #CACHE_SIZE}: entries held
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  *
  * Thread-safe.
  */
-public final class SidecarMetrics {
+public final class SidecarMetrics implements AutoCloseable {
   public static final String READS = "tcs.sidecar.reads";
   public static final String READ_LATENCY = "tcs.sidecar.read.latency";
   public static final String REGION_REQUESTS = "tcs.sidecar.region.requests";
@@ -56,30 +57,27 @@ public final class SidecarMetrics {
   /** What the version rules did with a region's answer. */
   public enum Admission { STORED, UNCACHED, KEPT_NEWER, REFUSED }
 
-  private final MeterRegistry registry;
+  private final Meters meters;
   private final Map<Read, Counter> reads;
-  private final Map<Read, Timer> readLatency = new EnumMap<>(Read.class);
+  private final Map<Read, Timer> readLatency;
   private final Map<InvalidationOutcome, Counter> invalidations;
   private final Map<Flush, Counter> flushes;
   private final Map<Admission, Counter> admissions;
+  private final Map<String, Counter> hedgeWins = new ConcurrentHashMap<>();
 
   public SidecarMetrics(MeterRegistry registry) {
-    this.registry = registry;
-    this.reads = counters(Read.class, READS, "outcome", "Reads answered to the application, by how they were answered");
-    this.invalidations = counters(InvalidationOutcome.class, INVALIDATIONS, "outcome", "Invalidation messages received from the home region");
-    this.flushes = counters(Flush.class, CACHE_FLUSHES, "reason", "Whole-cache flushes after invalidations may have been lost");
-    this.admissions = counters(Admission.class, CACHE_ADMISSIONS, "outcome", "Region answers judged by the version rules");
-    for (Read outcome : Read.values()) {
-      readLatency.put(
-          outcome,
-          Timer.builder(READ_LATENCY)
-              .description("Time from a verified token to the sidecar's answer, by how it was answered")
-              .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-              .publishPercentileHistogram()
-              .minimumExpectedValue(Duration.ofNanos(1_000))
-              .maximumExpectedValue(Duration.ofSeconds(10))
-              .register(registry));
-    }
+    this.meters = new Meters(registry, "sidecar");
+    this.reads = meters.counters(Read.class, "reads", "Reads answered to the application, by how they were answered", "outcome");
+    this.readLatency =
+        meters.timers(
+            Read.class,
+            "read.latency",
+            "Time from a verified token to the sidecar's answer, by how it was answered",
+            "outcome",
+            b -> b.publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(10)));
+    this.invalidations = meters.counters(InvalidationOutcome.class, "invalidations", "Invalidation messages received from the home region", "outcome");
+    this.flushes = meters.counters(Flush.class, "cache.flushes", "Whole-cache flushes after invalidations may have been lost", "reason");
+    this.admissions = meters.counters(Admission.class, "cache.admissions", "Region answers judged by the version rules", "outcome");
   }
 
   /** Counts a read answered to the application; {@code startNanos} is its {@link System#nanoTime()} at the start. */
@@ -102,52 +100,39 @@ public final class SidecarMetrics {
 
   /** Counts an answer of {@code region} used for a read; {@code primary} tells its role. */
   public void hedgeWin(String region, boolean primary) {
-    Counter.builder(HEDGE_WINS)
-        .description("Misses answered with this region's answer")
-        .tag("region", region)
-        .tag("role", primary ? "primary" : "secondary")
-        .register(registry)
+    String role = primary ? "primary" : "secondary";
+    hedgeWins
+        .computeIfAbsent(region + "/" + role, key -> meters.counter("hedge.wins", "Misses answered with this region's answer", "region", region, "role", role))
         .increment();
   }
 
   /** Publishes the number of cached entries; {@code size} is read at scrape time. */
   public void cacheSize(Supplier<Number> size) {
-    Gauge.builder(CACHE_SIZE, size).description("Entries held by the sidecar cache").register(registry);
+    meters.gauge("cache.size", "Entries held by the sidecar cache", null, size);
   }
 
   /** The meters of one region lane. */
   public RegionMeters region(String region, Supplier<Number> inFlight) {
-    Gauge.builder(REGION_IN_FLIGHT, inFlight).description("Requests a region lane holds now").tag("region", region).register(registry);
+    meters.gauge("region.in.flight", "Requests a region lane holds now", null, inFlight, "region", region);
     return new RegionMeters(region);
   }
 
   /** Counters and latency timers of one region, by outcome. Thread-safe. */
   public final class RegionMeters {
-    private final Map<RegionOutcome, Counter> requests = new EnumMap<>(RegionOutcome.class);
-    private final Map<RegionOutcome, Timer> latency = new EnumMap<>(RegionOutcome.class);
+    private final Map<RegionOutcome, Counter> requests;
+    private final Map<RegionOutcome, Timer> latency;
 
     private RegionMeters(String region) {
-      for (RegionOutcome outcome : RegionOutcome.values()) {
-        String tag = tag(outcome);
-        requests.put(
-            outcome,
-            Counter.builder(REGION_REQUESTS)
-                .description("Requests a region lane made or refused, by outcome")
-                .tag("region", region)
-                .tag("outcome", tag)
-                .register(registry));
-        latency.put(
-            outcome,
-            Timer.builder(REGION_LATENCY)
-                .description("Time from a lane accepting a request to its end, by outcome")
-                .tag("region", region)
-                .tag("outcome", tag)
-                .publishPercentiles(0.5, 0.99)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry));
-      }
+      requests = meters.counters(RegionOutcome.class, "region.requests", "Requests a region lane made or refused, by outcome", "outcome", "region", region);
+      latency =
+          meters.timers(
+              RegionOutcome.class,
+              "region.latency",
+              "Time from a lane accepting a request to its end, by outcome",
+              "outcome",
+              b -> b.publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10)),
+              "region",
+              region);
     }
 
     /** Counts an outcome; {@code nanos} is its latency, or negative when there is none (rejected). */
@@ -159,16 +144,14 @@ public final class SidecarMetrics {
     }
   }
 
-  private <E extends Enum<E>> Map<E, Counter> counters(Class<E> type, String name, String tagKey, String description) {
-    Map<E, Counter> out = new EnumMap<>(type);
-    for (E value : type.getEnumConstants()) {
-      out.put(value, Counter.builder(name).description(description).tag(tagKey, tag(value)).register(registry));
-    }
-    return out;
+  /** Removes every sidecar meter from the registry (the sidecar was undeployed). */
+  @Override
+  public void close() {
+    meters.close();
   }
 
-  /** {@code KEPT_NEWER} becomes {@code kept-newer}. */
+  /** {@code KEPT_NEWER} becomes {@code kept-newer} (core {@link Meters#tag}). */
   public static String tag(Enum<?> value) {
-    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return Meters.tag(value);
   }
 }

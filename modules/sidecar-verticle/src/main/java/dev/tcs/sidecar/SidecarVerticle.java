@@ -66,7 +66,11 @@ final class SidecarVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return invalidations == null ? Future.succeededFuture() : invalidations.stop();
+    Future<Void> unsubscribed = invalidations == null ? Future.succeededFuture() : invalidations.stop();
+    return unsubscribed.eventually(() -> {
+      metrics.close();
+      return Future.succeededFuture();
+    });
   }
 
   private Future<?> deployLanes() {

@@ -147,6 +147,20 @@ class SidecarIT {
   }
 
   @Test
+  void undeploy_removesEverySidecarMeter() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 1, tenant + ".example.net"));
+    assertEquals(200, get("/v1/tenants/" + tenant + "/context", jiraToken, null).statusCode());
+    assertTrue(registry.find(SidecarMetrics.CACHE_SIZE).gauge() != null);
+
+    await(vertx.undeploy(deployment));
+    deployment = null;
+
+    assertTrue(registry.getMeters().stream().noneMatch(m -> m.getId().getName().startsWith("tcs.sidecar.")),
+        () -> "left behind: " + registry.getMeters().stream().map(m -> m.getId().getName()).filter(n -> n.startsWith("tcs.")).toList());
+  }
+
+  @Test
   void read_ifNoneMatchOfCachedValue_answers304() throws Exception {
     String tenant = TestNames.unique("acme");
     startSidecar(region("us-east").serve(tenant, 4, tenant + ".example.net"));

@@ -1,131 +1,116 @@
 package dev.tcs.region;
 
+import dev.tcs.core.metrics.Meters;
+import dev.tcs.core.read.InvalidationReceiver.Flush;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Every meter of one region, each tagged {@code region=<name>} so several regions can share one
- * registry (the demo runs three in one JVM). Built once per deployment; {@link #close()} removes
- * its meters so a redeployed region starts clean. Counters are resolved here once, so the read
- * path only increments.
+ * Every meter of one region (core {@link Meters} convention: {@code tcs.region.<what>}, kebab-case
+ * tag values), each tagged {@code region=<name>} so several regions can share one registry (the
+ * demo runs three in one JVM). Built once per deployment; {@link #close()} removes its meters so a
+ * redeployed region starts clean. Counters are resolved here once, so the read path only
+ * increments.
+ *
+ * <ul>
+ *   <li>{@value #READS}{@code {outcome=hit|miss|not-found|forbidden|unauthorized|bad-request|error}}
+ *       and {@value #READ_LATENCY}: reads answered, and the time to answer them
+ *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected}} and {@value #INGEST_LAG}:
+ *       views taken from the views topic, and their lag from the log timestamp to the table
+ *   <li>{@value #INVALIDATIONS_SENT}{@code {outcome=published|dropped|failed}},
+ *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected}},
+ *       {@value #INVALIDATIONS_QUEUED}: the invalidation topic, both ways
+ *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|failed|cancelled|reconnect}} and
+ *       {@value #CACHE_SIZE}: the L1 cache
+ * </ul>
  */
 public final class RegionMetrics implements AutoCloseable {
-  /** Reads answered, by {@code outcome}: hit|miss|not_found|forbidden|unauthorized|bad_request|error. */
-  public static final String READS = "tcs.reads";
-  /** Time to answer a read, from routing to the response being handed to the connection. */
-  public static final String READ_LATENCY = "tcs.read.latency";
-  /** Views taken from the views topic, by {@code outcome}: applied|stale|rejected. */
-  public static final String INGEST_VIEWS = "tcs.ingest.views";
-  /** From the view record's log timestamp to its application in the table. */
-  public static final String INGEST_LAG = "tcs.ingest.lag";
-  /** Invalidations handed to Hazelcast, by {@code outcome}: published|dropped|failed. */
-  public static final String INVALIDATIONS_SENT = "tcs.invalidations.sent";
-  /** Invalidations read from the region's topic, by {@code outcome}: applied|rejected. */
-  public static final String INVALIDATIONS_RECEIVED = "tcs.invalidations.received";
-  /** Invalidations waiting in the publish queue. */
-  public static final String INVALIDATIONS_QUEUED = "tcs.invalidations.queued";
-  /** Whole-cache flushes after a gap in the invalidation topic's sequence. */
-  public static final String CACHE_FLUSHES = "tcs.cache.flushes";
-  /** Entries in the L1 cache (estimate). */
-  public static final String CACHE_SIZE = "tcs.cache.size";
+  public static final String READS = "tcs.region.reads";
+  public static final String READ_LATENCY = "tcs.region.read.latency";
+  public static final String INGEST_VIEWS = "tcs.region.ingest.views";
+  public static final String INGEST_LAG = "tcs.region.ingest.lag";
+  public static final String INVALIDATIONS_SENT = "tcs.region.invalidations.sent";
+  public static final String INVALIDATIONS_RECEIVED = "tcs.region.invalidations.received";
+  public static final String INVALIDATIONS_QUEUED = "tcs.region.invalidations.queued";
+  public static final String CACHE_FLUSHES = "tcs.region.cache.flushes";
+  public static final String CACHE_SIZE = "tcs.region.cache.size";
 
-  private final MeterRegistry registry;
-  private final Tags tags;
-  private final List<Meter> meters = new ArrayList<>();
+  /** How a read was answered. */
+  public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
 
-  public final Counter readHit;
-  public final Counter readMiss;
-  public final Counter readNotFound;
-  public final Counter readForbidden;
-  public final Counter readUnauthorized;
-  public final Counter readBadRequest;
-  public final Counter readError;
-  public final Timer readLatency;
-  public final Counter ingestApplied;
-  public final Counter ingestStale;
-  public final Counter ingestRejected;
-  public final Timer ingestLag;
-  public final Counter invalidationPublished;
-  public final Counter invalidationDropped;
-  public final Counter invalidationFailed;
-  public final Counter invalidationApplied;
-  public final Counter invalidationRejected;
-  public final Counter cacheFlushes;
+  /** What ingest did with a view record. */
+  public enum Ingest { APPLIED, STALE, REJECTED }
+
+  /** What became of an invalidation this node sent. */
+  public enum Sent { PUBLISHED, DROPPED, FAILED }
+
+  /** What became of an invalidation this node received. */
+  public enum Received { APPLIED, REJECTED }
+
+  private final Meters meters;
+  private final Map<Read, Counter> reads;
+  private final Timer readLatency;
+  private final Map<Ingest, Counter> ingest;
+  private final Timer ingestLag;
+  private final Map<Sent, Counter> sent;
+  private final Map<Received, Counter> received;
+  private final Map<Flush, Counter> flushes;
 
   public RegionMetrics(MeterRegistry registry, String region) {
-    this.registry = registry;
-    this.tags = Tags.of("region", region);
-    readHit = read("hit");
-    readMiss = read("miss");
-    readNotFound = read("not_found");
-    readForbidden = read("forbidden");
-    readUnauthorized = read("unauthorized");
-    readBadRequest = read("bad_request");
-    readError = read("error");
-    readLatency =
-        keep(
-            Timer.builder(READ_LATENCY)
-                .description("Time to answer a context read")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(10_000))
-                .maximumExpectedValue(Duration.ofSeconds(5))
-                .register(registry));
-    ingestApplied = counter(INGEST_VIEWS, "Views taken from the views topic", "applied");
-    ingestStale = counter(INGEST_VIEWS, "Views taken from the views topic", "stale");
-    ingestRejected = counter(INGEST_VIEWS, "Views taken from the views topic", "rejected");
-    ingestLag =
-        keep(
-            Timer.builder(INGEST_LAG)
-                .description("Time from a view's log timestamp to its write in the region's table")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry));
-    invalidationPublished = counter(INVALIDATIONS_SENT, "Invalidations handed to the region's Hazelcast topic", "published");
-    invalidationDropped = counter(INVALIDATIONS_SENT, "Invalidations handed to the region's Hazelcast topic", "dropped");
-    invalidationFailed = counter(INVALIDATIONS_SENT, "Invalidations handed to the region's Hazelcast topic", "failed");
-    invalidationApplied = counter(INVALIDATIONS_RECEIVED, "Invalidations read from the region's Hazelcast topic", "applied");
-    invalidationRejected = counter(INVALIDATIONS_RECEIVED, "Invalidations read from the region's Hazelcast topic", "rejected");
-    cacheFlushes =
-        keep(Counter.builder(CACHE_FLUSHES).description("Whole-cache flushes after a gap in the invalidation topic").tags(tags).register(registry));
+    meters = new Meters(registry, "region", "region", region);
+    reads = meters.counters(Read.class, "reads", "Context reads answered by the region", "outcome");
+    readLatency = meters.latency("read.latency", "Time to answer a context read", Duration.ofNanos(10_000), Duration.ofSeconds(5));
+    ingest = meters.counters(Ingest.class, "ingest.views", "Views taken from the views topic", "outcome");
+    ingestLag = meters.latency("ingest.lag", "Time from a view's log timestamp to its write in the region's table", Duration.ofMillis(1), Duration.ofMinutes(10));
+    sent = meters.counters(Sent.class, "invalidations.sent", "Invalidations handed to the region's Hazelcast topic", "outcome");
+    received = meters.counters(Received.class, "invalidations.received", "Invalidations read from the region's Hazelcast topic", "outcome");
+    flushes = meters.counters(Flush.class, "cache.flushes", "Whole-cache flushes after invalidations may have been lost", "reason");
+  }
+
+  /** Counts a read and records its latency; {@code startNanos} is its {@link System#nanoTime()} at the start. */
+  public void read(Read outcome, long startNanos) {
+    reads.get(outcome).increment();
+    readLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void ingest(Ingest outcome) {
+    ingest.get(outcome).increment();
+  }
+
+  public void ingestLag(long millis) {
+    ingestLag.record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  public void invalidationSent(Sent outcome) {
+    sent.get(outcome).increment();
+  }
+
+  public void invalidationReceived(Received outcome) {
+    received.get(outcome).increment();
+  }
+
+  public void cacheFlushed(Flush reason) {
+    flushes.get(reason).increment();
   }
 
   /** Registers the cache size gauge over {@code size}. */
   public void gaugeCacheSize(Supplier<Number> size) {
-    keep(Gauge.builder(CACHE_SIZE, size).description("Entries in the region's L1 cache (estimate)").tags(tags).strongReference(true).register(registry));
+    meters.gauge("cache.size", "Entries in the region's L1 cache (estimate)", null, size);
   }
 
   /** Registers the publish queue depth gauge over {@code depth}. */
   public void gaugeQueue(Supplier<Number> depth) {
-    keep(Gauge.builder(INVALIDATIONS_QUEUED, depth).description("Invalidations waiting to be published").tags(tags).strongReference(true).register(registry));
+    meters.gauge("invalidations.queued", "Invalidations waiting to be published", null, depth);
   }
 
   /** Removes this region's meters from the registry. */
   @Override
-  public synchronized void close() {
-    meters.forEach(registry::remove);
-    meters.clear();
-  }
-
-  private Counter read(String outcome) {
-    return counter(READS, "Context reads answered by the region", outcome);
-  }
-
-  private Counter counter(String name, String description, String outcome) {
-    return keep(Counter.builder(name).description(description).tags(tags).tag("outcome", outcome).register(registry));
-  }
-
-  private synchronized <M extends Meter> M keep(M meter) {
-    meters.add(meter);
-    return meter;
+  public void close() {
+    meters.close();
   }
 }

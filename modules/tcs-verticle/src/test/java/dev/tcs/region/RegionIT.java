@@ -324,9 +324,9 @@ class RegionIT {
     assertEquals("UP", ready.json().getString("status"));
     get("/v1/tenants/" + tenant() + "/context", "jira");
     String metrics = get(http, "/metrics", null, null).body().toString();
-    assertTrue(metrics.contains("tcs_reads_total{outcome=\"not_found\",region=\"" + REGION + "\"}"), metrics);
-    assertTrue(metrics.contains("tcs_read_latency_seconds_bucket"));
-    assertTrue(metrics.contains("tcs_cache_size{region=\"" + REGION + "\"}"));
+    assertTrue(metrics.contains("tcs_region_reads_total{outcome=\"not-found\",region=\"" + REGION + "\"}"), metrics);
+    assertTrue(metrics.contains("tcs_region_read_latency_seconds_bucket"));
+    assertTrue(metrics.contains("tcs_region_cache_size{region=\"" + REGION + "\"}"));
   }
 
   // --- helpers -------------------------------------------------------------------------------

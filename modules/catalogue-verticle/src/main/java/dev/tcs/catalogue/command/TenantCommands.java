@@ -224,10 +224,10 @@ public final class TenantCommands {
             done ->
                 metrics.append(
                     done.succeeded()
-                        ? "ok"
+                        ? CatalogueMetrics.Append.OK
                         : done.cause() instanceof VersionConflictException || done.cause() instanceof HostConflictException
-                            ? "conflict"
-                            : "error",
+                            ? CatalogueMetrics.Append.CONFLICT
+                            : CatalogueMetrics.Append.ERROR,
                     System.nanoTime() - started))
         .map(
             v -> {

@@ -11,9 +11,9 @@ import dev.tcs.core.read.ETags;
 import dev.tcs.core.read.ReadApi;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.region.RegionMetrics;
+import dev.tcs.region.RegionMetrics.Read;
 import dev.tcs.region.cache.CachedView;
 import dev.tcs.region.cache.ViewCache;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -86,17 +86,17 @@ public final class ContextReader {
 
   private void authorized(RoutingContext ctx, ReadKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
     if (auth.failed()) {
-      fail(ctx, metrics.readUnauthorized, auth.cause(), started);
+      fail(ctx, Read.UNAUTHORIZED, auth.cause(), started);
       return;
     }
     String consumer = auth.result().subject();
     if (!views.hasView(consumer)) {
-      fail(ctx, metrics.readForbidden, HttpProblem.forbidden("consumer '" + consumer + "' has no view of tenant contexts"), started);
+      fail(ctx, Read.FORBIDDEN, HttpProblem.forbidden("consumer '" + consumer + "' has no view of tenant contexts"), started);
       return;
     }
     ReadKey key = key(kind, ctx.pathParam(parameter), consumer);
     if (key == null) {
-      fail(ctx, metrics.readBadRequest, invalid(kind, parameter, ctx.pathParam(parameter)), started);
+      fail(ctx, Read.BAD_REQUEST, invalid(kind, parameter, ctx.pathParam(parameter)), started);
       return;
     }
     CompletableFuture<CachedView> entry = cache.get(key);
@@ -112,7 +112,7 @@ public final class ContextReader {
   private void answer(RoutingContext ctx, ReadKey key, CachedView view, boolean hit, long started) {
     if (view == null || view.failed()) {
       logFailure(key, view);
-      fail(ctx, metrics.readError, HttpProblem.unavailable("the region's view store did not answer; retry, or read another region"), started);
+      fail(ctx, Read.ERROR, HttpProblem.unavailable("the region's view store did not answer; retry, or read another region"), started);
       return;
     }
     if (!view.found()) {
@@ -125,7 +125,7 @@ public final class ContextReader {
         }
       }
       String what = key.kind() == ReadKey.Kind.TENANT ? "tenant '" + key.id() + "'" : "host '" + key.id() + "'";
-      fail(ctx, metrics.readNotFound, HttpProblem.notFound(what + " has no context in region " + region), started);
+      fail(ctx, Read.NOT_FOUND, HttpProblem.notFound(what + " has no context in region " + region), started);
       return;
     }
     HttpServerResponse response = ctx.response();
@@ -140,13 +140,11 @@ public final class ContextReader {
       headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
       response.end(view.body());
     }
-    (hit ? metrics.readHit : metrics.readMiss).increment();
-    metrics.readLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    metrics.read(hit ? Read.HIT : Read.MISS, started);
   }
 
-  private void fail(RoutingContext ctx, Counter outcome, Throwable problem, long started) {
-    outcome.increment();
-    metrics.readLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  private void fail(RoutingContext ctx, Read outcome, Throwable problem, long started) {
+    metrics.read(outcome, started);
     ctx.fail(problem);
   }
 

@@ -17,7 +17,6 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,7 @@ public final class ViewIngester implements RecordHandler {
     try {
       view = View.fromBuffer(record.value());
     } catch (ValidationException e) {
-      metrics.ingestRejected.increment();
+      metrics.ingest(RegionMetrics.Ingest.REJECTED);
       log.warn("view rejected region={} position={} field={} reason={}", region, record.position(), e.field(), e.getMessage());
       return Future.succeededFuture();
     }
@@ -74,13 +73,13 @@ public final class ViewIngester implements RecordHandler {
 
   private Void applied(LogRecord record, View view, ApplyResult result) {
     if (!result.applied()) {
-      metrics.ingestStale.increment();
+      metrics.ingest(RegionMetrics.Ingest.STALE);
       log.debug("view stale region={} position={} tenantId={} consumer={} version={}", region, record.position(), view.tenantId(), view.consumer(), view.version());
       return null;
     }
-    metrics.ingestApplied.increment();
+    metrics.ingest(RegionMetrics.Ingest.APPLIED);
     if (record.timestamp() > 0) {
-      metrics.ingestLag.record(Math.max(0, clock.millis() - record.timestamp()), TimeUnit.MILLISECONDS);
+      metrics.ingestLag(Math.max(0, clock.millis() - record.timestamp()));
     }
     InvalidationMessage message = new InvalidationMessage(invalidationOf(view, result), view.revision());
     cache.invalidate(message);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Publishes a region's invalidations through its own bounded queue and its own worker thread,
  * so a slow or unreachable Hazelcast never stalls ingest or reads: {@link #offer} never blocks,
  * and when the queue is full the invalidation is dropped and counted
- * ({@code tcs.invalidations.sent{outcome=dropped}}). Messages leave in the order offered.
+ * ({@code tcs.region.invalidations.sent{outcome=dropped}}). Messages leave in the order offered.
  *
  * <p>A publish that fails is retried a few times, then counted as failed and logged at ERROR.
  * A dropped or failed invalidation leaves other nodes' entries to their refresh and expiry; the
@@ -66,7 +66,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
     if (running && queue.offer(message)) {
       return true;
     }
-    metrics.invalidationDropped.increment();
+    metrics.invalidationSent(RegionMetrics.Sent.DROPPED);
     long total = dropped.incrementAndGet();
     if (total == 1 || total % 1_000 == 0) {
       log.warn("invalidations dropped, publish queue full region={} droppedTotal={}", region, total);
@@ -98,7 +98,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
     for (int attempt = 1; attempt <= ATTEMPTS && running; attempt++) {
       try {
         publisher.publish(encoded, timeout);
-        metrics.invalidationPublished.increment();
+        metrics.invalidationSent(RegionMetrics.Sent.PUBLISHED);
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -110,7 +110,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
         }
       }
     }
-    metrics.invalidationFailed.increment();
+    metrics.invalidationSent(RegionMetrics.Sent.FAILED);
     log.error(
         "invalidation not published region={} tenantId={} consumer={} version={}",
         region, message.invalidation().tenantId(), message.invalidation().consumer(), message.invalidation().version());

@@ -70,18 +70,18 @@ public final class InvalidationListener implements ReliableMessageListener<Objec
     @Override
     public void apply(InvalidationMessage message) {
       cache.invalidate(message);
-      metrics.invalidationApplied.increment();
+      metrics.invalidationReceived(RegionMetrics.Received.APPLIED);
     }
 
     @Override
     public void rejected(ValidationException reason) {
-      metrics.invalidationRejected.increment();
+      metrics.invalidationReceived(RegionMetrics.Received.REJECTED);
     }
 
     @Override
     public void flush(InvalidationReceiver.Flush reason) {
       cache.flush();
-      metrics.cacheFlushes.increment();
+      metrics.cacheFlushed(reason);
     }
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InvalidationBroadcasterTest {
-  private final RegionMetrics metrics = new RegionMetrics(new SimpleMeterRegistry(), "test");
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final RegionMetrics metrics = new RegionMetrics(registry, "test");
   private InvalidationBroadcaster broadcaster;
 
   @AfterEach
@@ -62,7 +63,7 @@ class InvalidationBroadcasterTest {
     assertTrue(broadcaster.offer(message("acme", 2)));
     assertTrue(broadcaster.offer(message("acme", 3)));
     assertFalse(broadcaster.offer(message("acme", 4)), "queue of 2 is full");
-    assertEquals(1.0, metrics.invalidationDropped.count());
+    assertEquals(1.0, count(RegionMetrics.INVALIDATIONS_SENT, "outcome", "dropped"));
     release.countDown();
   }
 
@@ -83,11 +84,11 @@ class InvalidationBroadcasterTest {
     broadcaster.offer(message("acme", 1));
     assertTrue(attempts.await(5, TimeUnit.SECONDS));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (metrics.invalidationFailed.count() < 1 && System.nanoTime() < deadline) {
+    while (count(RegionMetrics.INVALIDATIONS_SENT, "outcome", "failed") < 1 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertEquals(1.0, metrics.invalidationFailed.count());
-    assertEquals(0.0, metrics.invalidationPublished.count());
+    assertEquals(1.0, count(RegionMetrics.INVALIDATIONS_SENT, "outcome", "failed"));
+    assertEquals(0.0, count(RegionMetrics.INVALIDATIONS_SENT, "outcome", "published"));
   }
 
   @Test
@@ -104,5 +105,9 @@ class InvalidationBroadcasterTest {
 
   private static InvalidationMessage message(String tenant, long version) {
     return new InvalidationMessage(new Invalidation(tenant, "jira", List.of(), version), 1);
+  }
+
+  private double count(String name, String tag, String value) {
+    return registry.get(name).tag(tag, value).counter().count();
   }
 }
