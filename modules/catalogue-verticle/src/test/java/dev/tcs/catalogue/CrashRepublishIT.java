@@ -6,10 +6,10 @@ import dev.tcs.catalogue.testing.BadInputs;
 import dev.tcs.catalogue.testing.Http;
 import dev.tcs.catalogue.testing.TopicReader;
 import dev.tcs.core.model.CatalogueEvent;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.LocalInfraExtension;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -54,10 +54,7 @@ class CrashRepublishIT {
 
   @Test
   void kafkaUnreachableAtStart_apiComesUpAndWrites_thenRestartWithKafkaPublishes() throws Exception {
-    String nowhere;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      nowhere = "127.0.0.1:" + socket.getLocalPort();
-    }
+    String nowhere = "127.0.0.1:" + FreePorts.one();
     catalogue.deploy(catalogue.configJson(), catalogue.eventLog(nowhere));
     assertEquals(200, catalogue.http().as(null).get("/health/ready").status());
     writeVersions(catalogue.http(), "nowhere-a", 2);

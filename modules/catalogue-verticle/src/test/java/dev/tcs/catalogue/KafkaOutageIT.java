@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.catalogue.testing.BadInputs;
-import dev.tcs.catalogue.testing.Eventually;
+import dev.tcs.infra.Eventually;
 import dev.tcs.catalogue.testing.Http;
 import dev.tcs.catalogue.testing.Http.Answer;
 import dev.tcs.catalogue.testing.TopicReader;

@@ -14,6 +14,7 @@ import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.metrics.Metrics;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.infra.EmbeddedHazelcast;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.projector.Projector;
 import dev.tcs.projector.ProjectorConfig;
@@ -27,8 +28,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -122,7 +121,7 @@ public final class DemoSystem implements AutoCloseable {
 
       JsonObject sidecarJson = files.load("sidecar");
       if (options.freePorts()) {
-        sidecarJson.getJsonObject("http").put("port", freePort());
+        sidecarJson.getJsonObject("http").put("port", FreePorts.one());
       }
       JsonObject sidecarRegions = new JsonObject();
       regionUrls.forEach((name, url) -> sidecarRegions.put(name, new JsonObject().put("url", url)));
@@ -203,7 +202,7 @@ public final class DemoSystem implements AutoCloseable {
       region.allowOnly("port");
       int port = region.port("port", 0);
       regions.check(port > 0, name + ".port", "must be a port in 1..65535");
-      ports.put(name, freePorts ? freePort() : port);
+      ports.put(name, freePorts ? FreePorts.one() : port);
     }
     regions.check(!ports.isEmpty(), "regions", "must list at least one region");
     return ports;
@@ -218,7 +217,7 @@ public final class DemoSystem implements AutoCloseable {
       dynamodb.put("endpoint", infra.dynamo().endpoint().toString());
     }
     if (freePort) {
-      json.getJsonObject("http").put("port", freePort());
+      json.getJsonObject("http").put("port", FreePorts.one());
     }
     return json;
   }
@@ -226,14 +225,5 @@ public final class DemoSystem implements AutoCloseable {
   private static String url(JsonObject json) {
     JsonObject http = json.getJsonObject("http");
     return "http://" + http.getString("host", "127.0.0.1") + ":" + http.getInteger("port");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
   }
 }

@@ -1,18 +1,16 @@
 package dev.tcs.projector;
 
 import dev.tcs.core.config.Settings;
+import dev.tcs.infra.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** Small helpers of the component tests: bounded waits, a free port, plain HTTP GETs, a config. */
 final class ItSupport {
@@ -22,17 +20,6 @@ final class ItSupport {
 
   static <T> T await(Future<T> future, Duration timeout) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Checks {@code condition} every 50 ms until it holds; fails once {@code timeout} has passed. */
-  static void eventually(Duration timeout, String what, BooleanSupplier condition) {
-    dev.tcs.infra.Eventually.until(timeout, what, condition);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The status of {@code GET http://127.0.0.1:port/path}, or -1 if nothing answers. */

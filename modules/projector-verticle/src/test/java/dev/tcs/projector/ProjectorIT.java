@@ -3,7 +3,6 @@ package dev.tcs.projector;
 import static dev.tcs.projector.Fixtures.definitions;
 import static dev.tcs.projector.Fixtures.event;
 import static dev.tcs.projector.ItSupport.await;
-import static dev.tcs.projector.ItSupport.eventually;
 import static dev.tcs.projector.ItSupport.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +15,9 @@ import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.infra.Eventually;
 import dev.tcs.infra.EmbeddedKafka;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -63,7 +64,7 @@ class ProjectorIT {
   void setUp(EmbeddedKafka kafka) throws Exception {
     eventLog = new KafkaEventLog(vertx, KafkaSettings.of(kafka.bootstrapServers(), "projector-it"));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    opsPort = ItSupport.freePort();
+    opsPort = FreePorts.one();
     config =
         ItSupport.config(
             kafka.bootstrapServers(), opsPort, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
@@ -103,7 +104,7 @@ class ProjectorIT {
     View globexIngress = out.stream().filter(v -> v.tenantId().equals("globex") && v.consumer().equals("network-ingress")).findFirst().orElseThrow();
     assertEquals(List.of("globex.example.net"), globexIngress.keys());
     // The counter moves once the event's appends are acked, which may be just after a reader sees the views.
-    ItSupport.eventually(WAIT, "5 records counted as projected", () -> records("projected") == 5.0);
+    Eventually.until(WAIT, "5 records counted as projected", () -> records("projected") == 5.0);
     String metrics = ItSupport.get(opsPort, "/metrics").body();
     assertTrue(metrics.contains("tcs_projector_records_total{outcome=\"projected\",source=\"live\"} 5.0"), metrics);
     assertTrue(metrics.contains("tcs_projector_views_published_total{source=\"live\"} 10.0"), metrics);
@@ -126,7 +127,7 @@ class ProjectorIT {
     assertEquals(List.of("1:jira", "1:network-ingress"), versionsOf("acme", out));
     assertEquals(2.0, records("rejected"));
     // The counter moves once the event's appends are acked, which may be just after a reader sees the views.
-    ItSupport.eventually(WAIT, "1 record counted as projected", () -> records("projected") == 1.0);
+    Eventually.until(WAIT, "1 record counted as projected", () -> records("projected") == 1.0);
   }
 
   @Test
@@ -164,7 +165,7 @@ class ProjectorIT {
 
   private void deployReady(ViewDefinitions definitions) throws Exception {
     deployments.add(await(Projector.deploy(vertx, config, definitions, eventLog, registry), WAIT));
-    eventually(WAIT, "projector ready", () -> status(opsPort, "/health/ready") == 200);
+    Eventually.until(WAIT, "projector ready", () -> status(opsPort, "/health/ready") == 200);
   }
 
   private ViewCollector readViews() throws Exception {

@@ -3,7 +3,6 @@ package dev.tcs.projector;
 import static dev.tcs.projector.Fixtures.definitions;
 import static dev.tcs.projector.Fixtures.event;
 import static dev.tcs.projector.ItSupport.await;
-import static dev.tcs.projector.ItSupport.eventually;
 import static dev.tcs.projector.ItSupport.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,7 +12,9 @@ import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.EventType;
 import dev.tcs.core.model.View;
+import dev.tcs.infra.Eventually;
 import dev.tcs.infra.EmbeddedKafka;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,7 +33,7 @@ class ProjectorKafkaDownIT {
   @Test
   void deploy_kafkaDown_opsServerUpNotReadyThenProjectsOnceKafkaReturns(EmbeddedKafka kafka) throws Exception {
     Vertx vertx = Vertx.vertx();
-    int port = ItSupport.freePort();
+    int port = FreePorts.one();
     ProjectorConfig config =
         ItSupport.config(kafka.bootstrapServers(), port, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
     EventLog eventLog = new KafkaEventLog(vertx, KafkaSettings.of(kafka.bootstrapServers(), "projector-down-it"));
@@ -47,7 +48,7 @@ class ProjectorKafkaDownIT {
 
       kafka.restart();
       down = false;
-      eventually(WAIT, "projector ready after Kafka returned", () -> status(port, "/health/ready") == 200);
+      Eventually.until(WAIT, "projector ready after Kafka returned", () -> status(port, "/health/ready") == 200);
       ViewCollector views = new ViewCollector();
       Subscription reader = await(eventLog.replay(config.viewsTopic(), "it-reader", views), WAIT);
       await(eventLog.append(config.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()), WAIT);

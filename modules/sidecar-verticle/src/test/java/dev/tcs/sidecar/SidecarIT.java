@@ -10,6 +10,8 @@ import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.infra.EmbeddedHazelcast;
+import dev.tcs.infra.Eventually;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
@@ -27,8 +29,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -214,7 +214,7 @@ class SidecarIT {
   void read_deadPrimary_answersFromSecondary() throws Exception {
     String tenant = TestNames.unique("acme");
     FakeRegion euWest = region("eu-west").serve(tenant, 1, tenant + ".example.net");
-    startSidecar("http://127.0.0.1:" + freePort(), euWest);
+    startSidecar("http://127.0.0.1:" + FreePorts.one(), euWest);
 
     HttpResponse<String> response = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
 
@@ -228,7 +228,7 @@ class SidecarIT {
 
   @Test
   void read_noRegionAnswers_answers503Problem() throws Exception {
-    startSidecar("http://127.0.0.1:" + freePort(), "http://127.0.0.1:" + freePort());
+    startSidecar("http://127.0.0.1:" + FreePorts.one(), "http://127.0.0.1:" + FreePorts.one());
 
     HttpResponse<String> response = get("/v1/tenants/acme/context", jiraToken, null);
 
@@ -356,7 +356,7 @@ class SidecarIT {
       String name = targets[i] instanceof FakeRegion fake ? fake.name() : names[i];
       regionUrls.put(name, new JsonObject().put("url", url));
     }
-    port = freePort();
+    port = FreePorts.one();
     JsonObject json =
         new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
@@ -403,12 +403,6 @@ class SidecarIT {
   private double counter(String name, String... tags) {
     Counter counter = registry.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

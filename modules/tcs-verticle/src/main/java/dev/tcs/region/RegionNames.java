@@ -3,7 +3,7 @@ package dev.tcs.region;
 import dev.tcs.core.model.Invalidation;
 
 /** The names a region derives from its config: its table, its consumer group, its invalidation topic. */
-public final class RegionNames {
+final class RegionNames {
   /** The Hazelcast reliable topic of the region's cluster that carries invalidations. */
   public static final String INVALIDATION_TOPIC = Invalidation.TOPIC;
 

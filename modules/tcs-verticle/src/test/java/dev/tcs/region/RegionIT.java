@@ -17,6 +17,7 @@ import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
@@ -36,8 +37,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +95,7 @@ class RegionIT {
   static void deployRegion(LocalInfra infra) throws IOException {
     vertx = Vertx.vertx();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    int port = freePort();
+    int port = FreePorts.one();
     config = RegionConfig.from(Settings.of("", configJson(infra, port)));
     tokens = new Tokens(vertx, AuthConfig.from(config.auth(), Path.of("../../config")));
     eventLog = new KafkaEventLog(vertx, KafkaSettings.of(infra.kafka().bootstrapServers(), "region-it"));
@@ -464,11 +463,5 @@ class RegionIT {
             .put("private-key", "demo-keys/jwt-private.pem")
             .put("issuer", "tcs-demo")
             .put("audience", "tcs"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -10,6 +10,7 @@ import dev.tcs.core.dynamo.DynamoClients;
 import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.log.KafkaEventLog;
 import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,7 +24,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -183,7 +183,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
       HttpClientAgent http = null;
       try {
         Tokens tokens = new Tokens(vertx, authConfig(keys));
-        int port = freePort();
+        int port = FreePorts.one();
         CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", catalogueConfig(infra, port, suffix, settings.outbox())));
         Catalogue.deploy(vertx, config, dynamo, eventLog, tokens, registry, Clock.systemUTC()).await();
         String rawTable = createRawTable(dynamo, "bench-raw-" + suffix);
@@ -395,12 +395,6 @@ public final class CatalogueWriteBench implements Callable<Integer> {
       dir = dir.getParent();
     }
     throw new IllegalStateException("config/demo-keys not found above " + Path.of("").toAbsolutePath() + "; pass --keys");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");

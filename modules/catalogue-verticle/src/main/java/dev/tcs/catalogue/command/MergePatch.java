@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * JSON merge patch (RFC 7396): a member set to {@code null} is removed, an object member is
  * merged recursively, anything else replaces the target's member. Neither input is modified.
  */
-public final class MergePatch {
+final class MergePatch {
   private MergePatch() {}
 
   /**

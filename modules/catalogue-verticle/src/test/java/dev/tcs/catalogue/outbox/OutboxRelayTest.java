@@ -9,7 +9,7 @@ import dev.tcs.catalogue.command.Preconditions;
 import dev.tcs.catalogue.command.TenantCommands;
 import dev.tcs.catalogue.command.WriteResult;
 import dev.tcs.catalogue.testing.BadInputs;
-import dev.tcs.catalogue.testing.Eventually;
+import dev.tcs.infra.Eventually;
 import dev.tcs.catalogue.testing.FakeEventLog;
 import dev.tcs.catalogue.testing.InMemoryEventStore;
 import dev.tcs.core.model.TenantContext;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.infra.EmbeddedKafka;
+import dev.tcs.infra.Eventually;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.vertx.core.Future;
@@ -163,7 +164,7 @@ class KafkaEventLogIT {
       sent.add(log.append(topic, "globex", Buffer.buffer("globex-" + i)));
     }
     Future.all(sent).await();
-    Eventually.until("120 records", () -> seen.size() >= 120, WITHIN);
+    Eventually.until(WITHIN, "120 records", () -> seen.size() >= 120);
     List<LogRecord> acme = seen.stream().filter(r -> "acme".equals(r.key())).toList();
     List<LogRecord> globex = seen.stream().filter(r -> "globex".equals(r.key())).toList();
     assertEquals(List.of(values("acme-", 0, 60)), valuesOf(acme));
@@ -193,7 +194,7 @@ class KafkaEventLogIT {
           }
           return Future.succeededFuture();
         });
-    Eventually.until("second handled", () -> seen.contains("second"), WITHIN);
+    Eventually.until(WITHIN, "second handled", () -> seen.contains("second"));
     assertEquals(List.of("first", "first", "first", "second"), seen);
     // Backoff 100 ms doubling, half of each wait random: [50, 100] ms, then [100, 200] ms.
     assertTrue(at.get(1) - at.get(0) >= TimeUnit.MILLISECONDS.toNanos(50), "first retry waited its backoff");
@@ -216,7 +217,7 @@ class KafkaEventLogIT {
           }
           return Future.succeededFuture();
         });
-    Eventually.until("second handled", () -> seen.contains("second"), WITHIN);
+    Eventually.until(WITHIN, "second handled", () -> seen.contains("second"));
     assertEquals(List.of("first", "first", "second"), seen);
   }
 
@@ -246,7 +247,7 @@ class KafkaEventLogIT {
           }
           return Future.succeededFuture();
         });
-    Eventually.until("third handled", () -> seen.contains("third"), WITHIN);
+    Eventually.until(WITHIN, "third handled", () -> seen.contains("third"));
     assertEquals(List.of("first", "first", "second", "second", "third"), seen);
   }
 
@@ -260,13 +261,13 @@ class KafkaEventLogIT {
     append("globex", values("g-", 0, 5));
     List<LogRecord> first = new CopyOnWriteArrayList<>();
     Subscription subscription = subscribe(log, group, recordInto(first));
-    Eventually.until("10 records", () -> first.size() >= 10, WITHIN);
+    Eventually.until(WITHIN, "10 records", () -> first.size() >= 10);
     close(subscription);
 
     append("acme", values("a-", 5, 8));
     List<LogRecord> second = new CopyOnWriteArrayList<>();
     Subscription resumed = subscribe(log, group, recordInto(second));
-    Eventually.until("3 new records", () -> second.size() >= 3, WITHIN);
+    Eventually.until(WITHIN, "3 new records", () -> second.size() >= 3);
     close(resumed);
     assertEquals(List.of("a-5", "a-6", "a-7"), valuesOf(second));
     assertEquals(10, first.size());
@@ -286,7 +287,7 @@ class KafkaEventLogIT {
               seen.add(record.value().toString());
               return record.value().toString().equals("stuck") ? Future.failedFuture("store down") : Future.succeededFuture();
             });
-    Eventually.until("stuck retried", () -> seen.stream().filter("stuck"::equals).count() >= 2, WITHIN);
+    Eventually.until(WITHIN, "stuck retried", () -> seen.stream().filter("stuck"::equals).count() >= 2);
     long start = System.nanoTime();
     close(failing);
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "close did not wait for the retries");
@@ -295,7 +296,7 @@ class KafkaEventLogIT {
 
     List<LogRecord> again = new CopyOnWriteArrayList<>();
     subscribe(log, group, recordInto(again));
-    Eventually.until("stuck and after", () -> again.size() >= 2, WITHIN);
+    Eventually.until(WITHIN, "stuck and after", () -> again.size() >= 2);
     assertEquals(List.of("stuck", "after"), valuesOf(again));
   }
 
@@ -306,8 +307,8 @@ class KafkaEventLogIT {
     append("acme", values("r-", 0, 4));
     List<LogRecord> seen = new CopyOnWriteArrayList<>();
     subscribe(log, group, recordInto(seen));
-    Eventually.until("4 records", () -> seen.size() >= 4, WITHIN);
-    Eventually.until("offset 4 committed", () -> committedOffset(group, new TopicPartition(topic, 0)) == 4, WITHIN);
+    Eventually.until(WITHIN, "4 records", () -> seen.size() >= 4);
+    Eventually.until(WITHIN, "offset 4 committed", () -> committedOffset(group, new TopicPartition(topic, 0)) == 4);
   }
 
   // ---- replay ----
@@ -320,13 +321,13 @@ class KafkaEventLogIT {
     append("globex", values("g-", 0, 3));
     List<LogRecord> live = new CopyOnWriteArrayList<>();
     Subscription subscription = subscribe(log, group, recordInto(live));
-    Eventually.until("6 records", () -> live.size() >= 6, WITHIN);
+    Eventually.until(WITHIN, "6 records", () -> live.size() >= 6);
     close(subscription);
 
     List<LogRecord> replayed = new CopyOnWriteArrayList<>();
     Subscription replay = log.replay(topic, "tcs-projector", recordInto(replayed)).await();
     subscriptions.add(replay);
-    Eventually.until("6 replayed records", () -> replayed.size() >= 6, WITHIN);
+    Eventually.until(WITHIN, "6 replayed records", () -> replayed.size() >= 6);
     close(replay);
     assertEquals(Set.of("a-0", "a-1", "a-2", "g-0", "g-1", "g-2"), Set.copyOf(valuesOf(replayed)));
     assertEquals(6, replayed.size());
@@ -348,9 +349,9 @@ class KafkaEventLogIT {
           return record.offset() == 0 ? gate.future() : Future.succeededFuture();
         });
     append("acme", values("r-", 0, 1_600));
-    Eventually.until("first record held", () -> seen.size() == 1, WITHIN);
+    Eventually.until(WITHIN, "first record held", () -> seen.size() == 1);
     vertx.runOnContext(v -> gate.complete());
-    Eventually.until("1600 records", () -> seen.size() >= 1_600, Duration.ofSeconds(60));
+    Eventually.until(Duration.ofSeconds(60), "1600 records", () -> seen.size() >= 1_600);
     assertEquals(List.of(values("r-", 0, 1_600)), valuesOf(seen));
   }
 
@@ -388,18 +389,17 @@ class KafkaEventLogIT {
           return done.andThen(r -> inHandler.decrementAndGet());
         };
     subscribe(logA, group, handlerA);
-    Eventually.until("A holds record 0", () -> seenByA.size() == 1, WITHIN);
+    Eventually.until(WITHIN, "A holds record 0", () -> seenByA.size() == 1);
 
     List<LogRecord> seenByB = new CopyOnWriteArrayList<>();
     subscribe(logB, group, recordInto(seenByB));
-    Eventually.until("group stable with A and B", () -> stableMembers(group).size() == 2, WITHIN);
+    Eventually.until(WITHIN, "group stable with A and B", () -> stableMembers(group).size() == 2);
     MemberDescription owner =
         stableMembers(group).stream().filter(m -> m.assignment().topicPartitions().contains(new TopicPartition(topic, 0))).findFirst().orElseThrow();
     assertTrue(owner.clientId().startsWith("a-"), "the range assignor gave partition 0 to A: " + owner);
 
     vertx.runOnContext(v -> gate.complete());
-    Eventually.until(
-        "partition 0 committed through record 4", () -> committedOffset(group, new TopicPartition(topic, 0)) == 5, WITHIN);
+    Eventually.until(WITHIN, "partition 0 committed through record 4", () -> committedOffset(group, new TopicPartition(topic, 0)) == 5);
     for (Subscription subscription : List.copyOf(subscriptions)) {
       close(subscription);
     }

@@ -3,7 +3,7 @@ package dev.tcs.sidecar.lane;
 import java.util.List;
 
 /** Every region asked failed; the message lists each one's reason, e.g. {@code us-east: no answer within 500 ms}. */
-public final class NoRegionAnswered extends RuntimeException {
+final class NoRegionAnswered extends RuntimeException {
   private final List<String> reasons;
 
   public NoRegionAnswered(List<String> reasons) {
