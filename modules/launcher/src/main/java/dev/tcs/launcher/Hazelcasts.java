@@ -8,6 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tcs.region.RegionConfig;
 import dev.tcs.sidecar.SidecarConfig;
+import java.util.Map;
 
 /**
  * Hazelcast for a real deployment, from the validated config records (never the raw section):
@@ -15,15 +16,17 @@ import dev.tcs.sidecar.SidecarConfig;
  * auto-detection, no phone-home, Jet off); a sidecar joins its home region as a client.
  */
 final class Hazelcasts {
+  /** For members and clients alike: no phone-home, no JVM shutdown hook of its own, logs through SLF4J. */
+  private static final Map<String, String> QUIET =
+      Map.of("hazelcast.phone.home.enabled", "false", "hazelcast.shutdownhook.enabled", "false", "hazelcast.logging.type", "slf4j");
+
   private Hazelcasts() {}
 
   /** A member of a region's cluster, as {@link RegionConfig#hazelcast()} says. */
   static HazelcastInstance member(RegionConfig.Hazelcast hazelcast) {
     Config config = new Config();
     config.setClusterName(hazelcast.clusterName());
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "slf4j");
+    QUIET.forEach(config::setProperty);
     config.getJetConfig().setEnabled(false);
     config.getNetworkConfig().setPort(hazelcast.port()).setPortAutoIncrement(false);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(hazelcast.host());
@@ -39,9 +42,7 @@ final class Hazelcasts {
   static HazelcastInstance client(SidecarConfig.Hazelcast hazelcast) {
     ClientConfig config = new ClientConfig();
     config.setClusterName(hazelcast.clusterName());
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "slf4j");
+    QUIET.forEach(config::setProperty);
     config.getNetworkConfig().setAddresses(hazelcast.members());
     config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(Long.MAX_VALUE);
     return HazelcastClient.newHazelcastClient(config);

@@ -1,6 +1,6 @@
 package dev.tcs.catalogue.command;
 
-import io.vertx.core.json.JsonArray;
+import dev.tcs.core.model.JsonFields;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -19,7 +19,7 @@ final class MergePatch {
    */
   public static Object apply(Object target, Object patch) {
     if (!(patch instanceof JsonObject patchObject)) {
-      return copy(patch);
+      return JsonFields.deepCopy(patch);
     }
     JsonObject result = target instanceof JsonObject targetObject ? targetObject.copy() : new JsonObject();
     for (String name : patchObject.fieldNames()) {
@@ -31,15 +31,5 @@ final class MergePatch {
       }
     }
     return result;
-  }
-
-  private static Object copy(Object value) {
-    if (value instanceof JsonObject object) {
-      return object.copy();
-    }
-    if (value instanceof JsonArray array) {
-      return array.copy();
-    }
-    return value;
   }
 }

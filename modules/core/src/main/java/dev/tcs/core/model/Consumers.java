@@ -14,10 +14,6 @@ public final class Consumers {
   }
 
   public static String require(String field, String value) {
-    if (!isValid(value)) {
-      throw new ValidationException(
-          field, field + " must match " + RULE + ", but was " + ValidationException.quote(value));
-    }
-    return value;
+    return ValidationException.requireMatch(field, value, PATTERN, RULE);
   }
 }

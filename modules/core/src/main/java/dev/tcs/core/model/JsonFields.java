@@ -122,4 +122,15 @@ public final class JsonFields {
     Matcher m = message == null ? null : LOCATION.matcher(message);
     return m != null && m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
   }
+
+  /** A deep copy of a JSON value: objects and arrays are copied, scalars are immutable already. */
+  public static Object deepCopy(Object value) {
+    if (value instanceof JsonObject object) {
+      return object.copy();
+    }
+    if (value instanceof JsonArray array) {
+      return array.copy();
+    }
+    return value;
+  }
 }

@@ -15,10 +15,6 @@ public final class TenantIds {
 
   /** Returns {@code value} if it is a valid tenant id, else throws naming {@code field}. */
   public static String require(String field, String value) {
-    if (!isValid(value)) {
-      throw new ValidationException(
-          field, field + " must match " + RULE + ", but was " + ValidationException.quote(value));
-    }
-    return value;
+    return ValidationException.requireMatch(field, value, PATTERN, RULE);
   }
 }

@@ -1,5 +1,7 @@
 package dev.tcs.core.model;
 
+import java.util.regex.Pattern;
+
 /**
  * Input that breaks a rule of a contract. The message names the field, the rule and the value
  * seen, e.g. {@code tenantId must match [a-z0-9][a-z0-9-]{2,62}, but was 'A!'}. Thrown by codecs
@@ -16,6 +18,17 @@ public class ValidationException extends RuntimeException {
   /** The JSON field or config key that broke the rule ({@code hosts[2]}, {@code http.port}). */
   public String field() {
     return field;
+  }
+
+  /**
+   * Returns {@code value} if it matches {@code pattern}, else throws naming {@code field}, the
+   * {@code rule} and the value seen: the one check behind every name rule (tenant ids, consumers).
+   */
+  public static String requireMatch(String field, String value, Pattern pattern, String rule) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new ValidationException(field, field + " must match " + rule + ", but was " + quote(value));
+    }
+    return value;
   }
 
   /** Quotes a value for an error message, shortening long values and never echoing control characters. */

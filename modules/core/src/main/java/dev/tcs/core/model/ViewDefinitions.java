@@ -105,7 +105,7 @@ public final class ViewDefinitions {
     for (JsonPointer pointer : pointers) {
       Object value = pointer.queryJson(document);
       if (value != null) {
-        writeCreatingParents(slice, pointer.toString(), copy(value));
+        writeCreatingParents(slice, pointer.toString(), JsonFields.deepCopy(value));
       }
     }
     return slice;
@@ -129,15 +129,5 @@ public final class ViewDefinitions {
 
   private static String unescape(String token) {
     return token.replace("~1", "/").replace("~0", "~");
-  }
-
-  private static Object copy(Object value) {
-    if (value instanceof JsonObject object) {
-      return object.copy();
-    }
-    if (value instanceof JsonArray array) {
-      return array.copy();
-    }
-    return value;
   }
 }
