@@ -111,6 +111,12 @@ public final class ReadBench implements Callable<Integer> {
   @Option(names = "--sidecar-extra-opts", description = "More JVM options for the sidecar only (a JFR recording, say).")
   String sidecarExtraOpts = "";
 
+  @Option(
+      names = "--jfr",
+      description = "Profile: during round 1's throughput run of the sidecar and of the region, record a JFR profile of that process "
+          + "(jcmd JFR.start settings=profile) and take a thread dump half-way, into the work dir. Round 1's figures then include the recording's cost.")
+  boolean jfr;
+
   @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
   int holdSeconds = 0;
 
@@ -182,6 +188,8 @@ public final class ReadBench implements Callable<Integer> {
         String before = loadAverage();
         Map<String, H2Load.Throughput> throughputs = new LinkedHashMap<>();
         for (Target target : all.values()) {
+          Runnable profile = jfr && round == 1 ? profile(dir, target.name()) : () -> {};
+          profile.run();
           throughputs.put(target.name(), requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, Duration.ofSeconds(durationSeconds))));
         }
         for (Target target : all.values()) {
@@ -201,6 +209,42 @@ public final class ReadBench implements Callable<Integer> {
     } finally {
       vertx.close();
       stopAll();
+    }
+  }
+
+  /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
+  private Runnable profile(Path dir, String target) {
+    String process = target.equals("region") ? "system" : target;
+    ChildProcess child = children.stream().filter(c -> c.name().equals(process)).findFirst().orElse(null);
+    if (child == null || !(target.equals("sidecar") || target.equals("region"))) {
+      return () -> {};
+    }
+    return () -> {
+      Path recording = dir.resolve(target + ".jfr");
+      jcmd(child.pid(), dir.resolve(target + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + target, "settings=profile",
+          "duration=" + durationSeconds + "s", "filename=" + recording);
+      Thread dump = new Thread(() -> {
+        ChildProcess.sleep(durationSeconds * 500L);
+        jcmd(child.pid(), dir.resolve(target + "-threads.txt"), "Thread.print");
+      }, "read-bench-thread-dump");
+      dump.setDaemon(true);
+      dump.start();
+      System.out.printf("read-bench: recording %s (pid %d) into %s%n", target, child.pid(), recording);
+    };
+  }
+
+  private static void jcmd(long pid, Path out, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      System.out.println("read-bench: jcmd failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
