@@ -117,6 +117,11 @@ public final class ReadBench implements Callable<Integer> {
           + "(jcmd JFR.start settings=profile) and take a thread dump half-way, into the work dir. Round 1's figures then include the recording's cost.")
   boolean jfr;
 
+  @Option(
+      names = "--baseline-token",
+      description = "Send the bearer token to vertx and nginx too (they ignore it), so that every target decodes the same request headers.")
+  boolean baselineToken;
+
   @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
   int holdSeconds = 0;
 
@@ -160,12 +165,12 @@ public final class ReadBench implements Callable<Integer> {
       }
       if (targets.contains("vertx")) {
         String vertxUrl = startBareVertx(dir, bodyFile, pathList);
-        all.put("vertx", new Target("vertx", urls(vertxUrl, pathList), null));
+        all.put("vertx", new Target("vertx", urls(vertxUrl, pathList), baselineToken ? bearer : null));
       }
       if (targets.contains("nginx")) {
         String nginx = startNginx(dir, body, pathList);
         if (nginx != null) {
-          all.put("nginx", new Target("nginx", urls(nginx, pathList), null));
+          all.put("nginx", new Target("nginx", urls(nginx, pathList), baselineToken ? bearer : null));
         }
       }
       children.forEach(child -> System.out.printf("read-bench: process %-8s pid %d log %s%n", child.name(), child.pid(), child.log()));
@@ -200,6 +205,7 @@ public final class ReadBench implements Callable<Integer> {
         printRound(results, round - 1);
       }
       printSummary(results);
+      children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
       if (holdSeconds > 0) {
         System.out.printf("read-bench: holding for %d s%n", holdSeconds);
         Thread.sleep(holdSeconds * 1000L);
@@ -323,6 +329,7 @@ public final class ReadBench implements Callable<Integer> {
             + "  sendfile off;\n" // nginx 1.22 h2c: with sendfile small responses stall 40 ms
             + "  tcp_nodelay on;\n"
             + "  keepalive_requests 100000000;\n"
+            + "  open_file_cache max=1000 inactive=60s;\n" // no open()/fstat() per request: the stronger baseline
             + "  client_body_temp_path " + prefix.resolve("tmp") + ";\n"
             + "  server {\n"
             + "    listen 127.0.0.1:" + port + " http2;\n"
@@ -486,6 +493,19 @@ public final class ReadBench implements Callable<Integer> {
 
   private static String envPart(String key) {
     return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+  }
+
+  /** VmRSS of a process (the JVM or nginx master), from /proc. */
+  static String residentMemory(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+          .filter(line -> line.startsWith("VmRSS:"))
+          .map(line -> line.substring("VmRSS:".length()).trim())
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   static String loadAverage() {
