@@ -60,6 +60,28 @@ final class H2Load {
     }
   }
 
+  /** {@code h2load -cC -m1 -n N --log-file}: each of {@code urls} requested once (N = urls), percentiles of their times. */
+  H2Load.Latency requests(List<String> urls, String authorization, int clients, int count) {
+    Path log = workDir.resolve("h2load-requests.log");
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot delete " + log, e);
+    }
+    List<String> command = new ArrayList<>(List.of("h2load", "--log-file=" + log, "-c" + clients, "-m1", "-t1", "-n" + count));
+    if (authorization != null) {
+      command.add("-H");
+      command.add("authorization: " + authorization);
+    }
+    command.addAll(urls);
+    Throughput summary = parseThroughput(run(command, Duration.ofSeconds(120)));
+    try (Stream<String> lines = Files.lines(log)) {
+      return parseLatency(lines.toList(), summary.requestsPerSecond());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + log, e);
+    }
+  }
+
   private static List<String> command(List<String> urls, String authorization, int clients, int streams, Duration duration) {
     List<String> command = new ArrayList<>(List.of("h2load", "-c" + clients, "-m" + streams, "-t1", "-D", Long.toString(duration.toSeconds())));
     if (authorization != null) {

@@ -1,5 +1,7 @@
 package dev.tcs.bench.reads;
 
+import dev.tcs.core.dynamo.DynamoClients;
+import dev.tcs.core.dynamo.DynamoSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -122,6 +124,12 @@ public final class ReadBench implements Callable<Integer> {
       description = "Send the bearer token to vertx and nginx too (they ignore it), so that every target decodes the same request headers.")
   boolean baselineToken;
 
+  @Option(
+      names = "--miss-samples",
+      description = "After the rounds: this many sidecar misses (tenants never read, one at a time) vs as many direct GetItem "
+          + "calls on the region's table in the same DynamoDB Local; 0 skips (default: ${DEFAULT-VALUE}).")
+  int missSamples = 400;
+
   @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
   int holdSeconds = 0;
 
@@ -205,6 +213,9 @@ public final class ReadBench implements Callable<Integer> {
         printRound(results, round - 1);
       }
       printSummary(results);
+      if (missSamples > 0 && all.containsKey("sidecar")) {
+        measureMisses(h2load, system, all.get("sidecar"), bearer);
+      }
       children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
       if (holdSeconds > 0) {
         System.out.printf("read-bench: holding for %d s%n", holdSeconds);
@@ -215,6 +226,43 @@ public final class ReadBench implements Callable<Integer> {
     } finally {
       vertx.close();
       stopAll();
+    }
+  }
+
+  /**
+   * Sidecar miss latency vs a direct GetItem, one request at a time: the sidecar reads tenants no
+   * one has read yet (cold in the sidecar and in every region's L1, so each is a hedged fetch over
+   * two regions that each read DynamoDB), the direct reads are eventually consistent GetItem calls
+   * on the home region's view table, from this JVM with the project's DynamoDB client.
+   */
+  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String bearer) {
+    List<String> unread = system.getJsonArray("tenants").stream().map(Object::toString).skip(paths).limit(system.getJsonArray("tenants").size() - paths - 1L).toList();
+    int samples = Math.min(missSamples, unread.size() / 2);
+    String base = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    try (var dynamo = DynamoClients.create(DynamoSettings.local(java.net.URI.create(system.getString("dynamo"))))) {
+      String table = "tcs-views-" + system.getString("home");
+      org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
+      for (int i = 0; i < samples * 2; i++) { // the first half warms the client and DynamoDB Local
+        String tenant = unread.get(samples + (i % samples));
+        long start = System.nanoTime();
+        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER)))).join();
+        if (i >= samples) {
+          direct.recordValue((System.nanoTime() - start) / 1000);
+        }
+        if (!item.hasItem()) {
+          throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
+        }
+      }
+      List<String> urls = unread.subList(0, samples).stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
+      H2Load.Latency miss = requireOk(sidecar, h2load.requests(urls, bearer, 1, samples));
+      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples each; load average %s ===%n", samples, loadAverage());
+      System.out.printf(Locale.ROOT, "RESULT direct GetItem  p50 µs %d  p99 µs %d  max µs %d%n",
+          direct.getValueAtPercentile(50), direct.getValueAtPercentile(99), direct.getMaxValue());
+      System.out.printf(Locale.ROOT, "RESULT sidecar miss    p50 µs %d  p99 µs %d  max µs %d%n", miss.p50(), miss.p99(), miss.max());
+      System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
+          (miss.p99() - direct.getValueAtPercentile(99)) / 1000.0);
     }
   }
 
