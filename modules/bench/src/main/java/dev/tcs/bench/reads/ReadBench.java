@@ -1,0 +1,584 @@
+package dev.tcs.bench.reads;
+
+import dev.tcs.core.dynamo.DynamoClients;
+import dev.tcs.core.dynamo.DynamoSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Read throughput and latency of a cache hit, at the sidecar and at a region, as ratios to nginx
+ * serving the same body as a static file over h2c, with a bare Vert.x 5 server as a second
+ * baseline: all measured in the same run, each server in its own process.
+ *
+ * <p>Starts (1) {@link ReadBenchSystem}: the demo system (embedded Kafka, DynamoDB Local,
+ * Hazelcast, catalogue, projector, regions) seeded through the catalogue with tenants whose
+ * {@code jira} view is 600 bytes; (2) the sidecar alone, {@code tcs run sidecar}, pointed at those
+ * regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
+ * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. Then warms
+ * every target and, for each of {@code --repeats} rounds, drives {@code h2load} against each in
+ * turn: throughput with {@code -c32 -m16}, latency with {@code -c4 -m1} (percentiles from its log
+ * file). Prints every figure, the medians with their spread, and the ratios to nginx. Everything
+ * listens on 127.0.0.1; every h2load run is bounded by {@code -D}. The load generator shares the
+ * machine with the server it drives, as it does with nginx: only the ratios travel.
+ *
+ * <pre>
+ * ./mvnw -q -B -ntp package -Dmaven.test.skip=true -pl modules/bench -am
+ * modules/bench/read-bench.sh --repeats 3
+ * </pre>
+ */
+@Command(
+    name = "read-bench",
+    mixinStandardHelpOptions = true,
+    description = "Sidecar and region cache-hit reads vs nginx and bare Vert.x, each in its own process, h2load-driven.")
+public final class ReadBench implements Callable<Integer> {
+  private static final List<String> OPENS =
+      List.of(
+          "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED");
+
+  @Option(names = "--repeats", description = "Measured rounds (default: ${DEFAULT-VALUE}).")
+  int repeats = 3;
+
+  @Option(names = "--duration", description = "Seconds of each throughput run (default: ${DEFAULT-VALUE}).")
+  int durationSeconds = 10;
+
+  @Option(names = "--latency-duration", description = "Seconds of each latency run (default: ${DEFAULT-VALUE}).")
+  int latencySeconds = 10;
+
+  @Option(names = "--warmup", description = "Seconds of warm-up load per target before the first round (default: ${DEFAULT-VALUE}).")
+  int warmupSeconds = 15;
+
+  @Option(names = "--tenants", description = "Tenants seeded through the catalogue (default: ${DEFAULT-VALUE}).")
+  int tenants = 1000;
+
+  @Option(names = "--paths", description = "Distinct tenants the hit runs read, round-robin (default: ${DEFAULT-VALUE}).")
+  int paths = 16;
+
+  @Option(names = "--view-bytes", description = "Size of the view body (default: ${DEFAULT-VALUE}).")
+  int viewBytes = 600;
+
+  @Option(names = "--clients", description = "Throughput: h2load connections (default: ${DEFAULT-VALUE}).")
+  int clients = 32;
+
+  @Option(names = "--streams", description = "Throughput: h2load streams per connection (default: ${DEFAULT-VALUE}).")
+  int streams = 16;
+
+  @Option(names = "--latency-clients", description = "Latency: h2load connections, one stream each (default: ${DEFAULT-VALUE}).")
+  int latencyClients = 4;
+
+  @Option(names = "--targets", split = ",", description = "Any of sidecar,region,vertx,nginx (default: all).")
+  List<String> targets = List.of("sidecar", "region", "vertx", "nginx");
+
+  @Option(names = "--config-dir", description = "Config directory (default: ${DEFAULT-VALUE}).")
+  Path configDir = Path.of("config");
+
+  @Option(names = "--work-dir", description = "Logs, nginx root, h2load files (default: a new temp dir).")
+  Path workDir;
+
+  @Option(names = "--java-opts", description = "JVM options of the sidecar and bare Vert.x processes (default: as ./tcs).")
+  String javaOpts = "-Xms256m -Xmx2g -XX:+UseParallelGC";
+
+  @Option(names = "--system-java-opts", description = "JVM options of the system process (default: ${DEFAULT-VALUE}).")
+  String systemJavaOpts = "-Xms256m -Xmx2g -XX:+UseParallelGC";
+
+  @Option(names = "--sidecar-extra-opts", description = "More JVM options for the sidecar only (a JFR recording, say).")
+  String sidecarExtraOpts = "";
+
+  @Option(
+      names = "--jfr",
+      description = "Profile: during round 1's throughput run of the sidecar and of the region, record a JFR profile of that process "
+          + "(jcmd JFR.start settings=profile) and take a thread dump half-way, into the work dir. Round 1's figures then include the recording's cost.")
+  boolean jfr;
+
+  @Option(
+      names = "--baseline-token",
+      description = "Send the bearer token to vertx and nginx too (they ignore it), so that every target decodes the same request headers.")
+  boolean baselineToken;
+
+  @Option(
+      names = "--miss-samples",
+      description = "After the rounds: this many sidecar misses (tenants never read, one at a time) vs as many direct GetItem "
+          + "calls on the region's table in the same DynamoDB Local; 0 skips (default: ${DEFAULT-VALUE}).")
+  int missSamples = 400;
+
+  @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
+  int holdSeconds = 0;
+
+  private final List<ChildProcess> children = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ReadBench()).execute(args));
+  }
+
+  /** One thing measured: where it answers and with what token. */
+  record Target(String name, List<String> urls, String authorization) {}
+
+  /** One round's figures for one target. */
+  record Figures(H2Load.Throughput throughput, H2Load.Latency latency) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = workDir != null ? Files.createDirectories(workDir.toAbsolutePath()) : Files.createTempDirectory("tcs-read-bench-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "read-bench-stop"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      System.out.printf("read-bench: work dir %s, load average %s%n", dir, loadAverage());
+      JsonObject system = startSystem(dir);
+      String body = system.getString("body");
+      List<String> ids = system.getJsonArray("tenants").stream().map(Object::toString).limit(paths).toList();
+      List<String> pathList = ids.stream().map(id -> "/v1/tenants/" + id + "/context").toList();
+      Path bodyFile = dir.resolve("body.json");
+      Files.writeString(bodyFile, body, StandardCharsets.UTF_8);
+      String bearer = "Bearer " + system.getString("readerToken");
+      String region = system.getJsonObject("regions").getString(system.getString("home"));
+      System.out.printf("read-bench: system up, %d tenants, view body %d bytes, home region %s%n", system.getJsonArray("tenants").size(), body.getBytes(StandardCharsets.UTF_8).length, region);
+
+      Map<String, Target> all = new LinkedHashMap<>();
+      if (targets.contains("sidecar")) {
+        String sidecar = startSidecar(dir, system);
+        all.put("sidecar", new Target("sidecar", urls(sidecar, pathList), bearer));
+      }
+      if (targets.contains("region")) {
+        all.put("region", new Target("region", urls(region, pathList), bearer));
+      }
+      if (targets.contains("vertx")) {
+        String vertxUrl = startBareVertx(dir, bodyFile, pathList);
+        all.put("vertx", new Target("vertx", urls(vertxUrl, pathList), baselineToken ? bearer : null));
+      }
+      if (targets.contains("nginx")) {
+        String nginx = startNginx(dir, body, pathList);
+        if (nginx != null) {
+          all.put("nginx", new Target("nginx", urls(nginx, pathList), baselineToken ? bearer : null));
+        }
+      }
+      children.forEach(child -> System.out.printf("read-bench: process %-8s pid %d log %s%n", child.name(), child.pid(), child.log()));
+
+      HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      for (Target target : all.values()) {
+        checkBodies(http, target, body);
+      }
+
+      H2Load h2load = new H2Load(dir);
+      for (Target target : all.values()) {
+        System.out.printf("read-bench: warming %s for %d s%n", target.name(), warmupSeconds);
+        h2load.throughput(target.urls(), target.authorization(), clients, streams, Duration.ofSeconds(warmupSeconds));
+        h2load.latency(target.urls(), target.authorization(), latencyClients, Duration.ofSeconds(Math.max(2, warmupSeconds / 3)));
+      }
+
+      Map<String, List<Figures>> results = new LinkedHashMap<>();
+      all.keySet().forEach(name -> results.put(name, new ArrayList<>()));
+      for (int round = 1; round <= repeats; round++) {
+        String before = loadAverage();
+        Map<String, H2Load.Throughput> throughputs = new LinkedHashMap<>();
+        for (Target target : all.values()) {
+          Runnable profile = jfr && round == 1 ? profile(dir, target.name()) : () -> {};
+          profile.run();
+          throughputs.put(target.name(), requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, Duration.ofSeconds(durationSeconds))));
+        }
+        for (Target target : all.values()) {
+          H2Load.Latency latency = requireOk(target, h2load.latency(target.urls(), target.authorization(), latencyClients, Duration.ofSeconds(latencySeconds)));
+          results.get(target.name()).add(new Figures(throughputs.get(target.name()), latency));
+        }
+        System.out.printf("%nround %d of %d  (load average before: %s, after: %s)%n", round, repeats, before, loadAverage());
+        printRound(results, round - 1);
+      }
+      printSummary(results);
+      if (missSamples > 0 && all.containsKey("sidecar")) {
+        measureMisses(h2load, system, all.get("sidecar"), bearer);
+      }
+      children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
+      if (holdSeconds > 0) {
+        System.out.printf("read-bench: holding for %d s%n", holdSeconds);
+        Thread.sleep(holdSeconds * 1000L);
+      }
+      checkAlive();
+      return 0;
+    } finally {
+      vertx.close();
+      stopAll();
+    }
+  }
+
+  /**
+   * Sidecar miss latency vs a direct GetItem, one request at a time: the sidecar reads tenants no
+   * one has read yet (cold in the sidecar and in every region's L1, so each is a hedged fetch over
+   * two regions that each read DynamoDB), the direct reads are eventually consistent GetItem calls
+   * on the home region's view table, from this JVM with the project's DynamoDB client.
+   */
+  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String bearer) {
+    List<String> unread = system.getJsonArray("tenants").stream().map(Object::toString).skip(paths).limit(system.getJsonArray("tenants").size() - paths - 1L).toList();
+    int samples = Math.min(missSamples, unread.size() / 2);
+    String base = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    try (var dynamo = DynamoClients.create(DynamoSettings.local(java.net.URI.create(system.getString("dynamo"))))) {
+      String table = "tcs-views-" + system.getString("home");
+      org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
+      for (int i = 0; i < samples * 2; i++) { // the first half warms the client and DynamoDB Local
+        String tenant = unread.get(samples + (i % samples));
+        long start = System.nanoTime();
+        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER)))).join();
+        if (i >= samples) {
+          direct.recordValue((System.nanoTime() - start) / 1000);
+        }
+        if (!item.hasItem()) {
+          throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
+        }
+      }
+      List<String> urls = unread.subList(0, samples).stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
+      H2Load.Latency miss = requireOk(sidecar, h2load.requests(urls, bearer, 1, samples));
+      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples each; load average %s ===%n", samples, loadAverage());
+      System.out.printf(Locale.ROOT, "RESULT direct GetItem  p50 µs %d  p99 µs %d  max µs %d%n",
+          direct.getValueAtPercentile(50), direct.getValueAtPercentile(99), direct.getMaxValue());
+      System.out.printf(Locale.ROOT, "RESULT sidecar miss    p50 µs %d  p99 µs %d  max µs %d%n", miss.p50(), miss.p99(), miss.max());
+      System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
+          (miss.p99() - direct.getValueAtPercentile(99)) / 1000.0);
+    }
+  }
+
+  /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
+  private Runnable profile(Path dir, String target) {
+    String process = target.equals("region") ? "system" : target;
+    ChildProcess child = children.stream().filter(c -> c.name().equals(process)).findFirst().orElse(null);
+    if (child == null || !(target.equals("sidecar") || target.equals("region"))) {
+      return () -> {};
+    }
+    return () -> {
+      Path recording = dir.resolve(target + ".jfr");
+      jcmd(child.pid(), dir.resolve(target + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + target, "settings=profile",
+          "duration=" + durationSeconds + "s", "filename=" + recording);
+      Thread dump = new Thread(() -> {
+        ChildProcess.sleep(durationSeconds * 500L);
+        jcmd(child.pid(), dir.resolve(target + "-threads.txt"), "Thread.print");
+      }, "read-bench-thread-dump");
+      dump.setDaemon(true);
+      dump.start();
+      System.out.printf("read-bench: recording %s (pid %d) into %s%n", target, child.pid(), recording);
+    };
+  }
+
+  private static void jcmd(long pid, Path out, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException e) {
+      System.out.println("read-bench: jcmd failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private JsonObject startSystem(Path dir) {
+    List<String> command = java(systemJavaOpts, "");
+    command.addAll(List.of(ReadBenchSystem.class.getName(), configDir.toAbsolutePath().toString(), Integer.toString(tenants), Integer.toString(viewBytes)));
+    ChildProcess system = ChildProcess.start("system", command, Map.of(), dir);
+    children.add(system);
+    System.out.printf("read-bench: starting the system (pid %d), seeding %d tenants...%n", system.pid(), tenants);
+    return new JsonObject(system.awaitLine(ReadBenchSystem.READY, Duration.ofMinutes(10)));
+  }
+
+  /** {@code tcs run sidecar} in its own JVM, configured through the environment as a deployment would. */
+  private String startSidecar(Path dir, JsonObject system) {
+    int port = freePort();
+    Map<String, String> env = new HashMap<>();
+    env.put("TCS_CONFIG_DIR", configDir.toAbsolutePath().toString());
+    env.put("TCS_SIDECAR_HTTP_PORT", Integer.toString(port));
+    env.put("TCS_SIDECAR_SIDECAR_PRIMARY", system.getString("home"));
+    system.getJsonObject("regions").forEach(region -> env.put("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(region.getKey()) + "_URL", region.getValue().toString()));
+    env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
+    env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
+    List<String> command = java(javaOpts, sidecarExtraOpts);
+    command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar"));
+    ChildProcess sidecar = ChildProcess.start("sidecar", command, env, dir);
+    children.add(sidecar);
+    String url = "http://127.0.0.1:" + port;
+    awaitListening(sidecar, port, Duration.ofSeconds(120));
+    return url;
+  }
+
+  private String startBareVertx(Path dir, Path bodyFile, List<String> pathList) {
+    int port = freePort();
+    List<String> command = java(javaOpts, "");
+    command.add(BareVertxServer.class.getName());
+    command.add(Integer.toString(port));
+    command.add(bodyFile.toString());
+    command.addAll(pathList);
+    ChildProcess server = ChildProcess.start("vertx", command, Map.of(), dir);
+    children.add(server);
+    server.awaitLine("READY", Duration.ofSeconds(60));
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** nginx serving the body as a static file at each path, h2c prior knowledge; null if not installed. */
+  private String startNginx(Path dir, String body, List<String> pathList) throws IOException {
+    String nginx = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .map(p -> Path.of(p, "nginx"))
+        .filter(Files::isExecutable)
+        .map(Path::toString)
+        .findFirst()
+        .orElse(Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : null);
+    if (nginx == null) {
+      System.out.println("read-bench: nginx not installed (apt-get install -y nginx-light): no nginx baseline, no ratios");
+      return null;
+    }
+    Path prefix = Files.createDirectories(dir.resolve("nginx"));
+    Path root = Files.createDirectories(prefix.resolve("html"));
+    for (String path : pathList) {
+      Path file = root.resolve(path.substring(1));
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, body, StandardCharsets.UTF_8);
+    }
+    int port = freePort();
+    boolean root0 = "root".equals(System.getProperty("user.name"));
+    String conf =
+        (root0 ? "user root;\n" : "")
+            + "worker_processes auto;\n"
+            + "daemon off;\n"
+            + "pid " + prefix.resolve("nginx.pid") + ";\n"
+            + "error_log " + prefix.resolve("error.log") + " warn;\n"
+            + "events { worker_connections 4096; }\n"
+            + "http {\n"
+            + "  access_log off;\n"
+            + "  default_type application/json;\n"
+            + "  sendfile off;\n" // nginx 1.22 h2c: with sendfile small responses stall 40 ms
+            + "  tcp_nodelay on;\n"
+            + "  keepalive_requests 100000000;\n"
+            + "  open_file_cache max=1000 inactive=60s;\n" // no open()/fstat() per request: the stronger baseline
+            + "  client_body_temp_path " + prefix.resolve("tmp") + ";\n"
+            + "  server {\n"
+            + "    listen 127.0.0.1:" + port + " http2;\n"
+            + "    root " + root + ";\n"
+            + "  }\n"
+            + "}\n";
+    Path confFile = prefix.resolve("nginx.conf");
+    Files.writeString(confFile, conf);
+    ChildProcess server = ChildProcess.start("nginx", List.of(nginx, "-p", prefix.toString(), "-c", confFile.toString()), Map.of(), dir);
+    children.add(server);
+    awaitListening(server, port, Duration.ofSeconds(30));
+    return "http://127.0.0.1:" + port;
+  }
+
+  private static void awaitListening(ChildProcess child, int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        if (!child.isAlive()) {
+          throw new IllegalStateException(child.name() + " exited before listening on " + port + "; see " + child.log() + ":\n" + child.tail());
+        }
+        ChildProcess.sleep(200);
+      }
+    }
+    throw new IllegalStateException(child.name() + " not listening on " + port + " within " + timeout.toSeconds() + " s:\n" + child.tail());
+  }
+
+  /**
+   * Every path answers 200 with a body of the expected size (the sidecar loads it from a region
+   * meanwhile); tenants differ only in their id, so every view has the same length.
+   */
+  private static void checkBodies(HttpClientAgent http, Target target, String expected) {
+    for (String url : target.urls()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String last = "nothing";
+      while (true) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url);
+        if (target.authorization() != null) {
+          options.putHeader("Authorization", target.authorization());
+        }
+        try {
+          Map.Entry<Integer, Buffer> answer =
+              http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body))).await();
+          if (answer.getKey() == 200 && answer.getValue().length() == expected.getBytes(StandardCharsets.UTF_8).length) {
+            break;
+          }
+          last = answer.getKey() + " " + answer.getValue().length() + " bytes";
+        } catch (Exception e) {
+          last = e.toString();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(target.name() + " did not answer " + url + " with the " + expected.length() + "-byte body; last: " + last);
+        }
+        ChildProcess.sleep(200);
+      }
+    }
+    System.out.printf("read-bench: %s answers 200 with the %d-byte body at %d paths%n", target.name(), expected.length(), target.urls().size());
+  }
+
+  private static <T> T requireOk(Target target, T figures) {
+    if (figures instanceof H2Load.Throughput t && (t.failed() > 0 || t.non2xx() > 0)) {
+      throw new IllegalStateException(target.name() + ": " + t.failed() + " failed and " + t.non2xx() + " non-2xx answers in a hit run: " + t);
+    }
+    if (figures instanceof H2Load.Latency l && l.non200() > 0) {
+      throw new IllegalStateException(target.name() + ": " + l.non200() + " non-200 answers in a latency run");
+    }
+    return figures;
+  }
+
+  private void printRound(Map<String, List<Figures>> results, int index) {
+    System.out.printf("  %-8s %12s %10s %10s %10s %10s %10s%n", "target", "req/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs");
+    results.forEach(
+        (name, figures) -> {
+          Figures f = figures.get(index);
+          System.out.printf(
+              Locale.ROOT, "  %-8s %12.0f %10d %10d %10d %10d %10d%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max());
+        });
+    List<Figures> nginx = results.get("nginx");
+    if (nginx != null) {
+      results.forEach(
+          (name, figures) -> {
+            if (!name.equals("nginx")) {
+              System.out.printf(
+                  Locale.ROOT, "  %s/nginx: throughput %.2fx, p99 %.2fx%n", name,
+                  figures.get(index).throughput().requestsPerSecond() / nginx.get(index).throughput().requestsPerSecond(),
+                  (double) figures.get(index).latency().p99() / nginx.get(index).latency().p99());
+            }
+          });
+    }
+  }
+
+  private void printSummary(Map<String, List<Figures>> results) {
+    System.out.printf("%n=== medians of %d rounds (min-max); throughput -c%d -m%d %d s, latency -c%d -m1 %d s; load average now %s ===%n",
+        repeats, clients, streams, durationSeconds, latencyClients, latencySeconds, loadAverage());
+    results.forEach(
+        (name, figures) ->
+            System.out.printf(
+                Locale.ROOT, "RESULT %-8s req/s %s  p50 µs %s  p99 µs %s  p99.9 µs %s%n", name,
+                spread(figures, f -> f.throughput().requestsPerSecond()),
+                spread(figures, f -> f.latency().p50()),
+                spread(figures, f -> f.latency().p99()),
+                spread(figures, f -> f.latency().p999())));
+    List<Figures> nginx = results.get("nginx");
+    if (nginx == null) {
+      return;
+    }
+    results.forEach(
+        (name, figures) -> {
+          if (name.equals("nginx")) {
+            return;
+          }
+          double[] throughput = new double[figures.size()];
+          double[] p99 = new double[figures.size()];
+          for (int i = 0; i < figures.size(); i++) {
+            throughput[i] = figures.get(i).throughput().requestsPerSecond() / nginx.get(i).throughput().requestsPerSecond();
+            p99[i] = (double) figures.get(i).latency().p99() / nginx.get(i).latency().p99();
+          }
+          System.out.printf(
+              Locale.ROOT, "RATIO  %s/nginx throughput %s  p99 %s  (per-round ratios, median (min-max))%n", name, spread(throughput, "%.2fx"), spread(p99, "%.2fx"));
+        });
+  }
+
+  private static String spread(List<Figures> figures, ToDoubleFunction<Figures> value) {
+    return spread(figures.stream().mapToDouble(value).toArray(), "%.0f");
+  }
+
+  static String spread(double[] values, String format) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", median, sorted[0], sorted[sorted.length - 1]);
+  }
+
+  private List<String> java(String opts, String extra) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String part : (opts + " " + extra).trim().split("\\s+")) {
+      if (!part.isBlank()) {
+        command.add(part);
+      }
+    }
+    command.addAll(OPENS);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    return command;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port on 127.0.0.1", e);
+    }
+  }
+
+  private static List<String> urls(String base, List<String> pathList) {
+    return pathList.stream().map(p -> base + p).toList();
+  }
+
+  private static String envPart(String key) {
+    return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+  }
+
+  /** VmRSS of a process (the JVM or nginx master), from /proc. */
+  static String residentMemory(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+          .filter(line -> line.startsWith("VmRSS:"))
+          .map(line -> line.substring("VmRSS:".length()).trim())
+          .findFirst()
+          .orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " " + parts[1] + " " + parts[2] + " @" + Instant.now().toString().substring(11, 19) + "Z";
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private void checkAlive() {
+    for (ChildProcess child : children) {
+      if (!child.isAlive() && !child.name().equals("nginx")) {
+        throw new IllegalStateException(child.name() + " died during the run; see " + child.log());
+      }
+    }
+  }
+
+  private synchronized void stopAll() {
+    List<ChildProcess> reversed = new ArrayList<>(children);
+    reversed.sort(Comparator.comparingInt(children::indexOf).reversed());
+    for (ChildProcess child : reversed) {
+      child.close();
+    }
+    children.clear();
+  }
+}

@@ -1,0 +1,170 @@
+package dev.tcs.bench.reads;
+
+import dev.tcs.core.auth.Principal;
+import dev.tcs.launcher.DemoSystem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The system a sidecar needs, in its own JVM, for {@link ReadBench}: {@link DemoSystem} on free
+ * ports (embedded Kafka, DynamoDB Local, Hazelcast, catalogue, projector, every region of
+ * {@code demo.yaml}), seeded through the catalogue API with {@code tenants} tenants whose
+ * {@code jira} view is {@code viewBytes} bytes. Prints one line {@code READY <json>} (endpoints,
+ * the home region's Hazelcast members, a jira reader token, the tenant ids, the view body) and
+ * runs until its standard input closes or it is terminated.
+ *
+ * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES</pre>
+ */
+public final class ReadBenchSystem {
+  static final String READY = "READY ";
+  static final String CONSUMER = "jira";
+  private static final int WRITE_CONCURRENCY = 8;
+
+  private ReadBenchSystem() {}
+
+  public static void main(String[] args) throws Exception {
+    Path configDir = Path.of(args[0]).toAbsolutePath();
+    int tenants = Integer.parseInt(args[1]);
+    int viewBytes = Integer.parseInt(args[2]);
+    DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
+    Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
+    try {
+      Vertx vertx = system.vertx();
+      HttpClientAgent http =
+          vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(WRITE_CONCURRENCY));
+      String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
+      String reader = system.tokens().issue(CONSUMER, Set.of(Principal.READER), Duration.ofHours(12));
+      String home = "us-east";
+      String region = system.endpoints().regions().getOrDefault(home, system.endpoints().regions().values().iterator().next());
+
+      // One probe write sizes the padding so that the view a region serves is viewBytes long.
+      int probePad = 300;
+      put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)).await();
+      int probeBody = awaitBody(vertx, http, region, reader, tenantId(0), -1).length();
+      int pad = Math.max(1, probePad + viewBytes - probeBody);
+
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < tenants; i++) {
+        ids.add(tenantId(i));
+      }
+      for (int from = 0; from < tenants; from += WRITE_CONCURRENCY) {
+        List<Future<Void>> batch = new ArrayList<>();
+        for (int i = from; i < Math.min(tenants, from + WRITE_CONCURRENCY); i++) {
+          batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+        }
+        Future.all(batch).await();
+      }
+      // The last tenant written and the re-padded probe both readable: projection caught up.
+      awaitBody(vertx, http, region, reader, ids.get(tenants - 1), -1);
+      String body = awaitBody(vertx, http, region, reader, ids.get(0), viewBytes);
+
+      JsonObject ready =
+          new JsonObject()
+              .put("catalogue", system.endpoints().catalogue())
+              .put("regions", new JsonObject(new java.util.LinkedHashMap<>(system.endpoints().regions())))
+              .put("home", home)
+              .put("hazelcastCluster", "tcs-" + home)
+              .put("hazelcastMembers", new JsonArray(system.infra().hazelcastAddresses("tcs-" + home)))
+              .put("dynamo", system.infra().dynamo().endpoint().toString())
+              .put("readerToken", reader)
+              .put("tenants", new JsonArray(ids))
+              .put("body", body);
+      System.out.println(READY + ready.encode());
+      System.out.flush();
+      // Until the parent closes our stdin (or kills us).
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        while (in.readLine() != null) {
+          // ignore
+        }
+      }
+    } finally {
+      System.exit(0); // the shutdown hook closes the system
+    }
+  }
+
+  static String tenantId(int i) {
+    return String.format("bench-%06d", i);
+  }
+
+  /** A tenant context whose jira view is a credential block padded to size. */
+  static JsonObject tenantDoc(String id, int pad) {
+    return new JsonObject()
+        .put("tenantId", id)
+        .put("hosts", new JsonArray().add(id + ".example.net"))
+        .put("products", new JsonArray().add("jira").add("confluence"))
+        .put(
+            "jira",
+            new JsonObject()
+                .put("db-url", "postgres://db-us-east-3.internal/" + id.replace('-', '_') + "_jira")
+                .put("db-user", id.replace('-', '_') + "_jira")
+                .put("db-password", String.format("bench-only-%08x", id.hashCode()))
+                .put("notes", "x".repeat(pad)))
+        .put("network-ingress", new JsonObject().put("/", "http://jira-us-east.internal"));
+  }
+
+  private static Future<Void> put(HttpClientAgent http, String catalogue, String writer, JsonObject doc) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.PUT)
+            .setAbsoluteURI(catalogue + "/v1/tenants/" + doc.getString("tenantId"))
+            .putHeader("Authorization", "Bearer " + writer)
+            .putHeader("Content-Type", "application/json");
+    return http.request(options)
+        .compose(request -> request.send(doc.toBuffer()))
+        .compose(
+            response ->
+                response
+                    .body()
+                    .compose(
+                        body ->
+                            response.statusCode() / 100 == 2
+                                ? Future.<Void>succeededFuture()
+                                : Future.failedFuture("PUT " + doc.getString("tenantId") + " answered " + response.statusCode() + ": " + body)));
+  }
+
+  /** Polls the region until the tenant answers 200 (with a body of {@code length} bytes if not negative). */
+  private static String awaitBody(Vertx vertx, HttpClientAgent http, String region, String token, String tenant, int length) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String last = "nothing";
+    while (System.nanoTime() < deadline) {
+      RequestOptions options =
+          new RequestOptions()
+              .setMethod(HttpMethod.GET)
+              .setAbsoluteURI(region + "/v1/tenants/" + tenant + "/context")
+              .putHeader("Authorization", "Bearer " + token)
+              .putHeader("Cache-Control", "no-cache");
+      // The body is read in the same chain: a response awaited from a non-Vert.x thread may end before body() is asked.
+      Future<Map.Entry<Integer, Buffer>> sent =
+          http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body)));
+      try {
+        Map.Entry<Integer, Buffer> answer = sent.await();
+        Buffer body = answer.getValue();
+        if (answer.getKey() == 200 && (length < 0 || body.length() == length)) {
+          return body.toString(StandardCharsets.UTF_8);
+        }
+        last = answer.getKey() + " (" + body.length() + " bytes)";
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      vertx.timer(100).await();
+    }
+    throw new IllegalStateException("tenant " + tenant + " not readable at " + region + " within 120 s; last answer: " + last);
+  }
+}
