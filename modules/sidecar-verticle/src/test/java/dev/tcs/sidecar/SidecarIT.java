@@ -325,6 +325,37 @@ class SidecarIT {
     assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", ingressToken, null)));
   }
 
+  @Test
+  void read_deadPrimaryAndLaggingSecondary_neverAnswersOlderThanSeen() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    String path = "/v1/tenants/" + tenant + "/context";
+    FakeRegion usEast = region("us-east").serve(tenant, 3, host);
+    FakeRegion euWest = region("eu-west").serve(tenant, 2, host).delay(Duration.ofMillis(300)); // lags behind
+    startSidecar(usEast, euWest);
+    assertEquals("3", version(get(path, jiraToken, null)));
+
+    // Version 4 is announced, the primary dies, and the only region left still has version 2.
+    usEast.serve(tenant, 4, host);
+    publish(new Invalidation(tenant, "jira", List.of(host), 4));
+    Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> invalidations("applied") == 1.0);
+    await(usEast.stop());
+    euWest.delay(Duration.ZERO);
+    int laggingAsked = euWest.requests();
+
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> response = get(path, jiraToken, null);
+      if (response.statusCode() == 200) {
+        long served = Long.parseLong(response.headers().firstValue("TCS-Version").orElseThrow());
+        assertTrue(served >= 3, "answered version " + served + " after version 3 was served: " + response.body());
+      } else {
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+      }
+    }
+    assertTrue(euWest.requests() > laggingAsked, "the lagging region was never asked, so nothing was proved");
+  }
+
   // ---- helpers ----
 
   private FakeRegion region(String name) throws Exception {
