@@ -36,6 +36,8 @@ public final class RegionMetrics implements AutoCloseable {
   public static final String CACHE_FLUSHES = "tcs.cache.flushes";
   /** Entries in the L1 cache (estimate). */
   public static final String CACHE_SIZE = "tcs.cache.size";
+  /** Faults injected by the chaos controls, by {@code fault}: read_reset|read_delayed|ingest_held|ingest_delayed|invalidation_dropped|dynamo_failed. */
+  public static final String CHAOS_FAULTS = "tcs.chaos.faults";
 
   private final MeterRegistry registry;
   private final Tags tags;
@@ -107,6 +109,11 @@ public final class RegionMetrics implements AutoCloseable {
   /** Registers the publish queue depth gauge over {@code depth}. */
   public void gaugeQueue(Supplier<Number> depth) {
     keep(Gauge.builder(INVALIDATIONS_QUEUED, depth).description("Invalidations waiting to be published").tags(tags).strongReference(true).register(registry));
+  }
+
+  /** Registers the counter of injected chaos faults of kind {@code fault} (only when chaos is enabled). */
+  public Counter chaosFault(String fault) {
+    return keep(Counter.builder(CHAOS_FAULTS).description("Faults injected by the chaos controls").tags(tags).tag("fault", fault).register(registry));
   }
 
   /** Removes this region's meters from the registry. */

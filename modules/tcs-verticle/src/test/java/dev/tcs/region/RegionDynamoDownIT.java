@@ -60,6 +60,9 @@ class RegionDynamoDownIT {
     assertEquals(200, region.read(path).status());
     assertEquals(hitsBefore + 1, count(RegionMetrics.READS, "hit"), "the key is not cached yet");
 
+    String admin = region.tokens.issue("ops", java.util.Set.of(dev.tcs.core.auth.Principal.ADMIN), Duration.ofMinutes(1));
+    assertEquals(404, region.send(io.vertx.core.http.HttpMethod.POST, "/chaos", admin, new io.vertx.core.json.JsonObject().put("dynamoFailures", 1.0)).status(), "chaos is off unless enabled");
+
     dynamo.stop();
 
     for (int i = 0; i < 20; i++) {
