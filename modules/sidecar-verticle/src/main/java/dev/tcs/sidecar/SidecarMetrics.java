@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  *   <li>{@value #CACHE_ADMISSIONS}{@code {outcome=stored|uncached|kept-newer|refused}}: what the
  *       version rules did with a region's answer
  *   <li>{@value #CACHE_SIZE}: entries held
+ *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
+ *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
+ *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
+ *       {@value #REGION_LIMIT}{@code {region}}: a lane's adaptive concurrency limit
  * </ul>
  *
  * Thread-safe.
@@ -42,6 +46,10 @@ public final class SidecarMetrics {
   public static final String CACHE_FLUSHES = "tcs.sidecar.cache.flushes";
   public static final String CACHE_ADMISSIONS = "tcs.sidecar.cache.admissions";
   public static final String CACHE_SIZE = "tcs.sidecar.cache.size";
+  public static final String REGION_EWMA = "tcs.sidecar.region.latency.ewma";
+  public static final String PRIMARY = "tcs.sidecar.primary";
+  public static final String REGION_EJECTIONS = "tcs.sidecar.region.ejections";
+  public static final String REGION_LIMIT = "tcs.sidecar.region.limit";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -115,6 +123,26 @@ public final class SidecarMetrics {
   /** Publishes the number of cached entries; {@code size} is read at scrape time. */
   public void cacheSize(Supplier<Number> size) {
     Gauge.builder(CACHE_SIZE, size).description("Entries held by the sidecar cache").register(registry);
+  }
+
+  /** Publishes adaptive routing's view of {@code region}: its EWMA (nanos, NaN before a sample) and whether it is primary. */
+  public void routing(String region, Supplier<Number> ewmaNanos, Supplier<Boolean> primary) {
+    Gauge.builder(REGION_EWMA, () -> ewmaNanos.get().doubleValue() / 1e9)
+        .description("Latency EWMA of a region as adaptive routing ranks it")
+        .baseUnit("seconds")
+        .tag("region", region)
+        .register(registry);
+    Gauge.builder(PRIMARY, () -> primary.get() ? 1 : 0).description("1 for the region chosen as primary, else 0").tag("region", region).register(registry);
+  }
+
+  /** Counts an ejection of a failing region. */
+  public void ejected(String region) {
+    Counter.builder(REGION_EJECTIONS).description("Times a failing region was ejected from routing").tag("region", region).register(registry).increment();
+  }
+
+  /** Publishes a lane's adaptive concurrency limit. */
+  public void laneLimit(String region, Supplier<Number> limit) {
+    Gauge.builder(REGION_LIMIT, limit).description("A region lane's adaptive concurrency limit").tag("region", region).register(registry);
   }
 
   /** The meters of one region lane. */
