@@ -105,6 +105,14 @@ public final class Chaos {
     return faults;
   }
 
+  /** Replaces the faults (as {@code POST /chaos} does), for the launcher's drills and tests. */
+  public void set(Faults next) {
+    if (!enabled) {
+      throw new IllegalStateException("chaos is not enabled in region " + region);
+    }
+    change(next);
+  }
+
   // ---- HTTP ----
 
   /**
