@@ -33,7 +33,7 @@ final class TokenCommand implements Callable<Integer> {
     boolean admin;
   }
 
-  @Option(names = "--subject", paramLabel = "NAME", description = "Subject of a writer token (default: demo-writer).")
+  @Option(names = "--subject", paramLabel = "NAME", description = "Subject of a writer or admin token (default: demo-writer).")
   String subject = "demo-writer";
 
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime, e.g. 30m, 12h (default: demo.yaml token-ttl).")
