@@ -1,5 +1,7 @@
 package dev.tcs.catalogue;
 
+import dev.tcs.catalogue.store.DynamoEventStore;
+import dev.tcs.catalogue.store.Head;
 import dev.tcs.catalogue.testing.Http;
 import dev.tcs.catalogue.testing.TestTokens;
 import dev.tcs.catalogue.testing.TopicReader;
@@ -97,6 +99,16 @@ final class CatalogueHarness implements AutoCloseable {
 
   int port() {
     return verticle.actualPort();
+  }
+
+  /** The tenant's head as the event store holds it now (strongly consistent read). */
+  Head head(String tenantId) {
+    return new DynamoEventStore(vertx, dynamo, table).head(tenantId).await();
+  }
+
+  /** The outbox backlog gauge (tenants with unpublished events) of the deployed catalogue. */
+  double backlog() {
+    return registry.get(CatalogueMetrics.BACKLOG).gauge().value();
   }
 
   TopicReader reader() {

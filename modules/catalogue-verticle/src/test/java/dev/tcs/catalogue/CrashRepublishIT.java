@@ -3,6 +3,7 @@ package dev.tcs.catalogue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tcs.catalogue.testing.BadInputs;
+import dev.tcs.infra.Eventually;
 import dev.tcs.catalogue.testing.Http;
 import dev.tcs.catalogue.testing.TopicReader;
 import dev.tcs.core.model.CatalogueEvent;
@@ -50,6 +51,11 @@ class CrashRepublishIT {
       assertEquals(List.of(1L, 2L, 3L), TopicReader.firstSeen(events, "crash-a"));
       assertEquals(List.of(1L), TopicReader.firstSeen(events, "crash-b"));
     }
+    Eventually.until(
+        Duration.ofSeconds(30),
+        () -> catalogue.head("crash-a").publishedVersion() == 3 && catalogue.head("crash-b").publishedVersion() == 1,
+        () -> "publishedVersion did not catch up: " + catalogue.head("crash-a").publishedVersion() + "/" + catalogue.head("crash-b").publishedVersion());
+    Eventually.until(Duration.ofSeconds(10), () -> catalogue.backlog() == 0, () -> "outbox backlog stayed at " + catalogue.backlog());
   }
 
   @Test

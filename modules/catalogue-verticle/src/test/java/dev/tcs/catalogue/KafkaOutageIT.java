@@ -71,5 +71,11 @@ class KafkaOutageIT {
       assertEquals(LongStream.rangeClosed(1, 8).boxed().toList(), TopicReader.firstSeen(events, "outage-a"));
       assertEquals(LongStream.rangeClosed(1, 5).boxed().toList(), TopicReader.firstSeen(events, "outage-b"));
     }
+    // The outbox knows it too: each head is marked published up to its version, nothing waits.
+    Eventually.until(
+        Duration.ofSeconds(30),
+        () -> catalogue.head("outage-a").publishedVersion() == 8 && catalogue.head("outage-b").publishedVersion() == 5,
+        () -> "publishedVersion stayed at " + catalogue.head("outage-a").publishedVersion() + "/" + catalogue.head("outage-b").publishedVersion());
+    Eventually.until(Duration.ofSeconds(10), () -> catalogue.backlog() == 0, () -> "outbox backlog stayed at " + catalogue.backlog());
   }
 }

@@ -114,6 +114,7 @@ public final class DemoSystem implements AutoCloseable {
         json.getJsonObject("region").put("name", region.getKey());
         json.getJsonObject("http").put("port", region.getValue());
         json.getJsonObject("hazelcast").put("cluster-name", clusterOf(region.getKey()));
+        json.put("chaos", new JsonObject().put("enabled", true)); // the demo is for drills: `tcs chaos REGION ...`
         HazelcastInstance member = infra.hazelcastMember(clusterOf(region.getKey()));
         started("region " + region.getKey(), url(json), Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, dynamo, eventLog, member, tokens, registry, clock));
         regionUrls.put(region.getKey(), "http://" + json.getJsonObject("http").getString("host") + ":" + region.getValue());

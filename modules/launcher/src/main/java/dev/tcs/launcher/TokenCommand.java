@@ -28,9 +28,12 @@ final class TokenCommand implements Callable<Integer> {
 
     @Option(names = "--writer", description = "A catalogue writer token.")
     boolean writer;
+
+    @Option(names = "--admin", description = "An admin token (the regions' chaos controls).")
+    boolean admin;
   }
 
-  @Option(names = "--subject", paramLabel = "NAME", description = "Subject of a writer token (default: demo-writer).")
+  @Option(names = "--subject", paramLabel = "NAME", description = "Subject of a writer or admin token (default: demo-writer).")
   String subject = "demo-writer";
 
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime, e.g. 30m, 12h (default: demo.yaml token-ttl).")
@@ -45,7 +48,9 @@ final class TokenCommand implements Callable<Integer> {
           ttl != null ? Settings.of("", new io.vertx.core.json.JsonObject().put("ttl", ttl)).duration("ttl", null) : demo.duration("token-ttl", Duration.ofHours(12));
       Tokens tokens = new Tokens(vertx, AuthConfig.from(demo.section("auth"), parent.configDir()));
       String token =
-          kind.writer
+          kind.admin
+              ? tokens.issue(subject, Set.of(Principal.ADMIN), lifetime)
+              : kind.writer
               ? tokens.issue(subject, Set.of(Principal.WRITER), lifetime)
               : tokens.issue(Consumers.require("--consumer", kind.consumer), Set.of(Principal.READER), lifetime);
       System.out.println(token);

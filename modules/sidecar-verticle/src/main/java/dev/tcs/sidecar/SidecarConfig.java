@@ -3,6 +3,7 @@ package dev.tcs.sidecar;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
+import dev.tcs.sidecar.lane.RoutingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -25,16 +26,19 @@ import java.util.regex.Pattern;
  *   request-timeout: 500ms
  *   max-in-flight-per-region: 256
  *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h}
+ *   routing: {adaptive: true, eject-after: 5, eject-base: 1s, eject-max: 30s, lane-limit: adaptive, ...}  (RoutingSettings)
  * hazelcast: {cluster-name: tcs-us-east, members: [127.0.0.1:5701]}  # the launcher builds the client
  * </pre>
  *
  * @param http where the localhost read API listens
- * @param primary the region asked first on every miss; one of {@code regions}
+ * @param primary the region asked first on every miss (with {@code routing.adaptive}: until
+ *     measurements say another is faster); one of {@code regions}
  * @param regions region name to base URL ({@code http://host:port[/prefix]}), in file order
  * @param requestTimeout how long one region may take to answer before its lane gives up
  * @param maxInFlightPerRegion requests one region lane holds at once; more are rejected at once
  * @param cache cache sizing and lifetimes
  * @param hazelcast the home region's cluster, for the launcher to build the invalidation client
+ * @param routing how the primary is chosen and the lanes are bounded
  */
 public record SidecarConfig(
     Http http,
@@ -43,7 +47,8 @@ public record SidecarConfig(
     Duration requestTimeout,
     int maxInFlightPerRegion,
     Cache cache,
-    Hazelcast hazelcast) {
+    Hazelcast hazelcast,
+    RoutingSettings routing) {
 
   /** Region names: they become metric tags and header values. */
   public static final String REGION_RULE = "[a-z0-9][a-z0-9-]{0,30}";
@@ -79,6 +84,7 @@ public record SidecarConfig(
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(hazelcast, "hazelcast");
+    Objects.requireNonNull(routing, "routing");
   }
 
   /** The regions other than the primary, in file order. */
@@ -97,7 +103,7 @@ public record SidecarConfig(
       AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
     }
     Http http = readHttp(root.section("http"));
-    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache");
+    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing");
     Map<String, URI> regions = readRegions(sidecar);
     String primary = sidecar.string("primary");
     if (!regions.containsKey(primary)) {
@@ -108,7 +114,14 @@ public record SidecarConfig(
     sidecar.check(!timeout.isZero() && timeout.compareTo(Duration.ofMinutes(1)) <= 0, "request-timeout", "must be more than 0 and at most 1m");
     int maxInFlight = sidecar.integer("max-in-flight-per-region", 1, 100_000, 256);
     return new SidecarConfig(
-        http, primary, regions, timeout, maxInFlight, readCache(sidecar.section("cache")), readHazelcast(root.section("hazelcast")));
+        http,
+        primary,
+        regions,
+        timeout,
+        maxInFlight,
+        readCache(sidecar.section("cache")),
+        readHazelcast(root.section("hazelcast")),
+        RoutingSettings.from(sidecar.section("routing"), maxInFlight));
   }
 
   private static Http readHttp(Settings http) {

@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  *   <li>{@value #CACHE_ADMISSIONS}{@code {outcome=stored|uncached|kept-newer|refused}}: what the
  *       version rules did with a region's answer
  *   <li>{@value #CACHE_SIZE}: entries held
+ *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
+ *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
+ *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
+ *       {@value #REGION_LIMIT}{@code {region}}: a lane's adaptive concurrency limit
  * </ul>
  *
  * Thread-safe.
@@ -44,6 +48,10 @@ public final class SidecarMetrics implements AutoCloseable {
   public static final String CACHE_FLUSHES = "tcs.sidecar.cache.flushes";
   public static final String CACHE_ADMISSIONS = "tcs.sidecar.cache.admissions";
   public static final String CACHE_SIZE = "tcs.sidecar.cache.size";
+  public static final String REGION_EWMA = "tcs.sidecar.region.latency.ewma";
+  public static final String PRIMARY = "tcs.sidecar.primary";
+  public static final String REGION_EJECTIONS = "tcs.sidecar.region.ejections";
+  public static final String REGION_LIMIT = "tcs.sidecar.region.limit";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -64,6 +72,7 @@ public final class SidecarMetrics implements AutoCloseable {
   private final Map<Flush, Counter> flushes;
   private final Map<Admission, Counter> admissions;
   private final Map<String, Counter> hedgeWins = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ejections = new ConcurrentHashMap<>();
 
   public SidecarMetrics(MeterRegistry registry) {
     this.meters = new Meters(registry, "sidecar");
@@ -109,6 +118,22 @@ public final class SidecarMetrics implements AutoCloseable {
   /** Publishes the number of cached entries; {@code size} is read at scrape time. */
   public void cacheSize(Supplier<Number> size) {
     meters.gauge("cache.size", "Entries held by the sidecar cache", null, size);
+  }
+
+  /** Publishes adaptive routing's view of {@code region}: its EWMA (nanos, NaN before a sample) and whether it is primary. */
+  public void routing(String region, Supplier<Number> ewmaNanos, Supplier<Boolean> primary) {
+    meters.gauge("region.latency.ewma", "Latency EWMA of a region as adaptive routing ranks it", "seconds", () -> ewmaNanos.get().doubleValue() / 1e9, "region", region);
+    meters.gauge("primary", "1 for the region chosen as primary, else 0", null, () -> primary.get() ? 1 : 0, "region", region);
+  }
+
+  /** Counts an ejection of a failing region. */
+  public void ejected(String region) {
+    ejections.computeIfAbsent(region, r -> meters.counter("region.ejections", "Times a failing region was ejected from routing", "region", r)).increment();
+  }
+
+  /** Publishes a lane's adaptive concurrency limit. */
+  public void laneLimit(String region, Supplier<Number> limit) {
+    meters.gauge("region.limit", "A region lane's adaptive concurrency limit", null, limit, "region", region);
   }
 
   /** The meters of one region lane. */

@@ -10,8 +10,8 @@ import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.cache.ViewCache;
 import dev.tcs.sidecar.http.ReadRoutes;
 import dev.tcs.sidecar.invalidation.InvalidationSubscription;
-import dev.tcs.sidecar.lane.FixedLaneLimit;
 import dev.tcs.sidecar.lane.HedgedFetcher;
+import dev.tcs.sidecar.lane.LaneLimit;
 import dev.tcs.sidecar.lane.RegionLane;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -76,11 +76,15 @@ final class SidecarVerticle extends VerticleBase {
   private Future<?> deployLanes() {
     List<Future<String>> deployed = new ArrayList<>();
     config.regions().forEach((region, url) -> {
-      RegionLane lane = new RegionLane(region, url, config.requestTimeout(), new FixedLaneLimit(config.maxInFlightPerRegion()), metrics);
+      RegionLane lane = new RegionLane(region, url, config.requestTimeout(), laneLimit(region), metrics);
       lanes.put(region, lane);
       deployed.add(vertx.deployVerticle(lane));
     });
     return Future.all(deployed);
+  }
+
+  private LaneLimit laneLimit(String region) {
+    return Routing.laneLimit(config, region, metrics);
   }
 
   private Future<?> subscribeToInvalidations() {
@@ -89,8 +93,7 @@ final class SidecarVerticle extends VerticleBase {
   }
 
   private Future<?> serveReads() {
-    List<RegionLane> secondaries = config.secondaries().stream().map(lanes::get).toList();
-    HedgedFetcher fetcher = new HedgedFetcher(lanes.get(config.primary()), secondaries, metrics);
+    HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
     Router router = Routers.base(vertx, registry, readinessChecks());
     new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics).mount(router);
     return vertx

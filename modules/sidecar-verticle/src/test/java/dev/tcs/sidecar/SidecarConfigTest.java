@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.tcs.sidecar.lane.RoutingSettings;
 
 class SidecarConfigTest {
   private static JsonObject minimal() {
@@ -65,6 +66,25 @@ class SidecarConfigTest {
     } finally {
       vertx.close();
     }
+  }
+
+  @Test
+  void from_routing_defaultsToAdaptive_andBadValuesNameTheKey() {
+    RoutingSettings routing = SidecarConfig.from(Settings.of("", minimal())).routing();
+    assertEquals(new RoutingSettings(true, 5, Duration.ofSeconds(1), Duration.ofSeconds(30), true, 32, 4), routing);
+
+    JsonObject limit = minimal();
+    limit.getJsonObject("sidecar").put("routing", new JsonObject().put("lane-limit", "magic"));
+    assertTrue(rejected(limit).getMessage().startsWith("sidecar.routing.lane-limit must be adaptive or fixed"), rejected(limit).getMessage());
+    JsonObject initial = minimal();
+    initial.getJsonObject("sidecar").put("max-in-flight-per-region", 16).put("routing", new JsonObject().put("initial-limit", 17));
+    assertTrue(rejected(initial).getMessage().startsWith("sidecar.routing.initial-limit"), rejected(initial).getMessage());
+    JsonObject max = minimal();
+    max.getJsonObject("sidecar").put("routing", new JsonObject().put("eject-base", "10s").put("eject-max", "5s"));
+    assertTrue(rejected(max).getMessage().startsWith("sidecar.routing.eject-max must be at least eject-base"), rejected(max).getMessage());
+    JsonObject unknown = minimal();
+    unknown.getJsonObject("sidecar").put("routing", new JsonObject().put("adaptiv", true));
+    assertTrue(rejected(unknown).getMessage().startsWith("sidecar.routing.adaptiv is not a known key"), rejected(unknown).getMessage());
   }
 
   @Test

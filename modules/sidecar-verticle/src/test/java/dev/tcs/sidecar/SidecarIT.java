@@ -339,6 +339,88 @@ class SidecarIT {
     assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", ingressToken, null)));
   }
 
+  @Test
+  void read_deadPrimaryAndLaggingSecondary_neverAnswersOlderThanSeen() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    String path = "/v1/tenants/" + tenant + "/context";
+    FakeRegion usEast = region("us-east").serve(tenant, 3, host);
+    FakeRegion euWest = region("eu-west").serve(tenant, 2, host).delay(Duration.ofMillis(300)); // lags behind
+    startSidecar(usEast, euWest);
+    assertEquals("3", version(get(path, jiraToken, null)));
+
+    // Version 4 is announced, the primary dies, and the only region left still has version 2.
+    usEast.serve(tenant, 4, host);
+    publish(new Invalidation(tenant, "jira", List.of(host), 4));
+    Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> invalidations("applied") == 1.0);
+    await(usEast.stop());
+    euWest.delay(Duration.ZERO);
+    int laggingAsked = euWest.requests();
+
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> response = get(path, jiraToken, null);
+      if (response.statusCode() == 200) {
+        long served = Long.parseLong(response.headers().firstValue("TCS-Version").orElseThrow());
+        assertTrue(served >= 3, "answered version " + served + " after version 3 was served: " + response.body());
+      } else {
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+      }
+    }
+    assertTrue(euWest.requests() > laggingAsked, "the lagging region was never asked, so nothing was proved");
+  }
+
+  @Test
+  void adaptive_slowConfiguredPrimary_isReplacedByAFasterRegion() throws Exception {
+    FakeRegion usEast = region("us-east").delay(Duration.ofMillis(300));
+    FakeRegion euWest = region("eu-west");
+    FakeRegion apSouth = region("ap-south");
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String tenant = TestNames.unique("adapt");
+      tenants.add(tenant);
+      for (FakeRegion region : List.of(usEast, euWest, apSouth)) {
+        region.serve(tenant, 1, tenant + ".example.net");
+      }
+    }
+    startSidecar(usEast, euWest, apSouth);
+
+    for (String tenant : tenants.subList(0, 10)) {
+      assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    }
+    assertEquals(0.0, gauge(SidecarMetrics.PRIMARY, "us-east"), "the slow region is still primary");
+    double slowWins = wins("us-east", "primary") + wins("us-east", "secondary");
+    for (String tenant : tenants.subList(10, 20)) {
+      long started = System.nanoTime();
+      assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+      assertTrue(System.nanoTime() - started < Duration.ofMillis(300).toNanos(), "a miss waited for the slow region");
+    }
+    assertEquals(slowWins, wins("us-east", "primary") + wins("us-east", "secondary"), "the slow region answered a later miss first");
+    assertEquals(0.0, gauge(SidecarMetrics.PRIMARY, "us-east"));
+    assertEquals(1.0, gauge(SidecarMetrics.PRIMARY, "eu-west") + gauge(SidecarMetrics.PRIMARY, "ap-south"));
+    assertTrue(gauge(SidecarMetrics.REGION_EWMA, "us-east") > 0, "the slow region was measured");
+  }
+
+  @Test
+  void adaptive_deadRegion_isEjected_andMissesStillAnswer() throws Exception {
+    FakeRegion euWest = region("eu-west");
+    FakeRegion apSouth = region("ap-south");
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i < 40; i++) { // the dead region is asked as a random secondary: 40 reads give it 5 failures
+      String tenant = TestNames.unique("eject");
+      tenants.add(tenant);
+      euWest.serve(tenant, 1, tenant + ".example.net");
+      apSouth.serve(tenant, 1, tenant + ".example.net");
+    }
+    startSidecar("http://127.0.0.1:" + FreePorts.one(), euWest, apSouth);
+
+    for (String tenant : tenants) {
+      assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    }
+    assertTrue(counter(SidecarMetrics.REGION_EJECTIONS, "region", "us-east") >= 1, "the dead region was not ejected");
+    assertEquals(0.0, counter(SidecarMetrics.REGION_EJECTIONS, "region", "eu-west"));
+  }
+
   // ---- helpers ----
 
   private FakeRegion region(String name) throws Exception {
@@ -398,6 +480,14 @@ class SidecarIT {
 
   private double invalidations(String outcome) {
     return counter(SidecarMetrics.INVALIDATIONS, "outcome", outcome);
+  }
+
+  private double wins(String region, String role) {
+    return counter(SidecarMetrics.HEDGE_WINS, "region", region, "role", role);
+  }
+
+  private double gauge(String name, String region) {
+    return registry.get(name).tag("region", region).gauge().value();
   }
 
   private double counter(String name, String... tags) {

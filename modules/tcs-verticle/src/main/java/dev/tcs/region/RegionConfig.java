@@ -6,6 +6,7 @@ import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.region.cache.CacheSettings;
+import dev.tcs.region.chaos.ChaosSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  *   cache: {maximum-size: 100000, expire-after-write: 10m, refresh-after-write: 1m, negative-ttl: 5s}
  *   invalidation: {queue-size: 10000, publish-timeout: 5s}
  * hazelcast: {cluster-name: tcs-us-east, host: 127.0.0.1, port: 5701, members: [127.0.0.1:5701]}  (the launcher starts the member from this record)
+ * chaos:     {enabled: false}      true: /chaos takes faults from an admin token (the demo; never production)
  * </pre>
  *
  * @param auth the raw {@code auth} section (keys checked); the launcher reads the PEM files from it
@@ -44,7 +46,8 @@ public record RegionConfig(
     int readInstances,
     CacheSettings cache,
     Invalidations invalidation,
-    Hazelcast hazelcast) {
+    Hazelcast hazelcast,
+    ChaosSettings chaos) {
 
   private static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-zA-Z0-9_.-]{1,200}");
@@ -76,7 +79,7 @@ public record RegionConfig(
 
   /** Reads and validates the whole loaded file; {@code root} is the YAML document. */
   public static RegionConfig from(Settings root) {
-    root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast");
+    root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast", "chaos");
     Settings http = root.section("http").allowOnly("host", "port");
     Settings auth = AuthConfig.check(root.section("auth"));
     auth.string("public-key");
@@ -99,7 +102,8 @@ public record RegionConfig(
         region.integer("read-instances", 1, 64, 2),
         cache(region.section("cache")),
         invalidations(region.section("invalidation")),
-        hazelcast(root.section("hazelcast"), name));
+        hazelcast(root.section("hazelcast"), name),
+        ChaosSettings.from(root.section("chaos")));
   }
 
   /** The region's DynamoDB table. */

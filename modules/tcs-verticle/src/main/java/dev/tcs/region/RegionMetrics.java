@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  *       {@value #INVALIDATIONS_QUEUED}: the invalidation topic, both ways
  *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|failed|cancelled|reconnect}} and
  *       {@value #CACHE_SIZE}: the L1 cache
+ *   <li>{@value #CHAOS_FAULTS}{@code {fault=read-reset|read-delayed|ingest-held|ingest-delayed|invalidation-dropped|dynamo-failed}}:
+ *       faults injected by the chaos controls (registered only when chaos is enabled)
  * </ul>
  */
 public final class RegionMetrics implements AutoCloseable {
@@ -39,6 +41,7 @@ public final class RegionMetrics implements AutoCloseable {
   public static final String INVALIDATIONS_QUEUED = "tcs.region.invalidations.queued";
   public static final String CACHE_FLUSHES = "tcs.region.cache.flushes";
   public static final String CACHE_SIZE = "tcs.region.cache.size";
+  public static final String CHAOS_FAULTS = "tcs.region.chaos.faults";
 
   /** How a read was answered. */
   public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
@@ -51,6 +54,9 @@ public final class RegionMetrics implements AutoCloseable {
 
   /** What became of an invalidation this node received. */
   public enum Received { APPLIED, REJECTED }
+
+  /** A fault the chaos controls injected. */
+  public enum Fault { READ_RESET, READ_DELAYED, INGEST_HELD, INGEST_DELAYED, INVALIDATION_DROPPED, DYNAMO_FAILED }
 
   private final Meters meters;
   private final Map<Read, Counter> reads;
@@ -106,6 +112,11 @@ public final class RegionMetrics implements AutoCloseable {
   /** Registers the publish queue depth gauge over {@code depth}. */
   public void gaugeQueue(Supplier<Number> depth) {
     meters.gauge("invalidations.queued", "Invalidations waiting to be published", null, depth);
+  }
+
+  /** Registers the counters of injected chaos faults (only when chaos is enabled). */
+  public Map<Fault, Counter> chaosFaults() {
+    return meters.counters(Fault.class, "chaos.faults", "Faults injected by the chaos controls", "fault");
   }
 
   /** Removes this region's meters from the registry. */

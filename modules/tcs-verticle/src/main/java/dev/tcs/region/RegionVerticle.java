@@ -11,6 +11,7 @@ import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.core.retry.Backoff;
 import dev.tcs.region.cache.ViewCache;
+import dev.tcs.region.chaos.Chaos;
 import dev.tcs.region.http.ContextReader;
 import dev.tcs.region.http.ReadVerticle;
 import dev.tcs.region.ingest.ViewIngester;
@@ -64,6 +65,7 @@ final class RegionVerticle extends VerticleBase {
   private DynamoViewStore store;
   private ViewCache cache;
   private InvalidationBroadcaster broadcaster;
+  private Chaos chaos;
   private volatile ITopic<Object> topic;
   private volatile InvalidationListener listener;
   private volatile UUID listenerId;
@@ -117,8 +119,9 @@ final class RegionVerticle extends VerticleBase {
 
   private void buildParts() {
     metrics = new RegionMetrics(registry, config.name());
+    chaos = Chaos.of(config.chaos(), config.name(), tokens, metrics);
     cacheExecutor = Executors.newFixedThreadPool(2, daemonThreads("tcs-cache-" + config.name()));
-    store = new DynamoViewStore(dynamo, config.table(), clock);
+    store = new DynamoViewStore(chaos.dynamo(dynamo), config.table(), clock);
     cache = new ViewCache(store, config.cache(), cacheExecutor, Ticker.systemTicker());
     metrics.gaugeCacheSize(cache::estimatedSize);
     broadcaster =
@@ -128,6 +131,9 @@ final class RegionVerticle extends VerticleBase {
   }
 
   private void publish(String message, Duration timeout) throws Exception {
+    if (chaos.dropInvalidation()) {
+      return;
+    }
     ITopic<Object> joined = topic;
     if (joined == null) {
       throw new IllegalStateException("not yet joined to the invalidation topic");
@@ -188,14 +194,14 @@ final class RegionVerticle extends VerticleBase {
                 : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
     return vertx
         .deployVerticle(
-            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness),
+            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness, chaos::mount),
             new DeploymentOptions().setInstances(config.readInstances()))
         .mapEmpty();
   }
 
   private Future<Void> subscribeToViews() {
     ViewIngester ingester = new ViewIngester(context, config.name(), store, cache, broadcaster, metrics, clock);
-    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), ingester).onSuccess(s -> subscription = s).mapEmpty();
+    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), chaos.ingest(ingester)).onSuccess(s -> subscription = s).mapEmpty();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

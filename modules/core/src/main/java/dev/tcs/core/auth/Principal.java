@@ -14,6 +14,9 @@ public record Principal(String subject, Set<String> roles, long expiresAtEpochSe
   /** May read its own views from a region or a sidecar. */
   public static final String READER = "reader";
 
+  /** May operate a component: e.g. inject faults through a region's chaos controls. */
+  public static final String ADMIN = "admin";
+
   public Principal {
     roles = Set.copyOf(roles);
   }

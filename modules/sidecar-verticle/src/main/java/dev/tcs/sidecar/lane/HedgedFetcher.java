@@ -12,7 +12,8 @@ import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 /**
- * Asks the primary region and one random secondary region at once, and uses the first good
+ * Asks the primary region and one secondary region at once (a {@link LanePicker} chooses them:
+ * fixed by config, or {@link AdaptiveRouting} from measurements), and uses the first good
  * answer; the other read is cancelled. No failure has to be detected before the fallback starts:
  * it is already in flight.
  *
@@ -27,9 +28,7 @@ import java.util.function.Predicate;
  * shared between threads.
  */
 public final class HedgedFetcher {
-  private final Lane primary;
-  private final List<Lane> secondaries;
-  private final IntUnaryOperator pick;
+  private final LanePicker picker;
   private final SidecarMetrics metrics;
 
   /**
@@ -39,10 +38,21 @@ public final class HedgedFetcher {
    * @param metrics where hedge wins are counted
    */
   public HedgedFetcher(Lane primary, List<? extends Lane> secondaries, IntUnaryOperator pick, SidecarMetrics metrics) {
-    this.primary = Objects.requireNonNull(primary, "primary");
-    this.secondaries = List.copyOf(secondaries);
-    this.pick = pick;
+    this(fixed(Objects.requireNonNull(primary, "primary"), List.copyOf(secondaries), pick), metrics);
+  }
+
+  /**
+   * @param picker chooses the primary and the secondary of each read (see {@link AdaptiveRouting})
+   * @param metrics where hedge wins are counted
+   */
+  public HedgedFetcher(LanePicker picker, SidecarMetrics metrics) {
+    this.picker = Objects.requireNonNull(picker, "picker");
     this.metrics = metrics;
+  }
+
+  /** Always {@code primary}, and one of {@code secondaries} chosen by {@code pick}. */
+  private static LanePicker fixed(Lane primary, List<Lane> secondaries, IntUnaryOperator pick) {
+    return () -> secondaries.isEmpty() ? List.of(primary) : List.of(primary, secondaries.get(pick.applyAsInt(secondaries.size())));
   }
 
   /** As the main constructor, picking the secondary uniformly at random. */
@@ -58,12 +68,8 @@ public final class HedgedFetcher {
    * @return the chosen answer, or a failure with {@link NoRegionAnswered}
    */
   public Future<RegionAnswer> fetch(RegionRequest request, Predicate<RegionAnswer> acceptable) {
-    List<Lane> lanes = new ArrayList<>(2);
-    lanes.add(primary);
-    if (!secondaries.isEmpty()) {
-      lanes.add(secondaries.get(pick.applyAsInt(secondaries.size())));
-    }
-    Hedge hedge = new Hedge(acceptable, lanes.size());
+    List<Lane> lanes = picker.pick();
+    Hedge hedge = new Hedge(acceptable, lanes.size(), lanes.get(0).region());
     for (Lane lane : lanes) {
       if (!hedge.done) {
         hedge.start(lane, request);
@@ -79,12 +85,14 @@ public final class HedgedFetcher {
     private final List<LaneCall> calls = new ArrayList<>(2);
     private final List<RegionAnswer> kept = new ArrayList<>(2);
     private final List<String> failures = new ArrayList<>(2);
+    private final String primary;
     private int pending;
     private boolean done;
 
-    Hedge(Predicate<RegionAnswer> acceptable, int lanes) {
+    Hedge(Predicate<RegionAnswer> acceptable, int lanes, String primary) {
       this.acceptable = acceptable;
       this.pending = lanes;
+      this.primary = primary;
     }
 
     void start(Lane lane, RegionRequest request) {
@@ -144,7 +152,7 @@ public final class HedgedFetcher {
 
     private void win(String region, RegionAnswer answer) {
       done = true;
-      metrics.hedgeWin(region, region.equals(primary.region()));
+      metrics.hedgeWin(region, region.equals(primary));
       result.complete(answer);
     }
   }

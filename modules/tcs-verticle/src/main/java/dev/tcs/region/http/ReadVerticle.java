@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One HTTP server instance of a region's read API (HTTP/2 cleartext with prior knowledge and
@@ -22,18 +23,26 @@ public final class ReadVerticle extends VerticleBase {
   private final ContextReader reader;
   private final PrometheusMeterRegistry registry;
   private final List<OpsRoutes.Check> readiness;
+  private final Consumer<Router> extraRoutes;
 
-  public ReadVerticle(String host, int port, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness) {
+  /**
+   * @param extraRoutes mounted after the ops routes and before the read routes (the region's chaos
+   *     controls, which gate reads)
+   */
+  public ReadVerticle(
+      String host, int port, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness, Consumer<Router> extraRoutes) {
     this.host = host;
     this.port = port;
     this.reader = reader;
     this.registry = registry;
     this.readiness = List.copyOf(readiness);
+    this.extraRoutes = extraRoutes;
   }
 
   @Override
   public Future<?> start() {
     Router router = Routers.base(vertx, registry, readiness);
+    extraRoutes.accept(router);
     router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
     router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
     return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
