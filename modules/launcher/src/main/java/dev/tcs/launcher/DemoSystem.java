@@ -28,9 +28,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +134,7 @@ public final class DemoSystem implements AutoCloseable {
       sidecarJson.getJsonObject("sidecar").put("regions", sidecarRegions);
       String home = sidecarJson.getJsonObject("sidecar").getString("primary");
       sidecarJson.getJsonObject("hazelcast").put("cluster-name", clusterOf(home)).put("members", new JsonArray(infra.hazelcastAddresses(clusterOf(home))));
+      withDemoSnapshot(sidecarJson.getJsonObject("sidecar"));
       HazelcastInstance client = EmbeddedHazelcast.startClient(clusterOf(home), infra.hazelcastAddresses(clusterOf(home)));
       clients.add(client);
       started("sidecar", url(sidecarJson), Sidecar.deploy(vertx, SidecarConfig.from(Settings.of("", sidecarJson)), client, tokens, registry, clock));
@@ -149,6 +155,28 @@ public final class DemoSystem implements AutoCloseable {
 
   public Endpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The demo keeps the sidecar's warm-restart snapshot unless the file configures one: in a new
+   * temp directory, sealed with a key generated for this run (both deleted when the JVM exits).
+   */
+  private static void withDemoSnapshot(JsonObject sidecar) {
+    if (sidecar.containsKey("snapshot")) {
+      return;
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("tcs-demo-sidecar");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the demo sidecar's snapshot directory", e);
+    }
+    Path file = dir.resolve("sidecar.snapshot");
+    dir.toFile().deleteOnExit();
+    file.toFile().deleteOnExit(); // registered last, deleted first
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    sidecar.put("snapshot", new JsonObject().put("path", file.toString()).put("key", Base64.getEncoder().encodeToString(key)).put("interval", "30s"));
   }
 
   /** Issues demo tokens (the demo holds the private key). */

@@ -38,7 +38,7 @@ public final class Sidecar {
       Tokens tokens,
       PrometheusMeterRegistry registry,
       Clock clock) {
-    return vertx.deployVerticle(new SidecarVerticle(config, homeRegionClient, tokens, registry, tickerOf(clock)));
+    return vertx.deployVerticle(new SidecarVerticle(config, homeRegionClient, tokens, registry, tickerOf(clock), clock));
   }
 
   static Ticker tickerOf(Clock clock) {

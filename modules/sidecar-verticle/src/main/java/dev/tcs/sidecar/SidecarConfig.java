@@ -4,6 +4,7 @@ import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import dev.tcs.sidecar.lane.RoutingSettings;
+import dev.tcs.sidecar.snapshot.SnapshotSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
  *   max-in-flight-per-region: 256
  *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h}
  *   routing: {adaptive: true, eject-after: 5, eject-base: 1s, eject-max: 30s, lane-limit: adaptive, ...}  (RoutingSettings)
+ *   snapshot: {path: ..., key: base64 AES-256, interval: 30s}  (SnapshotSettings; off when absent)
  * hazelcast: {cluster-name: tcs-us-east, members: [127.0.0.1:5701]}  # the launcher builds the client
  * </pre>
  *
@@ -39,6 +42,7 @@ import java.util.regex.Pattern;
  * @param cache cache sizing and lifetimes
  * @param hazelcast the home region's cluster, for the launcher to build the invalidation client
  * @param routing how the primary is chosen and the lanes are bounded
+ * @param snapshot the encrypted cache snapshot for warm restarts; empty when not configured
  */
 public record SidecarConfig(
     Http http,
@@ -48,7 +52,8 @@ public record SidecarConfig(
     int maxInFlightPerRegion,
     Cache cache,
     Hazelcast hazelcast,
-    RoutingSettings routing) {
+    RoutingSettings routing,
+    Optional<SnapshotSettings> snapshot) {
 
   /** Region names: they become metric tags and header values. */
   public static final String REGION_RULE = "[a-z0-9][a-z0-9-]{0,30}";
@@ -85,6 +90,7 @@ public record SidecarConfig(
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(hazelcast, "hazelcast");
     Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(snapshot, "snapshot");
   }
 
   /** The regions other than the primary, in file order. */
@@ -103,7 +109,7 @@ public record SidecarConfig(
       AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
     }
     Http http = readHttp(root.section("http"));
-    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing");
+    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing", "snapshot");
     Map<String, URI> regions = readRegions(sidecar);
     String primary = sidecar.string("primary");
     if (!regions.containsKey(primary)) {
@@ -121,7 +127,8 @@ public record SidecarConfig(
         maxInFlight,
         readCache(sidecar.section("cache")),
         readHazelcast(root.section("hazelcast")),
-        RoutingSettings.from(sidecar.section("routing"), maxInFlight));
+        RoutingSettings.from(sidecar.section("routing"), maxInFlight),
+        sidecar.has("snapshot") ? Optional.of(SnapshotSettings.from(sidecar.section("snapshot"))) : Optional.empty());
   }
 
   private static Http readHttp(Settings http) {

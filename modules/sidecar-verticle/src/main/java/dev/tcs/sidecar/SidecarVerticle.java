@@ -13,11 +13,13 @@ import dev.tcs.sidecar.invalidation.InvalidationSubscription;
 import dev.tcs.sidecar.lane.HedgedFetcher;
 import dev.tcs.sidecar.lane.LaneLimit;
 import dev.tcs.sidecar.lane.RegionLane;
+import dev.tcs.sidecar.snapshot.CacheSnapshots;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consumes application reads, region answers and invalidation messages; produces read answers
  * and the sidecar's meters. Blocking Hazelcast calls run on a worker; nothing blocks the event
- * loop. Undeploying it undeploys the lanes and unsubscribes.
+ * loop. Undeploying it undeploys the lanes and unsubscribes. With {@code sidecar.snapshot} it
+ * restores its cache from the encrypted snapshot before serving, and writes one periodically and at
+ * stop ({@link CacheSnapshots}, on a worker).
  */
 final class SidecarVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SidecarVerticle.class);
@@ -43,34 +47,56 @@ final class SidecarVerticle extends VerticleBase {
   private final Tokens tokens;
   private final PrometheusMeterRegistry registry;
   private final Ticker ticker;
+  private final Clock clock;
   private final SidecarMetrics metrics;
   private final Map<String, RegionLane> lanes = new LinkedHashMap<>();
   private ViewCache cache;
   private InvalidationSubscription invalidations;
   private HttpServer server;
+  private CacheSnapshots snapshots;
 
-  SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker) {
+  SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker, Clock clock) {
     this.config = config;
     this.homeRegionClient = homeRegionClient;
     this.tokens = tokens;
     this.registry = registry;
     this.ticker = ticker;
+    this.clock = clock;
     this.metrics = new SidecarMetrics(registry);
   }
 
   @Override
   public Future<?> start() {
     cache = new ViewCache(config.cache(), ticker, ForkJoinPool.commonPool(), metrics);
-    return Future.all(deployLanes(), subscribeToInvalidations()).compose(v -> serveReads());
+    return restoreSnapshot()
+        .compose(v -> Future.all(deployLanes(), subscribeToInvalidations()))
+        .compose(v -> serveReads())
+        .onSuccess(v -> keepSnapshots());
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> unsubscribed = invalidations == null ? Future.succeededFuture() : invalidations.stop();
-    return unsubscribed.eventually(() -> {
+    return unsubscribed.eventually(this::writeLastSnapshot).eventually(() -> {
       metrics.close();
       return Future.succeededFuture();
     });
+  }
+
+  /** With {@code sidecar.snapshot}: the cache starts with what the last run held (stale until revalidated). */
+  private Future<?> restoreSnapshot() {
+    snapshots = config.snapshot().map(settings -> new CacheSnapshots(vertx, settings, cache, clock)).orElse(null);
+    return snapshots == null ? Future.succeededFuture() : snapshots.restore();
+  }
+
+  private void keepSnapshots() {
+    if (snapshots != null) {
+      snapshots.start();
+    }
+  }
+
+  private Future<Void> writeLastSnapshot() {
+    return snapshots == null ? Future.succeededFuture() : snapshots.stop();
   }
 
   private Future<?> deployLanes() {

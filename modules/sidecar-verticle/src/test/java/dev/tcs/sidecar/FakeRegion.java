@@ -35,11 +35,16 @@ final class FakeRegion {
   }
 
   Future<FakeRegion> start(Vertx vertx) {
+    return start(vertx, 0);
+  }
+
+  /** Listens on {@code port} (0: any free one), so a region can come back where it was. */
+  Future<FakeRegion> start(Vertx vertx, int port) {
     Router router = Router.router(vertx);
     router.get("/v1/tenants/:tenantId/context").handler(ctx -> answer(vertx, ctx, ctx.pathParam("tenantId")));
     router.get("/v1/hosts/:host/context").handler(ctx -> answer(vertx, ctx, hosts.get(ctx.pathParam("host"))));
     return vertx
-        .createHttpServer(HttpServers.options("127.0.0.1", 0))
+        .createHttpServer(HttpServers.options("127.0.0.1", port))
         .requestHandler(router)
         .listen()
         .map(listening -> {

@@ -147,4 +147,16 @@ class SidecarConfigTest {
 
     assertTrue(rejected(json).getMessage().startsWith("sidecar.regions must list at least one region"));
   }
+
+  @Test
+  void from_snapshot_offUnlessConfigured_andValidatedWhenPresent() {
+    assertTrue(SidecarConfig.from(Settings.of("", minimal())).snapshot().isEmpty());
+
+    JsonObject json = minimal();
+    json.getJsonObject("sidecar").put("snapshot", new JsonObject().put("path", "/tmp/s.snapshot").put("key", java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    assertEquals(Path.of("/tmp/s.snapshot"), SidecarConfig.from(Settings.of("", json)).snapshot().orElseThrow().path());
+
+    json.getJsonObject("sidecar").getJsonObject("snapshot").put("key", "c2hvcnQ=");
+    assertTrue(rejected(json).getMessage().startsWith("sidecar.snapshot.key must be base64 of a 256-bit AES key"));
+  }
 }

@@ -36,6 +36,15 @@ public final class ReadApi {
   /** The tenant the answer is about (a host read learns it from here). */
   public static final String TENANT = "TCS-Tenant";
 
+  /**
+   * {@code true} on an answer a sidecar kept past its ttl (or restored from its snapshot) and gave
+   * because no region answered; {@link #AGE} then says how old it is.
+   */
+  public static final String STALE = "TCS-Stale";
+
+  /** Seconds since a region answered the value (RFC 9111 {@code Age}); sent with {@link #STALE}. */
+  public static final String AGE = "Age";
+
   public static final String ETAG = "ETag";
   public static final String IF_NONE_MATCH = "If-None-Match";
   public static final String AUTHORIZATION = "Authorization";

@@ -74,6 +74,11 @@ public final class CachingReader {
     return mine;
   }
 
+  /** How long ago a region answered the value held for {@code key}, or -1 (the {@code Age} of a stale answer). */
+  public long ageNanos(ReadKey key) {
+    return cache.ageNanos(key);
+  }
+
   /** Loads in flight (tests, metrics). */
   public int loading() {
     return loads.size();

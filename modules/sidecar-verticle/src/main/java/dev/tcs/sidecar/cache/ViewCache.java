@@ -16,7 +16,9 @@ import dev.tcs.sidecar.SidecarMetrics.Read;
 import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -51,6 +53,7 @@ public final class ViewCache {
   private final AtomicLong epoch = new AtomicLong();
   private final Ticker ticker;
   private final long ttlNanos;
+  private final long valueLifeNanos;
   private final boolean cacheNegatives;
   private final SidecarMetrics metrics;
 
@@ -63,6 +66,7 @@ public final class ViewCache {
   public ViewCache(SidecarConfig.Cache settings, Ticker ticker, Executor executor, SidecarMetrics metrics) {
     this.ticker = ticker;
     this.ttlNanos = settings.ttl().toNanos();
+    this.valueLifeNanos = ttlNanos + settings.staleTtl().toNanos();
     this.cacheNegatives = !settings.negativeTtl().isZero();
     this.metrics = metrics;
     this.entries =
@@ -70,7 +74,7 @@ public final class ViewCache {
             .maximumSize(settings.maximumSize())
             .ticker(ticker)
             .executor(executor)
-            .expireAfter(new Lifetime(ttlNanos + settings.staleTtl().toNanos(), settings.negativeTtl().toNanos()))
+            .expireAfter(new Lifetime(valueLifeNanos, settings.negativeTtl().toNanos()))
             .evictionListener((ReadKey key, CacheEntry entry, RemovalCause cause) -> unindex(key, entry))
             .build();
     this.floors =
@@ -213,6 +217,66 @@ public final class ViewCache {
     return entries.estimatedSize();
   }
 
+  /**
+   * A value held, for a snapshot.
+   *
+   * @param ageNanos how long ago a region answered it
+   */
+  public record Held(ReadKey key, RegionAnswer answer, long ageNanos) {}
+
+  /** The values held now, with their ages (for a snapshot; weakly consistent, never blocks). */
+  public List<Held> values() {
+    long now = ticker.read();
+    List<Held> out = new ArrayList<>();
+    entries.asMap().forEach((key, entry) -> {
+      if (entry.answer().isValue() && entry.answer().isVersioned()) {
+        out.add(new Held(key, entry.answer(), Math.max(0, now - entry.storedAtNanos())));
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Puts a value from a snapshot back, {@code ageNanos} old and never fresh: it answers (stale)
+   * only when no region does, until a region's answer replaces it. Kept out when it has expired,
+   * or when the cache already knows something as new of its tenant. Invalidations apply to it
+   * (its consumer is noted).
+   *
+   * @return true when it was put back
+   */
+  public boolean restore(ReadKey key, RegionAnswer value, long ageNanos) {
+    if (!value.isValue() || !value.isVersioned() || value.tenantId() == null || ageNanos < 0 || ageNanos >= valueLifeNanos) {
+      return false;
+    }
+    TenantConsumer owner = new TenantConsumer(value.tenantId(), key.consumer());
+    Floor floor = floors.getIfPresent(owner);
+    if (floor != null && value.stamp().olderThan(floor.announced())) {
+      return false;
+    }
+    noteConsumer(key.consumer());
+    if (key.kind() == ReadKey.Kind.HOST) {
+      index(owner, key.id());
+    }
+    boolean[] restored = new boolean[1];
+    entries.asMap().compute(key, (k, existing) -> {
+      if (existing != null && VersionRules.isBehind(existing.answer(), null, value)) {
+        return existing;
+      }
+      restored[0] = true;
+      return new CacheEntry(value, ticker.read() - ageNanos, true);
+    });
+    if (!restored[0] && key.kind() == ReadKey.Kind.HOST && !isIndexedEntry(key, owner)) {
+      unindexHost(owner, key.id());
+    }
+    return restored[0];
+  }
+
+  /** How long ago a region answered the value held for {@code key}, or -1 when none is held. */
+  public long ageNanos(ReadKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry == null ? -1 : Math.max(0, ticker.read() - entry.storedAtNanos());
+  }
+
   /** Runs pending maintenance now (tests). */
   void cleanUp() {
     entries.cleanUp();
@@ -239,7 +303,7 @@ public final class ViewCache {
   }
 
   private boolean isFresh(CacheEntry entry) {
-    return !entry.answer().isValue() || ticker.read() - entry.storedAtNanos() < ttlNanos;
+    return !entry.answer().isValue() || (!entry.restored() && ticker.read() - entry.storedAtNanos() < ttlNanos);
   }
 
   private Floor floorOf(RegionAnswer fetched, ReadKey key) {

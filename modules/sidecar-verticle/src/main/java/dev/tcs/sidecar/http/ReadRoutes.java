@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The read API, identical to a region's: {@code GET /v1/tenants/{tenantId}/context} and
@@ -93,6 +94,9 @@ public final class ReadRoutes {
         .onSuccess(
             served -> {
               metrics.read(served.outcome(), start);
+              if (served.outcome() == Read.STALE) {
+                markStale(ctx.response(), reader.ageNanos(key));
+              }
               respond(ctx, served.answer());
             })
         .onFailure(
@@ -100,6 +104,14 @@ public final class ReadRoutes {
               metrics.read(Read.ERROR, start);
               ctx.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
             });
+  }
+
+  /** A value no region confirmed: {@code TCS-Stale: true} and its {@code Age} in whole seconds. */
+  private static void markStale(HttpServerResponse response, long ageNanos) {
+    response.putHeader(ReadApi.STALE, "true");
+    if (ageNanos >= 0) {
+      response.putHeader(ReadApi.AGE, Long.toString(TimeUnit.NANOSECONDS.toSeconds(ageNanos)));
+    }
   }
 
   private static void respond(RoutingContext ctx, RegionAnswer answer) {
