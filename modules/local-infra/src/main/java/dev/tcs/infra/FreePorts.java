@@ -6,16 +6,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds TCP ports on 127.0.0.1 that are free at the moment of asking.
  *
  * <p>The ports are released before they are returned, so another process may take one before
- * the caller binds it; on a test machine that race is rare enough to accept.
+ * the caller binds it; on a test machine that race is rare enough to accept. Within one JVM a port
+ * is never handed out twice: two servers of one Vert.x instance given the same port would share it
+ * and answer each other's requests (two demo regions did, once).
  */
 public final class FreePorts {
 
   static final String LOOPBACK = "127.0.0.1";
+  private static final int ATTEMPTS_PER_PORT = 64;
+  private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {}
 
@@ -29,10 +35,15 @@ public final class FreePorts {
     List<ServerSocket> held = new ArrayList<>(count);
     try {
       List<Integer> ports = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
+      for (int attempt = 0; ports.size() < count; attempt++) {
+        if (attempt >= count * ATTEMPTS_PER_PORT) {
+          throw new IllegalStateException("no port on " + LOOPBACK + " that this JVM has not handed out already");
+        }
         ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
         held.add(socket);
-        ports.add(socket.getLocalPort());
+        if (handedOut.add(socket.getLocalPort())) {
+          ports.add(socket.getLocalPort());
+        }
       }
       return ports;
     } catch (IOException e) {
