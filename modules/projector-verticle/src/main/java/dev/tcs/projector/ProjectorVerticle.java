@@ -99,7 +99,7 @@ final class ProjectorVerticle extends VerticleBase {
   private Future<Subscription> subscribe() {
     return stopping
         ? Future.failedFuture("projector stopped")
-        : eventLog.subscribe(config.eventsTopic(), config.group(), projector);
+        : eventLog.subscribeInBatches(config.eventsTopic(), config.group(), projector);
   }
 
   private void keepSubscription(Subscription started) {

@@ -22,7 +22,7 @@ public final class RegionMetrics implements AutoCloseable {
   public static final String READS = "tcs.reads";
   /** Time to answer a read, from routing to the response being handed to the connection. */
   public static final String READ_LATENCY = "tcs.read.latency";
-  /** Views taken from the views topic, by {@code outcome}: applied|stale|rejected. */
+  /** Views taken from the views topic, by {@code outcome}: applied|stale|rejected|coalesced (a newer one of the same batch won). */
   public static final String INGEST_VIEWS = "tcs.ingest.views";
   /** From the view record's log timestamp to its application in the table. */
   public static final String INGEST_LAG = "tcs.ingest.lag";
@@ -52,6 +52,7 @@ public final class RegionMetrics implements AutoCloseable {
   public final Counter ingestApplied;
   public final Counter ingestStale;
   public final Counter ingestRejected;
+  public final Counter ingestCoalesced;
   public final Timer ingestLag;
   public final Counter invalidationPublished;
   public final Counter invalidationDropped;
@@ -82,6 +83,7 @@ public final class RegionMetrics implements AutoCloseable {
     ingestApplied = counter(INGEST_VIEWS, "Views taken from the views topic", "applied");
     ingestStale = counter(INGEST_VIEWS, "Views taken from the views topic", "stale");
     ingestRejected = counter(INGEST_VIEWS, "Views taken from the views topic", "rejected");
+    ingestCoalesced = counter(INGEST_VIEWS, "Views taken from the views topic", "coalesced");
     ingestLag =
         keep(
             Timer.builder(INGEST_LAG)

@@ -24,5 +24,19 @@ public interface EventLog {
   /** Consumes {@code topic} from its very start under a fresh group named after {@code groupPrefix}. */
   Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler);
 
+  /**
+   * As {@link #subscribe}, but hands the handler each partition's records a batch at a time
+   * (whatever arrived while the previous batch was in the handler), so it can coalesce them and
+   * pipeline its writes. A log without batching hands over batches of one record.
+   */
+  default Future<Subscription> subscribeInBatches(String topic, String group, BatchHandler handler) {
+    return subscribe(topic, group, record -> handler.handle(java.util.List.of(record)));
+  }
+
+  /** As {@link #replay}, a batch at a time (see {@link #subscribeInBatches}). */
+  default Future<Subscription> replayInBatches(String topic, String groupPrefix, BatchHandler handler) {
+    return replay(topic, groupPrefix, record -> handler.handle(java.util.List.of(record)));
+  }
+
   Future<Void> close();
 }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaEventLog implements EventLog {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventLog.class);
+  /** The most records of one partition handed to a batch handler at once. */
+  static final int MAX_BATCH = 1_000;
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
@@ -70,15 +72,32 @@ public final class KafkaEventLog implements EventLog {
 
   @Override
   public Future<Subscription> subscribe(String topic, String group, RecordHandler handler) {
-    KafkaSubscription subscription =
-        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, settings.commitInterval());
-    return subscription.start().map(subscription);
+    return subscribe(topic, group, BatchHandler.oneByOne(handler), 1);
   }
 
   @Override
   public Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler) {
-    String group = groupPrefix + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
-    return subscribe(topic, group, handler);
+    return subscribe(topic, replayGroup(groupPrefix), BatchHandler.oneByOne(handler), 1);
+  }
+
+  @Override
+  public Future<Subscription> subscribeInBatches(String topic, String group, BatchHandler handler) {
+    return subscribe(topic, group, handler, MAX_BATCH);
+  }
+
+  @Override
+  public Future<Subscription> replayInBatches(String topic, String groupPrefix, BatchHandler handler) {
+    return subscribe(topic, replayGroup(groupPrefix), handler, MAX_BATCH);
+  }
+
+  private Future<Subscription> subscribe(String topic, String group, BatchHandler handler, int maxBatch) {
+    KafkaSubscription subscription =
+        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, maxBatch, settings.commitInterval());
+    return subscription.start().map(subscription);
+  }
+
+  private static String replayGroup(String groupPrefix) {
+    return groupPrefix + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @Override
@@ -116,6 +135,8 @@ public final class KafkaEventLog implements EventLog {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.put("max.in.flight.requests.per.connection", "5");
     config.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    // Pipelined sends (a batch handler appends many records at once) fill batches of this size.
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     long delivery = settings.deliveryTimeout().toMillis();
     long request = Math.min(10_000, Math.max(1_000, delivery / 2));
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request));
