@@ -113,7 +113,7 @@ public record DemoState(
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
       return Optional.of(fromJson(new JsonObject(text)));
-    } catch (DecodeException | ClassCastException | NullPointerException e) {
+    } catch (DecodeException | ClassCastException | NullPointerException | IllegalStateException | java.time.format.DateTimeParseException e) {
       throw new IllegalStateException("demo state file " + file + " is not valid: " + e.getMessage(), e);
     }
   }

@@ -67,8 +67,8 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Fail, publishing nothing, if more events than this are invalid (default: ${DEFAULT-VALUE}; -1: no limit).")
   long maxRejected = RebuildOptions.DEFAULT_MAX_REJECTED;
 
-  @Option(names = "--connect-timeout", description = "How long to wait for Kafka to answer (default: ${DEFAULT-VALUE}).")
-  Duration connectTimeout = Duration.ofSeconds(5);
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "How long to wait for Kafka to answer, in seconds (default: ${DEFAULT-VALUE}).")
+  int connectTimeoutSeconds = 5;
 
   /** A Kafka address and where it came from, for messages. */
   record KafkaTarget(String bootstrapServers, String source) {}
@@ -87,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
       Settings root = Settings.of("", json);
       ProjectorConfig config = ProjectorConfig.from(root);
       ViewDefinitions views = ViewDefinitions.fromJson(files.views());
-      probe(kafka, connectTimeout);
+      probe(kafka, Duration.ofSeconds(Math.max(1, connectTimeoutSeconds)));
       out.printf("replaying %s at %s (%s) with views.yaml revision %d%s%n",
           config.eventsTopic(), kafka.bootstrapServers(), kafka.source(), views.revision(), dryRun ? ", dry run" : "");
       eventLog = new KafkaEventLog(vertx, config.kafka());
