@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
   private static final long PROGRESS_MS = 1_000;
-  private static final int PUBLISH_WINDOW = 5_000;
+  private static final int PUBLISH_WINDOW = 20_000;
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
@@ -57,6 +57,8 @@ final class RebuildVerticle extends VerticleBase {
   private final Promise<RebuildResult> done = Promise.promise();
   /** The staged output: newest view per (tenant, consumer). Touched on this verticle's context only. */
   private final Map<EventProjector.ViewId, View> staged = new HashMap<>();
+  /** Tenant to the highest version staged for it. */
+  private final Map<String, Long> stagedVersions = new HashMap<>();
   /** Partition to the last offset the rebuild must handle there; emptied as partitions finish. */
   private final Map<Integer, Long> remaining = new HashMap<>();
   /** Partition to the number of its records handled (offset of the last handled + 1). */
@@ -147,13 +149,47 @@ final class RebuildVerticle extends VerticleBase {
     if (caughtUp) {
       return Future.succeededFuture(); // records appended after the start belong to the live projector
     }
-    return projector.handle(batch).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
+    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
+  }
+
+  /**
+   * The records of {@code batch} worth projecting: per tenant only the one with the highest
+   * version (read with {@link EventPeek}, without decoding the document), and only if it is newer
+   * than what is staged for that tenant. Records that do not even start like an event are kept,
+   * so they are decoded, rejected and counted. A superseded record is never decoded, so a bad
+   * record followed by a newer one of the same tenant is not counted as rejected.
+   */
+  private List<LogRecord> newestPerTenant(List<LogRecord> batch) {
+    Map<String, LogRecord> newest = new HashMap<>();
+    Map<String, Long> versions = new HashMap<>();
+    List<LogRecord> picked = new ArrayList<>();
+    for (LogRecord record : batch) {
+      EventPeek.Peeked peeked = EventPeek.peek(record.value());
+      if (peeked == null) {
+        picked.add(record);
+        continue;
+      }
+      Long seen = versions.get(peeked.tenantId());
+      if (seen == null || peeked.version() >= seen) {
+        versions.put(peeked.tenantId(), peeked.version());
+        newest.put(peeked.tenantId(), record);
+      }
+    }
+    newest.forEach(
+        (tenantId, record) -> {
+          Long staged = stagedVersions.get(tenantId);
+          if (staged == null || versions.get(tenantId) > staged) {
+            picked.add(record);
+          }
+        });
+    return picked;
   }
 
   /** The staging output of the projection: keeps the newest view per (tenant, consumer). */
   private Future<Void> stage(Collection<View> views) {
     for (View view : views) {
       staged.merge(new EventProjector.ViewId(view.tenantId(), view.consumer()), view, EventProjector::newer);
+      stagedVersions.merge(view.tenantId(), view.version(), Math::max);
     }
     return Future.succeededFuture();
   }
@@ -197,9 +233,13 @@ final class RebuildVerticle extends VerticleBase {
     metrics.rebuildDone(total);
     options.progress().handle(progress());
     Subscription running = subscription;
-    Future<Void> closed = running == null ? Future.succeededFuture() : running.close().otherwiseEmpty();
-    closed
-        .compose(c -> live)
+    subscription = null;
+    if (running != null) {
+      running.close(); // in the background: a throwaway group, nothing to wait for
+    }
+    long caughtUpMs = elapsed().toMillis();
+    live
+        .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
         .compose(this::checkAndPublish)
         .onComplete(
             result -> {
@@ -232,11 +272,7 @@ final class RebuildVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
-    List<Future<Void>> appends = new ArrayList<>(to - from);
-    for (View view : views.subList(from, to)) {
-      appends.add(eventLog.append(config.viewsTopic(), view.tenantId(), view.toBuffer()));
-    }
-    return Future.all(appends).compose(v -> {
+    return EventProjector.appendAll(eventLog, config.viewsTopic(), views.subList(from, to)).compose(v -> {
       metrics.viewsPublished(to - from);
       return publish(views, to);
     });

@@ -9,6 +9,7 @@ import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.projector.Projector;
 import dev.tcs.projector.ProjectorConfig;
+import dev.tcs.projector.RebuildOptions;
 import dev.tcs.projector.RebuildResult;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -73,8 +74,14 @@ public final class ReplayBench implements Callable<Integer> {
   @Option(names = "--partitions", description = "Partitions of both topics (default: ${DEFAULT-VALUE}).")
   int partitions = 4;
 
-  @Option(names = "--runs", description = "Baseline + replay pairs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--runs", description = "Baseline + replay pairs measured (default: ${DEFAULT-VALUE}).")
   int runs = 3;
+
+  @Option(names = "--warmup-runs", description = "Baseline + replay pairs run first and not counted, for the JIT (default: ${DEFAULT-VALUE}).")
+  int warmupRuns = 1;
+
+  @Option(names = "--verbose", description = "Print the rebuild's progress every second.")
+  boolean verbose;
 
   @Option(names = "--views", description = "View definitions file (default: ${DEFAULT-VALUE}).")
   Path viewsFile = Path.of("config/views.yaml");
@@ -101,19 +108,31 @@ public final class ReplayBench implements Callable<Integer> {
         ProjectorConfig config =
             new ProjectorConfig("127.0.0.1", 0, settings, "bench-projector", eventsTopic, viewsTopic, partitions, "views.yaml");
         List<double[]> results = new ArrayList<>();
-        for (int run = 1; run <= runs; run++) {
+        for (int run = 1 - warmupRuns; run <= runs; run++) {
           double load = loadAverage();
           long plainNanos = plainConsumer(kafka.bootstrapServers(), eventsTopic, filled);
           double plainRate = filled / (plainNanos / 1e9);
           long started = System.nanoTime();
-          RebuildResult result = Projector.rebuild(vertx, config, views, eventLog, registry).await();
+          long[] caughtUpMs = {-1};
+          RebuildOptions options =
+              RebuildOptions.defaults().withProgress(p -> {
+                if (p.caughtUp()) {
+                  caughtUpMs[0] = p.elapsed().toMillis();
+                }
+                if (verbose) {
+                  System.out.printf(Locale.ROOT, "  progress %d ms: %d/%d%n", p.elapsed().toMillis(), p.done(), p.total());
+                }
+              });
+          RebuildResult result = Projector.rebuild(vertx, config, views, eventLog, registry, options).await();
           long replayNanos = System.nanoTime() - started;
           double replayRate = result.records() / (replayNanos / 1e9);
-          results.add(new double[] {plainRate, replayRate, replayRate / plainRate});
+          if (run > 0) {
+            results.add(new double[] {plainRate, replayRate, replayRate / plainRate});
+          }
           System.out.printf(
               Locale.ROOT,
-              "RESULT run=%d load=%.1f/%.1f plain=%.0f events/s (%d ms) replay=%.0f events/s (%d ms, %d events, %d views) ratio=%.3f%n",
-              run, load, loadAverage(), plainRate, plainNanos / 1_000_000, replayRate, replayNanos / 1_000_000,
+              (run > 0 ? "RESULT" : "WARMUP") + " run=%d load=%.1f/%.1f plain=%.0f events/s (%d ms) replay=%.0f events/s (%d ms, caught up at %d ms, %d events, %d views) ratio=%.3f%n",
+              run, load, loadAverage(), plainRate, plainNanos / 1_000_000, replayRate, replayNanos / 1_000_000, caughtUpMs[0],
               result.records(), result.viewsPublished(), replayRate / plainRate);
         }
         results.sort((a, b) -> Double.compare(a[2], b[2]));

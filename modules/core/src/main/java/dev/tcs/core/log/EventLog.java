@@ -16,6 +16,19 @@ public interface EventLog {
   Future<Void> append(String topic, String key, Buffer value);
 
   /**
+   * Appends many records at once, pipelined, keeping their order per key; the future succeeds
+   * once the log has durably accepted all of them and fails if any was not (then some may have
+   * been appended: appends are at least once).
+   */
+  default Future<Void> appendAll(String topic, java.util.List<Append> records) {
+    java.util.List<Future<Void>> appends = new java.util.ArrayList<>(records.size());
+    for (Append record : records) {
+      appends.add(append(topic, record.key(), record.value()));
+    }
+    return Future.all(appends).mapEmpty();
+  }
+
+  /**
    * Consumes {@code topic} as member of {@code group}, from the group's committed position (or
    * the start of the log for a new group), calling {@code handler} in order per partition.
    */

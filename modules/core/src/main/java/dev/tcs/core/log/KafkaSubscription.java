@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -96,7 +97,11 @@ final class KafkaSubscription implements Subscription {
     Promise<Void> started = Promise.promise();
     context.runOnContext(
         v -> {
-          consumer.handler(this::enqueue);
+          // vertx-kafka-client hands a poll's records to handler() ten per event-loop task; the batch
+          // handler sees the whole poll at once, so a lane's next batch holds all of it. handler()
+          // must still be set (it starts the polling); it has nothing left to do.
+          consumer.batchHandler(this::enqueueAll);
+          consumer.handler(record -> {});
           consumer.partitionsRevokedHandler(this::revoke);
           consumer.exceptionHandler(e -> log.warn("consumer error topic={} group={} reason={}", topic, group, e.toString()));
           commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commitOnTick());
@@ -125,6 +130,12 @@ final class KafkaSubscription implements Subscription {
           commitProcessed().otherwiseEmpty().compose(done -> consumer.close()).onComplete(closedPromise);
         });
     return closedPromise.future();
+  }
+
+  private void enqueueAll(KafkaConsumerRecords<String, Buffer> records) {
+    for (int i = 0; i < records.size(); i++) {
+      enqueue(records.recordAt(i));
+    }
   }
 
   private void enqueue(KafkaConsumerRecord<String, Buffer> kafkaRecord) {
