@@ -8,7 +8,8 @@ import java.util.List;
  * when the rebuild began, staged the newest view per {@code (tenant, consumer)} with the current
  * revision, checked it against the live views topic, and published it (unless a dry run).
  *
- * @param records valid events replayed and projected
+ * @param records events replayed and not rejected (within a batch only the newest event of a
+ *     tenant is decoded and projected; the older ones it supersedes are counted here unread)
  * @param rejected records skipped as invalid (each WARN-logged with its position)
  * @param viewsPublished views appended to the views topic (0 in a dry run)
  * @param revision the view definitions revision every republished view carries

@@ -337,7 +337,7 @@ final class RebuildVerticle extends VerticleBase {
   private RebuildResult result(List<ConsumerChange> changes, long published, boolean didPublish) {
     RebuildResult result =
         new RebuildResult(
-            projector.projected(), projector.rejected(), published, definitions.revision(), elapsed(), changes, didPublish);
+            Math.max(0, total - projector.rejected()), projector.rejected(), published, definitions.revision(), elapsed(), changes, didPublish);
     log.info(
         "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={}",
         config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis());

@@ -152,7 +152,9 @@ class ProjectorIT {
     assertEquals(
         live.stream().filter(view -> view.version() == 2 || view.tenantId().equals("globex")).map(view -> view.body()).collect(Collectors.toSet()),
         rebuilt.stream().map(view -> view.body()).collect(Collectors.toSet()));
-    assertEquals(3.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "projected").counter().count());
+    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "total").gauge().value());
+    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "done").gauge().value());
+    assertEquals(1.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
   }
 
   @Test
