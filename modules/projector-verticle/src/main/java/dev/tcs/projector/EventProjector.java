@@ -49,7 +49,7 @@ final class EventProjector implements RecordHandler, BatchHandler {
     Future<Void> accept(Collection<View> views);
   }
 
-  private final ViewDefinitions definitions;
+  private volatile ViewDefinitions definitions;
   private final ProjectorMetrics metrics;
   private final Clock clock;
   private final Output output;
@@ -104,6 +104,16 @@ final class EventProjector implements RecordHandler, BatchHandler {
     return new Projected(events, newest);
   }
 
+  /** The definitions it projects with. */
+  ViewDefinitions definitions() {
+    return definitions;
+  }
+
+  /** Projects every later batch with {@code newer}. */
+  void useDefinitions(ViewDefinitions newer) {
+    this.definitions = newer;
+  }
+
   /** Records projected (valid events whose views were all handed to the output) by this handler. */
   long projected() {
     return projected.sum();
@@ -141,7 +151,7 @@ final class EventProjector implements RecordHandler, BatchHandler {
   /** The event's views; null (and the record rejected) if its document cannot be projected. */
   private List<View> project(LogRecord record, CatalogueEvent event) {
     try {
-      return Projection.viewsOf(event, definitions);
+      return Projection.viewsOf(event, this.definitions);
     } catch (ValidationException e) {
       reject(record, e.field(), e.getMessage());
     } catch (RuntimeException e) {

@@ -37,6 +37,7 @@ final class ProjectorVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final EventProjector projector;
   private volatile Subscription subscription;
+  private volatile Subscription definitionsSubscription;
   private boolean stopping;
   private long retryTimer = -1;
 
@@ -58,8 +59,13 @@ final class ProjectorVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(retryTimer);
     Subscription running = subscription;
+    Subscription following = definitionsSubscription;
     subscription = null;
-    return running == null ? Future.succeededFuture() : running.close();
+    definitionsSubscription = null;
+    return Future.join(
+            running == null ? Future.succeededFuture() : running.close(),
+            following == null ? Future.succeededFuture() : following.close())
+        .mapEmpty();
   }
 
   private Future<HttpServer> startOpsServer() {
@@ -85,7 +91,8 @@ final class ProjectorVerticle extends VerticleBase {
       return;
     }
     ensureTopics()
-        .compose(created -> subscribe())
+        .compose(created -> followDefinitions())
+        .compose(following -> subscribe())
         .onSuccess(this::keepSubscription)
         .onFailure(failure -> retryConnect(attempt, failure));
   }
@@ -94,6 +101,31 @@ final class ProjectorVerticle extends VerticleBase {
     return eventLog
         .ensureTopic(config.viewsTopic(), config.partitions(), false)
         .compose(views -> eventLog.ensureTopic(config.eventsTopic(), config.partitions(), true));
+  }
+
+  /** Switches to a newer revision of the view definitions when a rebuild publishes one. */
+  private Future<Void> followDefinitions() {
+    if (definitionsSubscription != null) {
+      return Future.succeededFuture();
+    }
+    return DefinitionsTopic.follow(eventLog, config, this::switchDefinitions)
+        .onSuccess(
+            following -> {
+              if (stopping) {
+                following.close();
+              } else {
+                definitionsSubscription = following;
+              }
+            })
+        .mapEmpty();
+  }
+
+  private void switchDefinitions(ViewDefinitions published) {
+    long current = projector.definitions().revision();
+    if (published.revision() > current) {
+      projector.useDefinitions(published);
+      log.info("view definitions switched revision={} previous={} consumers={}", published.revision(), current, published.consumers());
+    }
   }
 
   private Future<Subscription> subscribe() {

@@ -45,6 +45,12 @@ final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
   private static final long PROGRESS_MS = 1_000;
   private static final int PUBLISH_WINDOW = 20_000;
+  /**
+   * After publishing a new revision: how long the rebuild keeps projecting events appended
+   * meanwhile (with the new revision), so those the live projector handled before it switched
+   * to the new definitions are republished in the new shape.
+   */
+  static final long HANDOVER_MS = 3_000;
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
@@ -69,6 +75,8 @@ final class RebuildVerticle extends VerticleBase {
   private long startedNanos;
   private long progressTimer = -1;
   private boolean caughtUp;
+  /** Views staged since the staged snapshot was taken for publishing; null before that. */
+  private Map<EventProjector.ViewId, View> tail;
 
   /** Where the live views come from (the views topic, in production). */
   @FunctionalInterface
@@ -146,8 +154,8 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<Void> replay(List<LogRecord> batch) {
-    if (caughtUp) {
-      return Future.succeededFuture(); // records appended after the start belong to the live projector
+    if (done.future().isComplete()) {
+      return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
     }
     return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
   }
@@ -188,8 +196,12 @@ final class RebuildVerticle extends VerticleBase {
   /** The staging output of the projection: keeps the newest view per (tenant, consumer). */
   private Future<Void> stage(Collection<View> views) {
     for (View view : views) {
-      staged.merge(new EventProjector.ViewId(view.tenantId(), view.consumer()), view, EventProjector::newer);
+      EventProjector.ViewId id = new EventProjector.ViewId(view.tenantId(), view.consumer());
+      staged.merge(id, view, EventProjector::newer);
       stagedVersions.merge(view.tenantId(), view.version(), Math::max);
+      if (tail != null) {
+        tail.merge(id, view, EventProjector::newer);
+      }
     }
     return Future.succeededFuture();
   }
@@ -232,17 +244,17 @@ final class RebuildVerticle extends VerticleBase {
     vertx.cancelTimer(progressTimer);
     metrics.rebuildDone(total);
     options.progress().handle(progress());
-    Subscription running = subscription;
-    subscription = null;
-    if (running != null) {
-      running.close(); // in the background: a throwaway group, nothing to wait for
-    }
     long caughtUpMs = elapsed().toMillis();
     live
         .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
         .compose(this::checkAndPublish)
         .onComplete(
             result -> {
+              Subscription running = subscription;
+              subscription = null;
+              if (running != null) {
+                running.close(); // in the background: a throwaway group, nothing to wait for
+              }
               if (result.succeeded()) {
                 done.tryComplete(result.result());
               } else {
@@ -262,8 +274,28 @@ final class RebuildVerticle extends VerticleBase {
     if (options.dryRun()) {
       return Future.succeededFuture(result(changes, 0, false));
     }
+    long liveRevision = liveViews.values().stream().mapToLong(LiveViews.Summary::revision).max().orElse(-1);
     List<View> views = new ArrayList<>(staged.values());
-    return publish(views, 0).map(v -> result(changes, views.size(), true));
+    tail = new HashMap<>();
+    return DefinitionsTopic.publish(eventLog, config, definitions)
+        .compose(v -> publish(views, 0))
+        .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
+        .map(tailViews -> result(changes, views.size() + tailViews, true));
+  }
+
+  /**
+   * Waits {@link #HANDOVER_MS} while the live projector picks up the new definitions, projecting
+   * the events appended meanwhile, then publishes their views with the new revision.
+   */
+  private Future<Integer> handOver() {
+    log.info("rebuild handing over to the live projector revision={} waitMs={}", definitions.revision(), HANDOVER_MS);
+    return vertx.timer(HANDOVER_MS)
+        .compose(
+            fired -> {
+              List<View> views = new ArrayList<>(tail.values());
+              tail = null;
+              return publish(views, 0).map(v -> views.size());
+            });
   }
 
   /** Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time. */

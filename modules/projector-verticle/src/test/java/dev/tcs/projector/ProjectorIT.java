@@ -157,6 +157,77 @@ class ProjectorIT {
     assertEquals(1.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
   }
 
+  /**
+   * Replay under live writes with a new definitions revision: the rebuild publishes the new
+   * shape, the live projector switches to it, and every tenant's newest view ends in the new
+   * shape at the last version written, also for writes made during and after the rebuild.
+   */
+  @Test
+  void rebuild_newRevisionUnderLiveWrites_everyTenantEndsInNewShapeAtItsLastVersion() throws Exception {
+    deployReady(definitions(1));
+    ViewCollector views = readViews();
+    List<String> tenants = List.of("t-a", "t-b", "t-c", "t-d", "t-e", "t-f");
+    java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+    for (String tenant : tenants) {
+      append(event(tenant, 1, EventType.CREATED));
+      written.put(tenant, 1L);
+    }
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+    Thread writer =
+        new Thread(
+            () -> {
+              while (writing.get()) {
+                String tenant = tenants.get(turn.getAndIncrement() % tenants.size());
+                long version = written.get(tenant) + 1;
+                try {
+                  await(eventLog.append(config.eventsTopic(), tenant, event(tenant, version, EventType.UPDATED).toBuffer()), WAIT);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                written.put(tenant, version);
+              }
+            },
+            "it-writer");
+    writer.start();
+
+    RebuildResult result = await(Projector.rebuild(vertx, config, withRevisionNote(2), eventLog, registry), WAIT);
+    Thread.sleep(500); // writes go on after the rebuild
+    writing.set(false);
+    writer.join();
+
+    assertTrue(result.published());
+    views.awaitUntil(
+        all -> tenants.stream().allMatch(tenant -> newestIsNewShape(all, tenant, written.get(tenant))),
+        "every tenant's newest view at its last version, revision 2, with /revisionNote for jira",
+        WAIT);
+  }
+
+  /** The newest (by version, revision) view of each consumer of {@code tenant} is {@code version} at revision 2 in the new shape. */
+  private static boolean newestIsNewShape(List<View> views, String tenant, long version) {
+    for (String consumer : List.of("jira", "network-ingress")) {
+      View newest =
+          views.stream()
+              .filter(v -> v.tenantId().equals(tenant) && v.consumer().equals(consumer))
+              .reduce(EventProjector::newer)
+              .orElse(null);
+      if (newest == null || newest.version() != version || newest.revision() != 2) {
+        return false;
+      }
+      if (consumer.equals("jira") && !("v" + version).equals(newest.body().getString("revisionNote"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code definitions(revision)} with {@code /revisionNote} added to jira's view: a new shape. */
+  private static ViewDefinitions withRevisionNote(long revision) {
+    JsonObject json = definitions(revision).toJson();
+    json.getJsonObject("consumers").getJsonObject("jira").getJsonArray("include").add("/revisionNote");
+    return ViewDefinitions.fromJson(json);
+  }
+
   @Test
   void rebuild_emptyTopic_completesWithNothingPublished() throws Exception {
     RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
