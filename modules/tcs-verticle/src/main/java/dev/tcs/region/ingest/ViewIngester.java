@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ViewIngester implements RecordHandler, BatchHandler {
   /** Conditional writes to the region's table in flight at once, per partition lane. */
-  static final int PARALLEL_APPLIES = 32;
+  static final int PARALLEL_APPLIES = 8;
 
   private static final Logger log = LoggerFactory.getLogger(ViewIngester.class);
 
