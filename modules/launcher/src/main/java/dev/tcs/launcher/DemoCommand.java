@@ -2,6 +2,7 @@ package dev.tcs.launcher;
 
 import dev.tcs.core.auth.Principal;
 import dev.tcs.core.config.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -23,17 +24,21 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long started = System.nanoTime();
     DemoSystem system = DemoSystem.start(new DemoSystem.Options(parent.configDir(), System.getenv(), false));
+    Path stateFile = DemoState.file(DemoState.directory(System.getenv()));
+    long pid = ProcessHandle.current().pid();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("\nstopping the demo...");
+                  DemoState.delete(stateFile, pid);
                   system.close();
                   System.out.println("demo stopped");
                   stopped.countDown();
                 },
                 "tcs-demo-shutdown"));
+    system.state().write(stateFile);
 
     Settings demo = Settings.of("demo", new ConfigFiles(system.vertx(), parent.configDir(), System.getenv()).load("demo"));
     Duration ttl = demo.duration("token-ttl", Duration.ofHours(12));
@@ -45,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     Duration readable = seeded > 0 ? seeder.awaitReadable("acme", jira, Duration.ofSeconds(30)) : Duration.ZERO;
 
     System.out.println(banner(system.endpoints(), seeded, readable, Duration.ofNanos(System.nanoTime() - started), writer, jira, ingress));
+    System.out.println("State file (read by ./tcs replay): " + stateFile);
     stopped.await();
     return 0;
   }

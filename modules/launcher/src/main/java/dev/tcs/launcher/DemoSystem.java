@@ -192,6 +192,27 @@ public final class DemoSystem implements AutoCloseable {
     return infra;
   }
 
+  /**
+   * Where this demo can be found (infrastructure addresses, every component's URL), for the
+   * state file that {@code tcs replay} and other commands read.
+   */
+  public DemoState state() {
+    Map<String, List<String>> clusters = new LinkedHashMap<>();
+    endpoints.regions().keySet().forEach(region -> clusters.put(clusterOf(region), infra.hazelcastAddresses(clusterOf(region))));
+    Map<String, String> components = new LinkedHashMap<>();
+    components.put("catalogue", endpoints.catalogue());
+    components.put("projector", endpoints.projector());
+    components.put("sidecar", endpoints.sidecar());
+    endpoints.regions().forEach((region, url) -> components.put("region." + region, url));
+    return new DemoState(
+        ProcessHandle.current().pid(),
+        java.time.Instant.now(),
+        infra.kafka().bootstrapServers(),
+        infra.dynamo().endpoint().toString(),
+        clusters,
+        components);
+  }
+
   @Override
   public void close() {
     undeployAll(vertx);

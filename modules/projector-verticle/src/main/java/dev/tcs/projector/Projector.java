@@ -41,21 +41,40 @@ public final class Projector {
     return vertx.deployVerticle(new ProjectorVerticle(config, views, log, registry, Clock.systemUTC()));
   }
 
-  /**
-   * Replays the events topic from its very start (under a fresh group, so the live projector's
-   * position is untouched) and republishes every event's views with {@code views}' revision,
-   * through the same projection as the live projector. Completes once every event that was in
-   * the topic when it began has been republished. It may run while the live projector runs: a
-   * region keeps a view only when it is newer, so interleaved older versions are dropped there.
-   *
-   * <p>It reads where the topic ends with Kafka's admin client ({@code config.kafka()}), and
-   * waits as long as Kafka is unreachable; put a {@link Future#timeout} on it if that matters.
-   *
-   * @return what it republished; fails if the topics cannot be created or read
-   */
+  /** {@link #rebuild(Vertx, ProjectorConfig, ViewDefinitions, EventLog, PrometheusMeterRegistry, RebuildOptions)} with the default checks. */
   public static Future<RebuildResult> rebuild(
       Vertx vertx, ProjectorConfig config, ViewDefinitions views, EventLog log, PrometheusMeterRegistry registry) {
-    RebuildVerticle rebuild = new RebuildVerticle(config, views, log, new KafkaEndPositions(vertx, config.kafka()), registry);
+    return rebuild(vertx, config, views, log, registry, RebuildOptions.defaults());
+  }
+
+  /**
+   * Replays the events topic from its very start (under a fresh group, so the live projector's
+   * position is untouched) through the same projection as the live projector, with
+   * {@code views}' revision; stages the newest view per {@code (tenant, consumer)}; compares it
+   * with what the views topic holds now and runs the checks of {@code options}; then publishes
+   * every staged view (unless {@code options.dryRun()}). Completes once that is done for every
+   * event that was in the topic when it began. It may run while the live projector runs: a
+   * region keeps a view only when it is newer, so interleaved older versions are dropped there.
+   *
+   * <p>It reads where the topic ends, and the live views, with plain Kafka clients
+   * ({@code config.kafka()}), and waits as long as Kafka is unreachable; put a
+   * {@link Future#timeout} on it if that matters.
+   *
+   * @return what it republished, with the per-consumer changes; fails with a
+   *     {@link RebuildValidationException} (nothing published) when a check fails, or if the
+   *     topics cannot be created or read
+   */
+  public static Future<RebuildResult> rebuild(
+      Vertx vertx, ProjectorConfig config, ViewDefinitions views, EventLog log, PrometheusMeterRegistry registry, RebuildOptions options) {
+    RebuildVerticle rebuild =
+        new RebuildVerticle(
+            config,
+            views,
+            log,
+            new KafkaEndPositions(vertx, config.kafka()),
+            () -> LiveViews.read(vertx, config.kafka(), config.viewsTopic()),
+            options,
+            ProjectorMetrics.rebuild(registry));
     return vertx.deployVerticle(rebuild).compose(id -> rebuild.done().eventually(() -> vertx.undeploy(id)));
   }
 

@@ -39,6 +39,7 @@ final class ProjectorVerticle extends VerticleBase {
   private final EventProjector projector;
   private final ProjectorMetrics metrics;
   private volatile Subscription subscription;
+  private volatile Subscription definitionsSubscription;
   private boolean stopping;
   private long retryTimer = -1;
 
@@ -61,9 +62,14 @@ final class ProjectorVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(retryTimer);
     Subscription running = subscription;
+    Subscription following = definitionsSubscription;
     subscription = null;
-    Future<Void> closed = running == null ? Future.succeededFuture() : running.close();
-    return closed.onComplete(done -> metrics.close());
+    definitionsSubscription = null;
+    return Future.join(
+            running == null ? Future.succeededFuture() : running.close(),
+            following == null ? Future.succeededFuture() : following.close())
+        .onComplete(done -> metrics.close())
+        .mapEmpty();
   }
 
   private Future<HttpServer> startOpsServer() {
@@ -89,15 +95,41 @@ final class ProjectorVerticle extends VerticleBase {
       return;
     }
     ProjectorTopics.ensure(eventLog, config)
-        .compose(created -> subscribe())
+        .compose(created -> followDefinitions())
+        .compose(following -> subscribe())
         .onSuccess(this::keepSubscription)
         .onFailure(failure -> retryConnect(attempt, failure));
+  }
+
+  /** Switches to a newer revision of the view definitions when a rebuild publishes one. */
+  private Future<Void> followDefinitions() {
+    if (definitionsSubscription != null) {
+      return Future.succeededFuture();
+    }
+    return DefinitionsTopic.follow(eventLog, config, this::switchDefinitions)
+        .onSuccess(
+            following -> {
+              if (stopping) {
+                following.close();
+              } else {
+                definitionsSubscription = following;
+              }
+            })
+        .mapEmpty();
+  }
+
+  private void switchDefinitions(ViewDefinitions published) {
+    long current = projector.definitions().revision();
+    if (published.revision() > current) {
+      projector.useDefinitions(published);
+      log.info("view definitions switched revision={} previous={} consumers={}", published.revision(), current, published.consumers());
+    }
   }
 
   private Future<Subscription> subscribe() {
     return stopping
         ? Future.failedFuture("projector stopped")
-        : eventLog.subscribe(config.eventsTopic(), config.group(), projector);
+        : eventLog.subscribeInBatches(config.eventsTopic(), config.group(), projector);
   }
 
   private void keepSubscription(Subscription started) {

@@ -3,51 +3,106 @@ package dev.tcs.projector;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One rebuild: replays the events topic from its very start under a fresh group
- * ({@link EventLog#replay}) and republishes every event's views with the current definitions
- * revision, through the same {@link EventProjector} as the live projector. It notes where each
- * partition ends when it begins and completes {@link #done()} once every partition has been
- * handled up to there; events appended later are left to the live projector. Undeploying it
- * closes the replay subscription (and fails {@link #done()} if it had not finished).
+ * ({@link EventLog#replayInBatches}) through the same projection as the live projector, with the
+ * current definitions revision, and <em>stages</em> its output: the newest view per
+ * {@code (tenant, consumer)}, in memory. Meanwhile it reads what the views topic holds now
+ * ({@link LiveViews}). Once every partition has been handled up to where it ended when the
+ * rebuild began (events appended later are left to the live projector), it compares staged with
+ * live per consumer ({@link ConsumerChange}) and runs its checks:
  *
- * <p>Never blocks its event loop; reading the end positions runs on a worker.
+ * <ul>
+ *   <li>{@code view-count-drop}: a consumer would lose more than {@code maxDropFraction} of its live views;
+ *   <li>{@code consumer-empty}: a consumer would end with no views although the topic has events;
+ *   <li>{@code rejected}: more than {@code maxRejected} records were rejected as invalid.
+ * </ul>
+ *
+ * A failed check fails {@link #done()} with a {@link RebuildValidationException} naming the check
+ * and its figures and publishes nothing; a dry run publishes nothing either. Otherwise every
+ * staged view is appended to the views topic at once (the producer keeps order per tenant).
+ * Undeploying it closes the replay subscription (and fails {@link #done()} if it had not finished).
+ *
+ * <p>Memory: one staged view per {@code (tenant, consumer)} and one summary per live view.
+ * Never blocks its event loop; reading end positions and the live views runs on workers.
  */
 final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
+  private static final long PROGRESS_MS = 1_000;
+  private static final int PUBLISH_WINDOW = 20_000;
+  /**
+   * After publishing a new revision: how long the rebuild keeps projecting events appended
+   * meanwhile (with the new revision), so those the live projector handled before it switched
+   * to the new definitions are republished in the new shape.
+   */
+  static final long HANDOVER_MS = 3_000;
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
   private final EventLog eventLog;
   private final EndPositions endPositions;
+  private final LiveViewsSource liveViews;
+  private final RebuildOptions options;
+  private final ProjectorMetrics metrics;
   private final EventProjector projector;
   private final Promise<RebuildResult> done = Promise.promise();
+  /** The staged output: newest view per (tenant, consumer). Touched on this verticle's context only. */
+  private final Map<EventProjector.ViewId, View> staged = new HashMap<>();
+  /** Tenant to the highest version staged for it. */
+  private final Map<String, Long> stagedVersions = new HashMap<>();
   /** Partition to the last offset the rebuild must handle there; emptied as partitions finish. */
-  private final Map<Integer, Long> remaining = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> remaining = new HashMap<>();
+  /** Partition to the number of its records handled (offset of the last handled + 1). */
+  private final Map<Integer, Long> handled = new HashMap<>();
+  private Future<Map<EventProjector.ViewId, LiveViews.Summary>> live;
   private volatile Subscription subscription;
+  private long total;
   private long startedNanos;
+  private long progressTimer = -1;
+  private boolean caughtUp;
+  /** Views staged since the staged snapshot was taken for publishing; null before that. */
+  private Map<EventProjector.ViewId, View> tail;
 
-  RebuildVerticle(ProjectorConfig config, ViewDefinitions definitions, EventLog eventLog, EndPositions endPositions, MeterRegistry registry) {
+  /** Where the live views come from (the views topic, in production). */
+  @FunctionalInterface
+  interface LiveViewsSource {
+    Future<Map<EventProjector.ViewId, LiveViews.Summary>> read();
+  }
+
+  RebuildVerticle(
+      ProjectorConfig config,
+      ViewDefinitions definitions,
+      EventLog eventLog,
+      EndPositions endPositions,
+      LiveViewsSource liveViews,
+      RebuildOptions options,
+      ProjectorMetrics metrics) {
     this.config = config;
     this.definitions = definitions;
     this.eventLog = eventLog;
     this.endPositions = endPositions;
-    this.projector = new EventProjector(definitions, eventLog, config.viewsTopic(), ProjectorMetrics.rebuild(registry), Clock.systemUTC());
+    this.liveViews = liveViews;
+    this.options = options;
+    this.metrics = metrics;
+    this.projector = new EventProjector(definitions, this::stage, metrics, Clock.systemUTC());
   }
 
-  /** Completes when every event present at the start has been republished. */
+  /** Completes when the rebuild has published (or, in a dry run, compared) its output. */
   Future<RebuildResult> done() {
     return done.future();
   }
@@ -55,11 +110,14 @@ final class RebuildVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     startedNanos = System.nanoTime();
-    return ProjectorTopics.ensure(eventLog, config).compose(created -> endPositions.of(config.eventsTopic())).compose(this::replayUpTo);
+    return ProjectorTopics.ensure(eventLog, config)
+        .compose(created -> endPositions.of(config.eventsTopic()))
+        .compose(this::replayUpTo);
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(progressTimer);
     done.tryFail("rebuild stopped before it reached the end of " + config.eventsTopic());
     Subscription running = subscription;
     return running == null ? Future.succeededFuture() : running.close();
@@ -70,47 +128,245 @@ final class RebuildVerticle extends VerticleBase {
         (partition, end) -> {
           if (end > 0) {
             remaining.put(partition, end - 1);
+            total += end;
           }
         });
+    metrics.rebuildTotal(total);
     log.info(
-        "rebuild started eventsTopic={} viewsTopic={} revision={} records={}",
-        config.eventsTopic(), config.viewsTopic(), definitions.revision(), ends.values().stream().mapToLong(Long::longValue).sum());
+        "rebuild started eventsTopic={} viewsTopic={} revision={} records={} dryRun={}",
+        config.eventsTopic(), config.viewsTopic(), definitions.revision(), total, options.dryRun());
+    live = liveViews.read();
+    progressTimer = vertx.setPeriodic(PROGRESS_MS, id -> options.progress().handle(progress()));
     if (remaining.isEmpty()) {
-      finish();
+      caughtUp();
       return Future.succeededFuture();
     }
     return eventLog
-        .replay(config.eventsTopic(), config.group() + "-rebuild", this::republish)
+        .replayInBatches(config.eventsTopic(), config.group() + "-rebuild", this::replay)
         .onSuccess(started -> subscription = started)
         .mapEmpty();
   }
 
-  private Future<Void> republish(LogRecord record) {
-    return projector.handle(record).onSuccess(handled -> advance(record));
+  private Future<Void> replay(List<LogRecord> batch) {
+    if (done.future().isComplete()) {
+      return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
+    }
+    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
   }
 
-  private void advance(LogRecord record) {
-    Long last = remaining.get(record.partition());
-    if (last != null && record.offset() >= last) {
-      remaining.remove(record.partition());
+  /**
+   * The records of {@code batch} worth projecting: per tenant only the one with the highest
+   * version (read with {@link EventPeek}, without decoding the document), and only if it is newer
+   * than what is staged for that tenant. Records that do not even start like an event are kept,
+   * so they are decoded, rejected and counted. A superseded record is never decoded, so a bad
+   * record followed by a newer one of the same tenant is not counted as rejected.
+   */
+  private List<LogRecord> newestPerTenant(List<LogRecord> batch) {
+    Map<String, LogRecord> newest = new HashMap<>();
+    Map<String, Long> versions = new HashMap<>();
+    List<LogRecord> picked = new ArrayList<>();
+    for (LogRecord record : batch) {
+      EventPeek.Peeked peeked = EventPeek.peek(record.value());
+      if (peeked == null) {
+        picked.add(record);
+        continue;
+      }
+      Long seen = versions.get(peeked.tenantId());
+      if (seen == null || peeked.version() >= seen) {
+        versions.put(peeked.tenantId(), peeked.version());
+        newest.put(peeked.tenantId(), record);
+      }
+    }
+    newest.forEach(
+        (tenantId, record) -> {
+          Long staged = stagedVersions.get(tenantId);
+          if (staged == null || versions.get(tenantId) > staged) {
+            picked.add(record);
+          }
+        });
+    return picked;
+  }
+
+  /** The staging output of the projection: keeps the newest view per (tenant, consumer). */
+  private Future<Void> stage(Collection<View> views) {
+    for (View view : views) {
+      EventProjector.ViewId id = new EventProjector.ViewId(view.tenantId(), view.consumer());
+      staged.merge(id, view, EventProjector::newer);
+      stagedVersions.merge(view.tenantId(), view.version(), Math::max);
+      if (tail != null) {
+        tail.merge(id, view, EventProjector::newer);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private void advance(LogRecord last) {
+    handled.merge(last.partition(), last.offset() + 1, Math::max);
+    metrics.rebuildDone(handledCount());
+    Long end = remaining.get(last.partition());
+    if (end != null && last.offset() >= end) {
+      remaining.remove(last.partition());
       if (remaining.isEmpty()) {
-        finish();
+        caughtUp();
       }
     }
   }
 
-  private void finish() {
+  private long handledCount() {
+    long count = 0;
+    for (Long n : handled.values()) {
+      count += n;
+    }
+    return Math.min(count, total);
+  }
+
+  private RebuildProgress progress() {
+    return new RebuildProgress(
+        caughtUp ? total : handledCount(), total, projector.rejected(), staged.size(), elapsed(), caughtUp);
+  }
+
+  private Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  /** Every record present at the start is staged: stop replaying, compare, check, publish. */
+  private void caughtUp() {
+    if (caughtUp) {
+      return;
+    }
+    caughtUp = true;
+    vertx.cancelTimer(progressTimer);
+    metrics.rebuildDone(total);
+    options.progress().handle(progress());
+    long caughtUpMs = elapsed().toMillis();
+    live
+        .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
+        .compose(this::checkAndPublish)
+        .onComplete(
+            result -> {
+              Subscription running = subscription;
+              subscription = null;
+              if (running != null) {
+                running.close(); // in the background: a throwaway group, nothing to wait for
+              }
+              if (result.succeeded()) {
+                done.tryComplete(result.result());
+              } else {
+                done.tryFail(result.cause());
+              }
+            });
+  }
+
+  private Future<RebuildResult> checkAndPublish(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    List<ConsumerChange> changes = compare(liveViews);
+    String failed = check(changes);
+    if (failed != null) {
+      metrics.rebuildFailedCheck();
+      log.warn("rebuild validation failed, nothing published eventsTopic={} revision={} check={}", config.eventsTopic(), definitions.revision(), failed);
+      return Future.failedFuture(new RebuildValidationException(failed, changes));
+    }
+    if (options.dryRun()) {
+      return Future.succeededFuture(result(changes, 0, false));
+    }
+    long liveRevision = liveViews.values().stream().mapToLong(LiveViews.Summary::revision).max().orElse(-1);
+    List<View> views = new ArrayList<>(staged.values());
+    tail = new HashMap<>();
+    return DefinitionsTopic.publish(eventLog, config, definitions)
+        .compose(v -> publish(views, 0))
+        .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
+        .map(tailViews -> result(changes, views.size() + tailViews, true));
+  }
+
+  /**
+   * Waits {@link #HANDOVER_MS} while the live projector picks up the new definitions, projecting
+   * the events appended meanwhile, then publishes their views with the new revision.
+   */
+  private Future<Integer> handOver() {
+    log.info("rebuild handing over to the live projector revision={} waitMs={}", definitions.revision(), HANDOVER_MS);
+    return vertx.timer(HANDOVER_MS)
+        .compose(
+            fired -> {
+              List<View> views = new ArrayList<>(tail.values());
+              tail = null;
+              return publish(views, 0).map(v -> views.size());
+            });
+  }
+
+  /** Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time. */
+  private Future<Void> publish(List<View> views, int from) {
+    if (from >= views.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(views.size(), from + PUBLISH_WINDOW);
+    return EventProjector.appendAll(eventLog, config.viewsTopic(), views.subList(from, to)).compose(v -> {
+      metrics.viewsPublished(to - from);
+      return publish(views, to);
+    });
+  }
+
+  private List<ConsumerChange> compare(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    List<ConsumerChange> changes = new ArrayList<>();
+    for (String consumer : definitions.consumers()) {
+      long liveCount = 0;
+      long stagedCount = 0;
+      long added = 0;
+      long changed = 0;
+      long removed = 0;
+      for (Map.Entry<EventProjector.ViewId, LiveViews.Summary> entry : liveViews.entrySet()) {
+        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
+          continue;
+        }
+        liveCount++;
+        View next = staged.get(entry.getKey());
+        if (next == null || next.deleted()) {
+          removed++;
+        } else if (LiveViews.contentHash(next) != entry.getValue().contentHash()) {
+          changed++;
+        }
+      }
+      for (Map.Entry<EventProjector.ViewId, View> entry : staged.entrySet()) {
+        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
+          continue;
+        }
+        stagedCount++;
+        LiveViews.Summary now = liveViews.get(entry.getKey());
+        if (now == null || now.deleted()) {
+          added++;
+        }
+      }
+      changes.add(new ConsumerChange(consumer, liveCount, stagedCount, added, changed, removed));
+    }
+    return List.copyOf(changes);
+  }
+
+  /** The first check that fails, with its figures; null if all pass. */
+  private String check(List<ConsumerChange> changes) {
+    if (options.maxRejected() >= 0 && projector.rejected() > options.maxRejected()) {
+      return "rejected: " + projector.rejected() + " records rejected as invalid, more than the allowed " + options.maxRejected();
+    }
+    for (ConsumerChange change : changes) {
+      if (total > 0 && change.staged() == 0) {
+        return "consumer-empty: consumer " + change.consumer() + " would have no views (live " + change.live() + ")";
+      }
+      double allowed = change.live() * (1 - options.maxDropFraction());
+      if (change.live() > 0 && change.staged() < allowed) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "view-count-drop: consumer %s would drop from %d to %d views (%.1f%%), more than the allowed %.1f%%",
+            change.consumer(), change.live(), change.staged(), 100.0 * (change.live() - change.staged()) / change.live(),
+            100 * options.maxDropFraction());
+      }
+    }
+    return null;
+  }
+
+  private RebuildResult result(List<ConsumerChange> changes, long published, boolean didPublish) {
     RebuildResult result =
         new RebuildResult(
-            projector.projected(),
-            projector.rejected(),
-            projector.viewsPublished(),
-            definitions.revision(),
-            Duration.ofNanos(System.nanoTime() - startedNanos));
-    if (done.tryComplete(result)) {
-      log.info(
-          "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} tookMs={}",
-          config.eventsTopic(), result.revision(), result.records(), result.rejected(), result.viewsPublished(), result.took().toMillis());
-    }
+            Math.max(0, total - projector.rejected()), projector.rejected(), published, definitions.revision(), elapsed(), changes, didPublish);
+    log.info(
+        "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={}",
+        config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis());
+    return result;
   }
 }

@@ -48,6 +48,37 @@ class EventProjectorTest {
   }
 
   @Test
+  void handleBatch_poisonInTheMiddle_skippedCountedAndEverythingAfterApplied() {
+    Future<Void> handled =
+        projector.handle(
+            List.of(
+                record("acme", created("acme").toBuffer()),
+                record("acme", Buffer.buffer("{not json")),
+                record("globex", new JsonObject().put("tenantId", "globex").put("version", 1).toBuffer()),
+                record("globex", created("globex").toBuffer())));
+
+    assertTrue(handled.succeeded());
+    assertEquals(2.0, count("live", "rejected"));
+    assertEquals(2.0, count("live", "projected"));
+    assertEquals(List.of("acme", "acme", "globex", "globex"), eventLog.appended.stream().map(RecordingEventLog.Appended::key).toList());
+  }
+
+  @Test
+  void handleBatch_severalVersionsOfOneTenant_onlyNewestViewPerConsumerAppended() {
+    Future<Void> handled =
+        projector.handle(
+            List.of(
+                record("acme", Fixtures.event("acme", 1, dev.tcs.core.model.EventType.CREATED).toBuffer()),
+                record("acme", Fixtures.event("acme", 2, dev.tcs.core.model.EventType.UPDATED).toBuffer()),
+                record("acme", Fixtures.event("acme", 3, dev.tcs.core.model.EventType.UPDATED).toBuffer())));
+
+    assertTrue(handled.succeeded());
+    List<View> views = eventLog.appended.stream().map(a -> View.fromJson(a.value().toJsonObject())).toList();
+    assertEquals(List.of(3L, 3L), views.stream().map(View::version).toList());
+    assertEquals(3.0, count("live", "projected"), "every event counts as projected");
+  }
+
+  @Test
   void handle_validEvent_recordsLagSinceOccurred() {
     CatalogueEvent event = created("acme"); // occurred at T0 + 1 s; the clock says T0 + 1.25 s
 

@@ -34,6 +34,25 @@ final class ViewCollector implements RecordHandler {
     return List.copyOf(views.subList(0, count));
   }
 
+  /** Waits until the views that arrived satisfy {@code done}, at most {@code timeout}; returns them all. */
+  synchronized List<View> awaitUntil(java.util.function.Predicate<List<View>> done, String what, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.test(views)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException("expected " + what + " within " + timeout + ", got " + views.size() + ": " + views);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return List.copyOf(views);
+  }
+
+  /** True once views of {@code tenantId} at {@code version} for both demo consumers arrived. */
+  static boolean hasVersion(List<View> views, String tenantId, long version, long revision) {
+    return views.stream().filter(v -> v.tenantId().equals(tenantId) && v.version() == version && v.revision() == revision).count() >= 2;
+  }
+
   synchronized List<View> views() {
     return List.copyOf(views);
   }

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #READS}{@code {outcome=hit|miss|not-found|forbidden|unauthorized|bad-request|error}}
  *       and {@value #READ_LATENCY}: reads answered, and the time to answer them
- *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected}} and {@value #INGEST_LAG}:
- *       views taken from the views topic, and their lag from the log timestamp to the table
+ *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected|coalesced}} and {@value #INGEST_LAG}:
+ *       views taken from the views topic ({@code coalesced}: a newer one of the same batch won),
+ *       and their lag from the log timestamp to the table
  *   <li>{@value #INVALIDATIONS_SENT}{@code {outcome=published|dropped|failed}},
  *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected}},
  *       {@value #INVALIDATIONS_QUEUED}: the invalidation topic, both ways
@@ -46,8 +47,8 @@ public final class RegionMetrics implements AutoCloseable {
   /** How a read was answered. */
   public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
 
-  /** What ingest did with a view record. */
-  public enum Ingest { APPLIED, STALE, REJECTED }
+  /** What ingest did with a view record ({@code COALESCED}: a newer view of the same key in the same batch won). */
+  public enum Ingest { APPLIED, STALE, REJECTED, COALESCED }
 
   /** What became of an invalidation this node sent. */
   public enum Sent { PUBLISHED, DROPPED, FAILED }

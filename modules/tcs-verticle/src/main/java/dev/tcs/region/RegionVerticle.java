@@ -201,7 +201,10 @@ final class RegionVerticle extends VerticleBase {
 
   private Future<Void> subscribeToViews() {
     ViewIngester ingester = new ViewIngester(context, config.name(), store, cache, broadcaster, metrics, clock);
-    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), chaos.ingest(ingester)).onSuccess(s -> subscription = s).mapEmpty();
+    return eventLog
+        .subscribeInBatches(config.viewsTopic(), config.ingestGroup(), chaos.ingest(ingester))
+        .onSuccess(s -> subscription = s)
+        .mapEmpty();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

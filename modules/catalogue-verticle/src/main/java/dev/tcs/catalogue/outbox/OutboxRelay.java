@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A tenant's head carries {@code publishedVersion}; every commit puts the tenant in the outbox.
  * For one tenant at a time (single flight per tenant in this process) the relay appends events
- * {@code publishedVersion + 1 .. version} one by one, each only after the previous one was acked,
- * then advances {@code publishedVersion}. After a commit it is nudged with the event itself: when
+ * {@code publishedVersion + 1 .. version} all at once (pipelined; the event log keeps a tenant's
+ * order), waits for every ack, then advances {@code publishedVersion} once, to the last version of
+ * the leading run that was acked. After a commit it is nudged with the event itself: when
  * everything before it was already published, the event goes out without reading the store.
  * Every {@code interval} (and as soon as the topic exists) it sweeps the outbox index and catches
  * up every tenant it finds, so events committed while Kafka was down, or by a process that died
@@ -259,13 +260,26 @@ public final class OutboxRelay {
     }
   }
 
+  /**
+   * Appends all {@code events} at once (pipelined: the event log keeps their order per tenant)
+   * and waits for every acknowledgement. Fails with a {@link PartialPublish} carrying how many
+   * leading events were acked when any append failed.
+   */
   private Future<Void> publishFrom(List<CatalogueEvent> events, int index) {
-    if (index == events.size()) {
-      return Future.succeededFuture();
+    List<Future<Void>> appends = new ArrayList<>(events.size() - index);
+    for (int i = index; i < events.size(); i++) {
+      appends.add(publish(events.get(i)));
     }
-    return publish(events.get(index))
-        .recover(e -> Future.failedFuture(new PartialPublish(index, e)))
-        .compose(v -> publishFrom(events, index + 1));
+    return Future.join(appends)
+        .transform(
+            all -> {
+              for (int i = 0; i < appends.size(); i++) {
+                if (appends.get(i).failed()) {
+                  return Future.failedFuture(new PartialPublish(index + i, appends.get(i).cause()));
+                }
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private Future<Void> publish(CatalogueEvent event) {

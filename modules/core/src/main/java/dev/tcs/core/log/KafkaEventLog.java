@@ -1,6 +1,9 @@
 package dev.tcs.core.log;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -13,11 +16,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaEventLog implements EventLog {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventLog.class);
+  /** The most records of one partition handed to a batch handler at once. */
+  static final int MAX_BATCH = 1_000;
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
+  /** One thread, so bulk appends reach the producer in call order (the producer's send may block on metadata). */
+  private final WorkerExecutor bulkSender;
   private Admin admin;
 
   public KafkaEventLog(Vertx vertx, KafkaSettings settings) {
@@ -41,6 +53,7 @@ public final class KafkaEventLog implements EventLog {
     // A failed send also fails append()'s future, where the caller handles it; without a handler
     // Vert.x would log every failed send while Kafka is down as an unhandled ERROR.
     this.producer.exceptionHandler(e -> log.debug("producer error reason={}", e.toString()));
+    this.bulkSender = vertx.createSharedWorkerExecutor("tcs-kafka-bulk-" + UUID.randomUUID().toString().substring(0, 6), 1);
   }
 
   @Override
@@ -68,17 +81,78 @@ public final class KafkaEventLog implements EventLog {
     return producer.send(KafkaProducerRecord.create(topic, key, value)).mapEmpty();
   }
 
+  /**
+   * Hands every record to the Kafka producer in one worker task, without a Vert.x round trip per
+   * record; the idempotent producer ({@code max.in.flight <= 5}) keeps their order per partition.
+   * Completes on the caller's context once every record is acknowledged.
+   */
+  @Override
+  public Future<Void> appendAll(String topic, List<Append> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    AtomicInteger left = new AtomicInteger(records.size());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Callback acked =
+        (metadata, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+          }
+          if (left.decrementAndGet() == 0) {
+            Throwable failed = failure.get();
+            context.runOnContext(v -> {
+              if (failed == null) {
+                done.tryComplete();
+              } else {
+                done.tryFail(failed);
+              }
+            });
+          }
+        };
+    bulkSender
+        .executeBlocking(
+            () -> {
+              Producer<String, Buffer> kafka = producer.unwrap();
+              for (Append record : records) {
+                kafka.send(new ProducerRecord<>(topic, record.key(), record.value()), acked);
+              }
+              return null;
+            },
+            true)
+        .onFailure(e -> done.tryFail(e)); // a send that threw (metadata not available in time): some records may be out
+    return done.future();
+  }
+
   @Override
   public Future<Subscription> subscribe(String topic, String group, RecordHandler handler) {
-    KafkaSubscription subscription =
-        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, settings.commitInterval());
-    return subscription.start().map(subscription);
+    return subscribe(topic, group, BatchHandler.oneByOne(handler), 1);
   }
 
   @Override
   public Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler) {
-    String group = groupPrefix + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
-    return subscribe(topic, group, handler);
+    return subscribe(topic, replayGroup(groupPrefix), BatchHandler.oneByOne(handler), 1);
+  }
+
+  @Override
+  public Future<Subscription> subscribeInBatches(String topic, String group, BatchHandler handler) {
+    return subscribe(topic, group, handler, MAX_BATCH);
+  }
+
+  @Override
+  public Future<Subscription> replayInBatches(String topic, String groupPrefix, BatchHandler handler) {
+    return subscribe(topic, replayGroup(groupPrefix), handler, MAX_BATCH);
+  }
+
+  private Future<Subscription> subscribe(String topic, String group, BatchHandler handler, int maxBatch) {
+    KafkaSubscription subscription =
+        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, maxBatch, settings.commitInterval());
+    return subscription.start().map(subscription);
+  }
+
+  private static String replayGroup(String groupPrefix) {
+    return groupPrefix + "-replay-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @Override
@@ -95,7 +169,7 @@ public final class KafkaEventLog implements EventLog {
               return null;
             },
             false);
-    return Future.join(producer.close(), closeAdmin).mapEmpty();
+    return Future.join(producer.close(), closeAdmin).eventually(() -> bulkSender.close()).mapEmpty();
   }
 
   private synchronized Admin admin() {
@@ -116,6 +190,8 @@ public final class KafkaEventLog implements EventLog {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.put("max.in.flight.requests.per.connection", "5");
     config.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    // Pipelined sends (a batch handler appends many records at once) fill batches of this size.
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     long delivery = settings.deliveryTimeout().toMillis();
     long request = Math.min(10_000, Math.max(1_000, delivery / 2));
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request));

@@ -9,34 +9,40 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer of one topic. Records of a partition go through the handler one at a time, in
- * offset order (a "lane" per partition); a partition whose lane backs up is paused (never the
- * whole stream, which would stop polling and cost a rebalance) and resumed once it drains.
- * Positions are committed in order, periodically, up to the last record whose handling
- * succeeded. A failed handling (a failed future, a thrown exception or error, a null future) is
- * retried with a capped exponential backoff; a record is never skipped.
+ * One consumer of one topic. Records of a partition go through the handler in offset order, a
+ * batch at a time (a "lane" per partition): whatever arrived while the previous batch was in the
+ * handler, up to a maximum, forms the next batch, so a lane never waits between records and a
+ * handler can coalesce and pipeline. A partition whose lane backs up is paused (never the whole
+ * stream, which would stop polling and cost a rebalance) and resumed once it drains. Positions
+ * are committed in order, periodically, up to the last batch whose handling succeeded. A failed
+ * handling (a failed future, a thrown exception or error, a null future) retries the same batch
+ * with a capped exponential backoff; a record is never skipped by the log itself.
  *
- * <p>When a partition is revoked (a rebalance), its lane stops: the record in the handler may
- * finish, the queued ones are left for whoever owns the partition next, who reads them again from
- * the committed position. If the partition comes back to this subscription, its new lane starts
- * only after the old lane's last record left the handler, so a partition never has two records
- * in the handler at once and its records are handled in order.
+ * <p>When a partition is revoked (a rebalance), its lane stops: the batch in the handler may
+ * finish, the queued records are left for whoever owns the partition next, who reads them again
+ * from the committed position. If the partition comes back to this subscription, its new lane
+ * starts only after the old lane's last batch left the handler, so a partition never has two
+ * batches in the handler at once and its records are handled in order.
  *
  * <p>All lane state lives on the context that created the subscription.
  */
 final class KafkaSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscription.class);
-  private static final int HIGH_WATER = 1_000;
-  private static final int LOW_WATER = 100;
+  private static final int HIGH_WATER = 2_000;
+  private static final int LOW_WATER = 200;
   private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   private final Vertx vertx;
@@ -44,10 +50,11 @@ final class KafkaSubscription implements Subscription {
   private final KafkaConsumer<String, Buffer> consumer;
   private final String topic;
   private final String group;
-  private final RecordHandler handler;
+  private final BatchHandler handler;
+  private final int maxBatch;
   private final Duration commitInterval;
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
-  /** Revoked lanes still handling a record, by partition: a new lane of that partition waits for them. */
+  /** Revoked lanes still handling a batch, by partition: a new lane of that partition waits for them. */
   private final Map<TopicPartition, Future<Void>> draining = new HashMap<>();
   private long commitTimer = -1;
   /** Completes once the last commit sent has answered (never fails). */
@@ -57,8 +64,12 @@ final class KafkaSubscription implements Subscription {
 
   /** The in-order work queue of one partition. */
   private static final class Lane {
-    Future<Void> tail;
-    int pending;
+    final TopicPartition partition;
+    final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
+    /** The batch in the handler (or the previous owner's last batch); completes, never fails. */
+    Future<Void> current;
+    boolean busy;
+    boolean scheduled;
     boolean paused;
     boolean revoked;
     long done = -1;
@@ -66,17 +77,19 @@ final class KafkaSubscription implements Subscription {
     long sent = -1;
     long committed = -1;
 
-    Lane(Future<Void> after) {
-      this.tail = after;
+    Lane(TopicPartition partition) {
+      this.partition = partition;
     }
   }
 
-  KafkaSubscription(Vertx vertx, Map<String, String> config, String topic, RecordHandler handler, Duration commitInterval) {
+  KafkaSubscription(
+      Vertx vertx, Map<String, String> config, String topic, BatchHandler handler, int maxBatch, Duration commitInterval) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.topic = topic;
     this.group = config.get("group.id");
     this.handler = handler;
+    this.maxBatch = maxBatch;
     this.commitInterval = commitInterval;
     this.consumer = KafkaConsumer.create(vertx, config, String.class, Buffer.class);
   }
@@ -85,7 +98,11 @@ final class KafkaSubscription implements Subscription {
     Promise<Void> started = Promise.promise();
     context.runOnContext(
         v -> {
-          consumer.handler(this::enqueue);
+          // vertx-kafka-client hands a poll's records to handler() ten per event-loop task; the batch
+          // handler sees the whole poll at once, so a lane's next batch holds all of it. handler()
+          // must still be set (it starts the polling); it has nothing left to do.
+          consumer.batchHandler(this::enqueueAll);
+          consumer.handler(record -> {});
           consumer.partitionsRevokedHandler(this::revoke);
           consumer.exceptionHandler(e -> log.warn("consumer error topic={} group={} reason={}", topic, group, e.toString()));
           commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commitOnTick());
@@ -116,6 +133,12 @@ final class KafkaSubscription implements Subscription {
     return closedPromise.future();
   }
 
+  private void enqueueAll(KafkaConsumerRecords<String, Buffer> records) {
+    for (int i = 0; i < records.size(); i++) {
+      enqueue(records.recordAt(i));
+    }
+  }
+
   private void enqueue(KafkaConsumerRecord<String, Buffer> kafkaRecord) {
     if (closed) {
       // Any consumer call after close() restarts the consumer on a second thread (vertx-kafka-client 5.0.8).
@@ -123,44 +146,82 @@ final class KafkaSubscription implements Subscription {
     }
     TopicPartition partition = new TopicPartition(kafkaRecord.topic(), kafkaRecord.partition());
     Lane lane = lanes.computeIfAbsent(partition, this::openLane);
-    LogRecord record =
+    lane.queue.add(
         new LogRecord(
             kafkaRecord.topic(),
             kafkaRecord.partition(),
             kafkaRecord.offset(),
             kafkaRecord.key(),
             kafkaRecord.value(),
-            kafkaRecord.timestamp());
-    lane.pending++;
-    if (lane.pending >= HIGH_WATER && !lane.paused) {
+            kafkaRecord.timestamp()));
+    if (lane.queue.size() >= HIGH_WATER && !lane.paused) {
       lane.paused = true;
       consumer.pause(partition);
     }
-    lane.tail = lane.tail.transform(previous -> processUntilDone(lane, record, 0)).andThen(done -> finish(partition, lane, record, done.succeeded()));
+    if (!lane.busy && !lane.scheduled) {
+      // The rest of this poll is delivered in the same task: start the batch after it, so it holds them all.
+      lane.scheduled = true;
+      context.runOnContext(v -> {
+        lane.scheduled = false;
+        drain(lane);
+      });
+    }
   }
 
   /** A new lane for {@code partition}, starting once a revoked lane of the same partition has drained. */
   private Lane openLane(TopicPartition partition) {
+    Lane lane = new Lane(partition);
     Future<Void> previous = draining.remove(partition);
-    return new Lane(previous == null ? Future.succeededFuture() : previous.transform(done -> Future.succeededFuture()));
+    if (previous == null) {
+      lane.current = Future.succeededFuture();
+    } else {
+      lane.busy = true;
+      lane.current = previous;
+      previous.onComplete(done -> {
+        lane.busy = false;
+        drain(lane);
+      });
+    }
+    return lane;
   }
 
-  private void finish(TopicPartition partition, Lane lane, LogRecord record, boolean succeeded) {
-    lane.pending--;
+  /** Hands the lane's queued records to the handler as one batch, unless a batch is in it already. */
+  private void drain(Lane lane) {
+    if (lane.busy || lane.revoked || closed || lane.queue.isEmpty()) {
+      return;
+    }
+    List<LogRecord> batch = new ArrayList<>(Math.min(lane.queue.size(), maxBatch));
+    while (!lane.queue.isEmpty() && batch.size() < maxBatch) {
+      batch.add(lane.queue.poll());
+    }
+    lane.busy = true;
+    Promise<Void> finished = Promise.promise();
+    lane.current = finished.future();
+    processUntilDone(lane, batch, 0)
+        .onComplete(
+            result -> {
+              finish(lane, batch, result.succeeded());
+              finished.complete();
+            });
+  }
+
+  private void finish(Lane lane, List<LogRecord> batch, boolean succeeded) {
+    lane.busy = false;
     if (succeeded) {
-      lane.done = Math.max(lane.done, record.offset());
+      lane.done = Math.max(lane.done, batch.get(batch.size() - 1).offset());
     }
-    if (lane.paused && lane.pending <= LOW_WATER && !lane.revoked && !closed) {
+    if (lane.paused && lane.queue.size() <= LOW_WATER && !lane.revoked && !closed) {
       lane.paused = false;
-      consumer.resume(partition);
+      consumer.resume(lane.partition);
     }
+    drain(lane);
   }
 
-  private Future<Void> processUntilDone(Lane lane, LogRecord record, int attempt) {
+  private Future<Void> processUntilDone(Lane lane, List<LogRecord> batch, int attempt) {
     if (closed || lane.revoked) {
       return Future.failedFuture(closed ? "subscription closed" : "partition revoked");
     }
-    return onContext(handle(record))
+    return onContext(handle(batch))
         .recover(
             failure -> {
               if (closed || lane.revoked) {
@@ -168,18 +229,18 @@ final class KafkaSubscription implements Subscription {
               }
               long backoff = RETRY.delayMillis(attempt);
               log.warn(
-                  "record handling failed, retrying position={} group={} attempt={} backoffMs={} reason={}",
-                  record.position(), group, attempt + 1, backoff, failure.toString());
+                  "record handling failed, retrying position={} records={} group={} attempt={} backoffMs={} reason={}",
+                  batch.get(0).position(), batch.size(), group, attempt + 1, backoff, failure.toString());
               Promise<Void> retried = Promise.promise();
-              vertx.setTimer(backoff, id -> processUntilDone(lane, record, attempt + 1).onComplete(retried));
+              vertx.setTimer(backoff, id -> processUntilDone(lane, batch, attempt + 1).onComplete(retried));
               return retried.future();
             });
   }
 
   /** Calls the handler; whatever goes wrong in it (a throw of any kind, a null future) is a failed future. */
-  private Future<Void> handle(LogRecord record) {
+  private Future<Void> handle(List<LogRecord> batch) {
     try {
-      Future<Void> handled = handler.handle(record);
+      Future<Void> handled = handler.handle(List.copyOf(batch));
       return handled != null ? handled : Future.failedFuture(new NullPointerException("handler returned null instead of a future"));
     } catch (Throwable e) {
       return Future.failedFuture(e);
@@ -201,12 +262,13 @@ final class KafkaSubscription implements Subscription {
       Lane lane = lanes.remove(partition);
       if (lane != null) {
         lane.revoked = true;
-        Future<Void> tail = lane.tail;
+        Future<Void> tail = lane.current;
         draining.put(partition, tail);
         tail.onComplete(done -> draining.remove(partition, tail));
-        if (lane.pending > 1) {
+        if (!lane.queue.isEmpty()) {
           log.info("partition revoked, queued records left to its next owner topic={} partition={} group={} queued={}",
-              topic, partition.getPartition(), group, lane.pending - 1);
+              topic, partition.getPartition(), group, lane.queue.size());
+          lane.queue.clear();
         }
       }
     }

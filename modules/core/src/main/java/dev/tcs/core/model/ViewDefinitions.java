@@ -82,6 +82,18 @@ public final class ViewDefinitions {
     return revision;
   }
 
+  /** The definitions as {@link #fromJson} reads them (to hand them to another process). */
+  public JsonObject toJson() {
+    JsonObject consumers = new JsonObject();
+    includes.forEach(
+        (consumer, pointers) -> {
+          JsonArray include = new JsonArray();
+          pointers.forEach(pointer -> include.add(pointer.toString()));
+          consumers.put(consumer, new JsonObject().put("include", include));
+        });
+    return new JsonObject().put("revision", revision).put("consumers", consumers);
+  }
+
   public Set<String> consumers() {
     return includes.keySet();
   }

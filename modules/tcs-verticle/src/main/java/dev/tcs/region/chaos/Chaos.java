@@ -4,7 +4,7 @@ import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.log.LogRecord;
-import dev.tcs.core.log.RecordHandler;
+import dev.tcs.core.log.BatchHandler;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.RegionMetrics.Fault;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +22,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
@@ -40,8 +41,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * change and clear the {@link Faults}, for a bearer token with role {@value Principal#ADMIN} only.
  *
  * <p>Where each fault acts: {@link #mount} puts a gate before the read API (reset, or delay a
- * share of reads); {@link #ingest} wraps the views topic's handler (hold records while paused,
- * delay each); {@link #dropInvalidation} is asked before each invalidation is published;
+ * share of reads); {@link #ingest} wraps the views topic's batch handler (hold batches while
+ * paused, delay each); {@link #dropInvalidation} is asked before each invalidation is published;
  * {@link #dynamo} wraps the region's DynamoDB client (a share of calls fail at once). Every
  * injected fault is counted in {@value RegionMetrics#CHAOS_FAULTS}{@code {fault}} and each
  * change of faults is logged at WARN.
@@ -60,7 +61,7 @@ public final class Chaos {
   private final Map<Fault, Counter> injected;
   private volatile Faults faults = Faults.NONE;
 
-  /** A record waiting for ingestion to resume, with the context to resume it on. */
+  /** A batch waiting for ingestion to resume, with the context to resume it on. */
   private record Held(Context context, Promise<Void> resume) {}
 
   private Chaos(boolean enabled, String region, Tokens tokens, RegionMetrics metrics, DoubleSupplier random) {
@@ -185,25 +186,29 @@ public final class Chaos {
 
   // ---- ingest ----
 
-  /** The views handler with the ingest faults in front; {@code real} itself when chaos is disabled. */
-  public RecordHandler ingest(RecordHandler real) {
+  /**
+   * The views handler with the ingest faults in front; {@code real} itself when chaos is disabled.
+   * Faults act per batch: a paused batch waits whole (its views counted as held), a delayed batch
+   * waits the delay once before any of its views is applied (its views counted as delayed).
+   */
+  public BatchHandler ingest(BatchHandler real) {
     if (!enabled) {
       return real;
     }
-    return record -> ingest(real, record);
+    return records -> ingest(real, records);
   }
 
-  private Future<Void> ingest(RecordHandler real, LogRecord record) {
+  private Future<Void> ingest(BatchHandler real, List<LogRecord> records) {
     Faults now = faults;
     if (now.ingestPaused()) {
-      injected.get(Fault.INGEST_HELD).increment();
-      return held().compose(v -> ingest(real, record));
+      injected.get(Fault.INGEST_HELD).increment(records.size());
+      return held().compose(v -> ingest(real, records));
     }
     if (!now.ingestDelay().isZero()) {
-      injected.get(Fault.INGEST_DELAYED).increment();
-      return timer(now.ingestDelay()).compose(v -> real.handle(record));
+      injected.get(Fault.INGEST_DELAYED).increment(records.size());
+      return timer(now.ingestDelay()).compose(v -> real.handle(records));
     }
-    return real.handle(record);
+    return real.handle(records);
   }
 
   /** Completes on the caller's context once ingestion is no longer paused. */

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param latency added before answering a read, for a {@code latencyFraction} of reads
  * @param latencyFraction the share of reads that get {@code latency}, 0..1
  * @param ingestPaused no view is applied until this is cleared (records wait, none is lost)
- * @param ingestDelay added before each view is applied
+ * @param ingestDelay added before each batch of views is applied (every view waits at least this long)
  * @param dropInvalidations the share of outgoing invalidations dropped instead of published, 0..1
  * @param dynamoFailures the share of the region's DynamoDB calls that fail at once, 0..1
  */

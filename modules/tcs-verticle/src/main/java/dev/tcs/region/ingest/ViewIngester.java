@@ -1,12 +1,16 @@
 package dev.tcs.region.ingest;
 
+import dev.tcs.core.async.Parallel;
 import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.log.BatchHandler;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.RecordHandler;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.View;
 import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.Stamp;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.invalidation.InvalidationBroadcaster;
@@ -16,21 +20,29 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the views topic for one region: each record is validated as a {@link View} and
- * applied to the region's table if it is not older than what the table holds; then this node's
- * cache entries for it are dropped and an invalidation is queued for the region's other nodes.
+ * Consumes the views topic for one region, a batch at a time: each record is validated as a
+ * {@link View}; of the views of one {@code (tenant, consumer)} in the batch only the newest is
+ * kept (the others count as {@code outcome=coalesced}); the kept views are applied to the
+ * region's table in parallel (at most {@link #PARALLEL_APPLIES} at once), each only if it is not
+ * older than what the table holds; then this node's cache entries for it are dropped and an
+ * invalidation is queued for the region's other nodes.
  *
  * <p>A record that is not a valid view is counted ({@code outcome=rejected}), logged at WARN with
- * its position, and skipped. A DynamoDB failure fails the returned future, so the event log
- * retries the same record: nothing is lost, and applying a view twice is harmless. Runs on the
- * subscription's context; the store's calls do not block.
+ * its position, and skipped; the rest of the batch is applied. A DynamoDB failure fails the
+ * returned future, so the event log retries the batch: nothing is lost, and applying a view
+ * twice is harmless. Runs on the subscription's context; the store's calls do not block.
  */
-public final class ViewIngester implements RecordHandler {
+public final class ViewIngester implements RecordHandler, BatchHandler {
+  /** Conditional writes to the region's table in flight at once, per partition lane. */
+  static final int PARALLEL_APPLIES = 8;
+
   private static final Logger log = LoggerFactory.getLogger(ViewIngester.class);
 
   private final Context context;
@@ -60,15 +72,50 @@ public final class ViewIngester implements RecordHandler {
 
   @Override
   public Future<Void> handle(LogRecord record) {
-    View view;
-    try {
-      view = View.fromBuffer(record.value());
-    } catch (ValidationException e) {
-      metrics.ingest(RegionMetrics.Ingest.REJECTED);
-      log.warn("view rejected region={} position={} field={} reason={}", region, record.position(), e.field(), e.getMessage());
-      return Future.succeededFuture();
+    return handle(List.of(record));
+  }
+
+  @Override
+  public Future<Void> handle(List<LogRecord> records) {
+    Map<ReadKey, Received> newest = new LinkedHashMap<>();
+    for (LogRecord record : records) {
+      View view = decode(record);
+      if (view == null) {
+        continue;
+      }
+      Received received = new Received(record, view);
+      ReadKey key = ReadKey.tenant(view.tenantId(), view.consumer());
+      Received previous = newest.put(key, received);
+      if (previous != null) {
+        metrics.ingest(RegionMetrics.Ingest.COALESCED);
+        if (Stamp.of(previous.view()).newerThan(Stamp.of(view))) {
+          newest.put(key, previous); // an older view arrived late
+        }
+      }
     }
-    return Async.on(context, store.apply(view)).map(result -> applied(record, view, result));
+    return Parallel.forEach(
+        new ArrayList<>(newest.values()),
+        PARALLEL_APPLIES,
+        received -> Async.on(context, store.apply(received.view())).map(result -> applied(received.record(), received.view(), result)));
+  }
+
+  /** A decoded view with the record it came from. */
+  private record Received(LogRecord record, View view) {}
+
+  private View decode(LogRecord record) {
+    try {
+      return View.fromBuffer(record.value());
+    } catch (ValidationException e) {
+      reject(record, e.field(), e.getMessage());
+    } catch (RuntimeException e) {
+      reject(record, "view", e.getClass().getSimpleName());
+    }
+    return null;
+  }
+
+  private void reject(LogRecord record, String field, String reason) {
+    metrics.ingest(RegionMetrics.Ingest.REJECTED);
+    log.warn("view rejected region={} position={} field={} reason={}", region, record.position(), field, reason);
   }
 
   private Void applied(LogRecord record, View view, ApplyResult result) {

@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The region's DynamoDB table of views (async SDK; nothing here blocks).
@@ -45,7 +46,16 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * bring them back.
  *
  * <p>Every write is conditional on the {@link Stamp} order: an item is only replaced by a
- * view that is not older, so versions never go backwards even with several ingesters. Writing
+ * view that is not older, so versions never go backwards even with several ingesters.
+ *
+ * <p>Host ownership is ordered without comparing versions of different tenants (they are
+ * unrelated): the catalogue gives a host to at most one tenant at a time, so a tenant may take a
+ * host item only once its current owner let it go, that is when the item is a tombstone or the
+ * owner's tenant item no longer lists the host. Otherwise the claim waits on the host item
+ * ({@code pendingTenantId}, {@code pendingVersion}, {@code pendingRevision}, {@code pendingBody})
+ * and is promoted when the owner retires the host, if the claimant's tenant item still lists it.
+ * So a host that moves from tenant A to tenant B ends with B whatever order A's and B's views
+ * arrive in, also in a region replaying from the start. Writing
  * the same view twice is harmless, which makes {@link #apply} safe to retry after a partial failure.
  */
 public final class DynamoViewStore implements ViewSource {
@@ -60,16 +70,28 @@ public final class DynamoViewStore implements ViewSource {
   static final String KEYS = "keys";
   static final String BODY = "body";
   static final String APPLIED_AT = "appliedAt";
+  /** On a host item: a claim by another tenant that waits for the owner to let the host go. */
+  static final String PENDING_TENANT = "pendingTenantId";
+  static final String PENDING_VERSION = "pendingVersion";
+  static final String PENDING_REVISION = "pendingRevision";
+  static final String PENDING_BODY = "pendingBody";
+  /** Rounds of read-then-conditional-write on one host item before giving up (the log retries the batch). */
+  private static final int HOST_ATTEMPTS = 8;
 
   private static final String NOT_OLDER = "(#version < :version OR (#version = :version AND #revision <= :revision))";
   /** The tenant item: absent, or holding an older or the same view. */
   private static final String PUT_TENANT_IF = "attribute_not_exists(#pk) OR " + NOT_OLDER;
-  /** A host item: absent, owned by another tenant (hosts move), or holding an older or the same view. */
-  private static final String PUT_HOST_IF = "attribute_not_exists(#pk) OR #tenantId <> :tenantId OR " + NOT_OLDER;
-  /** A host the tenant dropped: only while it still points to this tenant at an older or the same view. */
-  private static final String RETIRE_HOST_IF = "#tenantId = :tenantId AND " + NOT_OLDER;
+  /**
+   * A host item may be written at once when it is absent, holds an older or the same view of
+   * this tenant, or is a tombstone another tenant left (it let the host go). Any other case (the
+   * host belongs to another tenant) is decided by {@link #claimHost}.
+   */
+  private static final String PUT_HOST_IF =
+      "attribute_not_exists(#pk) OR (#tenantId = :tenantId AND " + NOT_OLDER + ") OR (#tenantId <> :tenantId AND #deleted = :true)";
+  /** A host the tenant dropped, with no other tenant's claim waiting: a tombstone, while it is still this tenant's at an older or the same view. */
+  private static final String RETIRE_HOST_IF = "#tenantId = :tenantId AND " + NOT_OLDER + " AND attribute_not_exists(#pendingTenantId)";
   private static final Map<String, String> NAMES =
-      Map.of("#pk", PK, "#tenantId", TENANT, "#version", VERSION, "#revision", REVISION);
+      Map.of("#pk", PK, "#tenantId", TENANT, "#version", VERSION, "#revision", REVISION, "#deleted", DELETED, "#pendingTenantId", PENDING_TENANT);
   private static final Map<String, String> READ_NAMES =
       Map.of("#tenantId", TENANT, "#version", VERSION, "#revision", REVISION, "#deleted", DELETED, "#body", BODY);
   private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(2);
@@ -191,12 +213,310 @@ public final class DynamoViewStore implements ViewSource {
 
   private CompletableFuture<Void> putHost(View view, String host, String body) {
     String hostKey = ReadKey.host(host, view.consumer()).partitionKey();
-    return conditionalPut(item(hostKey, view, view.deleted(), body), PUT_HOST_IF, values(view)).thenApply(written -> null);
+    return updateOwner(hostKey, view, view.deleted(), body, PUT_HOST_IF, Map.of())
+        .thenCompose(written -> written ? CompletableFuture.completedFuture(null) : claimHost(view, host, body, hostKey, 1));
   }
 
+  /**
+   * The host item belongs to another tenant (or a newer view of this one): take it if its owner
+   * has let it go, else leave this view's claim waiting on the item. Each step is conditional on
+   * the item not having changed since it was read, and starts over if it had.
+   */
+  private CompletableFuture<Void> claimHost(View view, String host, String body, String hostKey, int attempt) {
+    if (attempt > HOST_ATTEMPTS) {
+      return CompletableFuture.failedFuture(new IllegalStateException("host item " + hostKey + " kept changing while claiming it"));
+    }
+    return readItem(hostKey, view.consumer())
+        .thenCompose(
+            item -> {
+              if (item.isEmpty() || isDeleted(item) && !view.tenantId().equals(string(item, TENANT))) {
+                return retryClaim(updateOwner(hostKey, view, view.deleted(), body, PUT_HOST_IF, Map.of()), view, host, body, hostKey, attempt);
+              }
+              String owner = string(item, TENANT);
+              if (view.tenantId().equals(owner)) {
+                return CompletableFuture.completedFuture(null); // a newer view of this tenant holds it
+              }
+              Map<String, AttributeValue> unchanged = unchangedValues(item);
+              return claims(owner, view.consumer(), host)
+                  .thenCompose(
+                      ownerClaims -> {
+                        if (!ownerClaims) {
+                          return retryClaim(updateOwner(hostKey, view, view.deleted(), body, UNCHANGED_IF, unchanged), view, host, body, hostKey, attempt);
+                        }
+                        return shouldWait(item, view, host)
+                            .thenCompose(
+                                wait ->
+                                    wait
+                                        ? retryClaim(setPending(hostKey, view, body, unchanged), view, host, body, hostKey, attempt)
+                                        : CompletableFuture.completedFuture(null));
+                      });
+            });
+  }
+
+  private CompletableFuture<Void> retryClaim(
+      CompletableFuture<Boolean> write, View view, String host, String body, String hostKey, int attempt) {
+    return write.thenCompose(written -> written ? CompletableFuture.completedFuture(null) : claimHost(view, host, body, hostKey, attempt + 1));
+  }
+
+  /** Whether {@code view} should replace the claim waiting on the host item (if any). */
+  private CompletableFuture<Boolean> shouldWait(Map<String, AttributeValue> item, View view, String host) {
+    String pending = string(item, PENDING_TENANT);
+    if (pending == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    if (pending.equals(view.tenantId())) {
+      Stamp waiting = new Stamp(number(item, PENDING_VERSION), number(item, PENDING_REVISION));
+      return CompletableFuture.completedFuture(!Stamp.of(view).olderThan(waiting));
+    }
+    return claims(pending, view.consumer(), host).thenApply(otherClaims -> !otherClaims);
+  }
+
+  /**
+   * A host the tenant dropped: a tombstone if it is still this tenant's and nobody waits for it;
+   * handed to the waiting claimant if that tenant still lists the host; and this tenant's own
+   * waiting claim withdrawn if the host belongs to another tenant.
+   */
   private CompletableFuture<Void> retireHost(View view, String host) {
     String hostKey = ReadKey.host(host, view.consumer()).partitionKey();
-    return conditionalPut(item(hostKey, view, true, null), RETIRE_HOST_IF, values(view)).thenApply(written -> null);
+    return updateOwner(hostKey, view, true, null, RETIRE_HOST_IF, Map.of())
+        .thenCompose(written -> written ? CompletableFuture.completedFuture(null) : releaseHost(view, host, hostKey, 1));
+  }
+
+  private CompletableFuture<Void> releaseHost(View view, String host, String hostKey, int attempt) {
+    if (attempt > HOST_ATTEMPTS) {
+      return CompletableFuture.failedFuture(new IllegalStateException("host item " + hostKey + " kept changing while retiring it"));
+    }
+    return readItem(hostKey, view.consumer())
+        .thenCompose(
+            item -> {
+              if (item.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              String owner = string(item, TENANT);
+              String pending = string(item, PENDING_TENANT);
+              Map<String, AttributeValue> unchanged = unchangedValues(item);
+              if (!view.tenantId().equals(owner)) {
+                boolean ownClaimWaits =
+                    view.tenantId().equals(pending)
+                        && Stamp.of(view).newerThan(new Stamp(number(item, PENDING_VERSION), number(item, PENDING_REVISION)));
+                return ownClaimWaits
+                    ? retryRelease(clearPending(hostKey, view.consumer(), unchanged), view, host, hostKey, attempt)
+                    : CompletableFuture.completedFuture(null);
+              }
+              if (Stamp.of(view).olderThan(versionOf(item))) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (pending == null || pending.equals(view.tenantId())) {
+                return retryRelease(updateOwner(hostKey, view, true, null, UNCHANGED_IF + " REMOVE_PENDING", unchanged), view, host, hostKey, attempt);
+              }
+              return claims(pending, view.consumer(), host)
+                  .thenCompose(
+                      claimantClaims ->
+                          retryRelease(
+                              claimantClaims
+                                  ? promotePending(hostKey, view.consumer(), item, unchanged)
+                                  : updateOwner(hostKey, view, true, null, UNCHANGED_IF + " REMOVE_PENDING", unchanged),
+                              view, host, hostKey, attempt));
+            });
+  }
+
+  private CompletableFuture<Void> retryRelease(CompletableFuture<Boolean> write, View view, String host, String hostKey, int attempt) {
+    return write.thenCompose(written -> written ? CompletableFuture.completedFuture(null) : releaseHost(view, host, hostKey, attempt + 1));
+  }
+
+  /** True if {@code tenantId}'s current view for {@code consumer} is live and lists {@code host}. */
+  private CompletableFuture<Boolean> claims(String tenantId, String consumer, String host) {
+    return readItem(ReadKey.tenant(tenantId, consumer).partitionKey(), consumer)
+        .thenApply(
+            item -> {
+              if (item.isEmpty() || isDeleted(item)) {
+                return false;
+              }
+              AttributeValue keys = item.get(KEYS);
+              return keys != null && keys.hasL() && keys.l().stream().anyMatch(k -> host.equals(k.s()));
+            });
+  }
+
+  private CompletableFuture<Map<String, AttributeValue>> readItem(String partitionKey, String consumer) {
+    GetItemRequest request = GetItemRequest.builder().tableName(table).key(key(partitionKey, consumer)).consistentRead(true).build();
+    return dynamo.getItem(request).thenApply(response -> response.hasItem() ? response.item() : Map.of());
+  }
+
+  /**
+   * The host item is still as it was read: same owner at the same view and the same waiting
+   * claim. The condition depends on whether a claim was waiting: see {@link #unchangedValues}.
+   */
+  private static final String UNCHANGED_IF = "UNCHANGED";
+
+  private static final String UNCHANGED_BASE = "#tenantId = :seenTenant AND #version = :seenVersion AND #revision = :seenRevision AND ";
+
+  /** The values of {@link #UNCHANGED_IF}; {@code :seenPending} absent when no claim was waiting. */
+  private static Map<String, AttributeValue> unchangedValues(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":seenTenant", item.get(TENANT));
+    values.put(":seenVersion", item.get(VERSION));
+    values.put(":seenRevision", item.get(REVISION));
+    String pending = string(item, PENDING_TENANT);
+    if (pending != null) {
+      values.put(":seenPending", AttributeValue.fromS(pending));
+    }
+    return values;
+  }
+
+  /** Expands {@link #UNCHANGED_IF} for the values it was read with. */
+  private static String expand(String condition, Map<String, AttributeValue> values) {
+    if (!condition.startsWith(UNCHANGED_IF)) {
+      return condition;
+    }
+    String pending = values.containsKey(":seenPending") ? "#pendingTenantId = :seenPending" : "attribute_not_exists(#pendingTenantId)";
+    return UNCHANGED_BASE + pending + condition.substring(UNCHANGED_IF.length());
+  }
+
+  /**
+   * Sets the owner fields of a host item (keeping a waiting claim, unless {@code condition} ends
+   * with {@code REMOVE_PENDING}), if {@code condition} holds. Completes with false when it did not.
+   */
+  private CompletableFuture<Boolean> updateOwner(
+      String hostKey, View view, boolean deleted, String body, String condition, Map<String, AttributeValue> extraValues) {
+    boolean removePending = condition.endsWith(" REMOVE_PENDING");
+    String cond = removePending ? condition.substring(0, condition.length() - " REMOVE_PENDING".length()) : condition;
+    Map<String, AttributeValue> values = new HashMap<>(values(view));
+    values.putAll(extraValues);
+    values.put(":true", AttributeValue.fromBool(true));
+    values.put(":deleted", AttributeValue.fromBool(deleted));
+    values.put(":appliedAt", AttributeValue.fromS(clock.instant().toString()));
+    StringBuilder update = new StringBuilder("SET #tenantId = :tenantId, #version = :version, #revision = :revision, #deleted = :deleted, #appliedAt = :appliedAt");
+    List<String> removes = new ArrayList<>();
+    if (!deleted && body != null) {
+      values.put(":body", AttributeValue.fromS(body));
+      update.append(", #body = :body");
+    } else {
+      removes.add("#body");
+    }
+    if (removePending) {
+      removes.addAll(List.of("#pendingTenantId", "#pendingVersion", "#pendingRevision", "#pendingBody"));
+    }
+    if (!removes.isEmpty()) {
+      update.append(" REMOVE ").append(String.join(", ", removes));
+    }
+    return conditionalUpdate(hostKey, view.consumer(), update.toString(), cond, values);
+  }
+
+  private CompletableFuture<Boolean> setPending(String hostKey, View view, String body, Map<String, AttributeValue> unchanged) {
+    Map<String, AttributeValue> values = new HashMap<>(unchanged);
+    values.put(":pendingTenant", AttributeValue.fromS(view.tenantId()));
+    values.put(":pendingVersion", AttributeValue.fromN(Long.toString(view.version())));
+    values.put(":pendingRevision", AttributeValue.fromN(Long.toString(view.revision())));
+    values.put(":pendingBody", AttributeValue.fromS(body == null ? "{}" : body));
+    return conditionalUpdate(
+        hostKey,
+        view.consumer(),
+        "SET #pendingTenantId = :pendingTenant, #pendingVersion = :pendingVersion, #pendingRevision = :pendingRevision, #pendingBody = :pendingBody",
+        UNCHANGED_IF,
+        values);
+  }
+
+  private CompletableFuture<Boolean> clearPending(String hostKey, String consumer, Map<String, AttributeValue> unchanged) {
+    return conditionalUpdate(hostKey, consumer, "REMOVE #pendingTenantId, #pendingVersion, #pendingRevision, #pendingBody", UNCHANGED_IF, unchanged);
+  }
+
+  /** Makes the waiting claim the owner of the host item. */
+  private CompletableFuture<Boolean> promotePending(String hostKey, String consumer, Map<String, AttributeValue> item, Map<String, AttributeValue> unchanged) {
+    Map<String, AttributeValue> values = new HashMap<>(unchanged);
+    values.put(":tenantId", item.get(PENDING_TENANT));
+    values.put(":version", item.get(PENDING_VERSION));
+    values.put(":revision", item.get(PENDING_REVISION));
+    values.put(":body", item.get(PENDING_BODY));
+    values.put(":false", AttributeValue.fromBool(false));
+    values.put(":appliedAt", AttributeValue.fromS(clock.instant().toString()));
+    return conditionalUpdate(
+        hostKey,
+        consumer,
+        "SET #tenantId = :tenantId, #version = :version, #revision = :revision, #deleted = :false, #body = :body, #appliedAt = :appliedAt"
+            + " REMOVE #pendingTenantId, #pendingVersion, #pendingRevision, #pendingBody",
+        UNCHANGED_IF,
+        values);
+  }
+
+  private static final Map<String, String> UPDATE_NAMES =
+      Map.ofEntries(
+          Map.entry("#pk", PK),
+          Map.entry("#tenantId", TENANT),
+          Map.entry("#version", VERSION),
+          Map.entry("#revision", REVISION),
+          Map.entry("#deleted", DELETED),
+          Map.entry("#body", BODY),
+          Map.entry("#appliedAt", APPLIED_AT),
+          Map.entry("#pendingTenantId", PENDING_TENANT),
+          Map.entry("#pendingVersion", PENDING_VERSION),
+          Map.entry("#pendingRevision", PENDING_REVISION),
+          Map.entry("#pendingBody", PENDING_BODY));
+
+  /** An UpdateItem with only the names and values its expressions use; false when the condition did not hold. */
+  private CompletableFuture<Boolean> conditionalUpdate(
+      String partitionKey, String consumer, String update, String unexpanded, Map<String, AttributeValue> values) {
+    String condition = expand(unexpanded, values);
+    String expressions = update + " " + condition;
+    Map<String, String> names = new HashMap<>();
+    UPDATE_NAMES.forEach((placeholder, name) -> {
+      if (containsToken(expressions, placeholder)) {
+        names.put(placeholder, name);
+      }
+    });
+    Map<String, AttributeValue> used = new HashMap<>();
+    values.forEach((placeholder, value) -> {
+      if (containsToken(expressions, placeholder)) {
+        used.put(placeholder, value);
+      }
+    });
+    UpdateItemRequest request =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(key(partitionKey, consumer))
+            .updateExpression(update)
+            .conditionExpression(condition)
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(used)
+            .build();
+    return dynamo
+        .updateItem(request)
+        .handle(
+            (response, error) -> {
+              if (error == null) {
+                return true;
+              }
+              Throwable cause = Async.unwrap(error);
+              if (cause instanceof ConditionalCheckFailedException) {
+                return false;
+              }
+              throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+            });
+  }
+
+  /** True if {@code text} holds {@code token} not followed by another name character ({@code :version} vs {@code :versionX}). */
+  private static boolean containsToken(String text, String token) {
+    int from = 0;
+    while (true) {
+      int at = text.indexOf(token, from);
+      if (at < 0) {
+        return false;
+      }
+      int end = at + token.length();
+      if (end >= text.length() || !Character.isLetterOrDigit(text.charAt(end))) {
+        return true;
+      }
+      from = end;
+    }
+  }
+
+  private static boolean isDeleted(Map<String, AttributeValue> item) {
+    AttributeValue deleted = item.get(DELETED);
+    return deleted != null && Boolean.TRUE.equals(deleted.bool());
+  }
+
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
   }
 
   /** Completes with false when the condition did not hold (a newer item is there), exceptionally on any other failure. */

@@ -92,6 +92,79 @@ class DynamoViewStoreIT {
     assertTrue(stored.found());
   }
 
+  /**
+   * A host moves from tenant A (v1 has it, v2 drops it) to tenant B (v1 takes it, v2 keeps it).
+   * Every arrival order that keeps each tenant's own order ends with the host at B's newest view,
+   * also when a region replays from the start or a batch coalesced A's first view away.
+   */
+  @Test
+  void apply_hostMove_everyArrivalOrder_endsWithNewOwner() {
+    List<List<String>> orders =
+        List.of(
+            List.of("A1", "A2", "B1", "B2"),
+            List.of("A1", "B1", "A2", "B2"),
+            List.of("A1", "B1", "B2", "A2"),
+            List.of("B1", "A1", "A2", "B2"),
+            List.of("B1", "A1", "B2", "A2"),
+            List.of("B1", "B2", "A1", "A2"),
+            List.of("A2", "B1", "B2"),
+            List.of("B1", "B2", "A2"),
+            List.of("B2", "A1", "A2"));
+    for (List<String> order : orders) {
+      String a = TestNames.unique("a");
+      String b = TestNames.unique("b");
+      String host = TestNames.unique("h") + ".example.net";
+      for (String step : order) {
+        String tenant = step.startsWith("A") ? a : b;
+        long version = Long.parseLong(step.substring(1));
+        boolean hasHost = !step.equals("A2");
+        store.apply(view(tenant, version, 1, hasHost ? List.of(host) : List.of())).join();
+      }
+      StoredView stored = store.find(ReadKey.host(host, "jira"), true).join();
+      assertEquals(b, stored.tenantId(), "order " + order);
+      assertTrue(stored.found(), "order " + order);
+      assertEquals(new Stamp(2, 1), stored.version(), "order " + order);
+      assertEquals("{\"v\":2}", stored.body(), "order " + order);
+    }
+  }
+
+  /** The two tenants' views are ingested by different partition lanes at the same time. */
+  @Test
+  void apply_hostMove_concurrentLanes_endsWithNewOwner() {
+    for (int round = 0; round < 5; round++) {
+      String a = TestNames.unique("a");
+      String b = TestNames.unique("b");
+      String host = TestNames.unique("h") + ".example.net";
+      CompletableFuture<ApplyResult> laneA =
+          store.apply(view(a, 1, 1, List.of(host))).thenCompose(r -> store.apply(view(a, 2, 1, List.of())));
+      CompletableFuture<ApplyResult> laneB =
+          store.apply(view(b, 1, 1, List.of(host))).thenCompose(r -> store.apply(view(b, 2, 1, List.of(host))));
+      CompletableFuture.allOf(laneA, laneB).join();
+
+      StoredView stored = store.find(ReadKey.host(host, "jira"), true).join();
+      assertEquals(b, stored.tenantId(), "round " + round);
+      assertTrue(stored.found(), "round " + round);
+    }
+  }
+
+  /** A tenant that dropped a host before claiming it again keeps it; the other tenant's stale claim does not win. */
+  @Test
+  void apply_hostMovesBack_claimOfIntermediateOwnerWithdrawn() {
+    String a = TestNames.unique("a");
+    String b = TestNames.unique("b");
+    String host = TestNames.unique("h") + ".example.net";
+    // Catalogue order: A1 has it, A2 drops it, B1 takes it, B2 drops it, A3 takes it back.
+    store.apply(view(a, 1, 1, List.of(host))).join();
+    store.apply(view(b, 1, 1, List.of(host))).join(); // waits: A still lists it
+    store.apply(view(a, 2, 1, List.of())).join(); // A lets go: B's claim is promoted
+    store.apply(view(a, 3, 1, List.of(host))).join(); // waits: B still lists it
+    store.apply(view(b, 2, 1, List.of())).join(); // B lets go: A's claim is promoted
+
+    StoredView stored = store.find(ReadKey.host(host, "jira"), true).join();
+    assertEquals(a, stored.tenantId());
+    assertEquals(new Stamp(3, 1), stored.version());
+  }
+
   @Test
   void find_absentKey_isAbsent() {
     assertEquals(StoredView.ABSENT, store.find(ReadKey.tenant(TestNames.unique("t"), "jira"), false).join());

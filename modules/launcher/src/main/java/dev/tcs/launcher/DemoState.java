@@ -1,0 +1,161 @@
+package dev.tcs.launcher;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a running {@code tcs demo} can be found: the addresses of its infrastructure (Kafka,
+ * DynamoDB Local, each Hazelcast cluster's members) and of every component's HTTP server, plus
+ * the pid of the JVM that runs it. The demo {@link #write writes} it atomically once it is up and
+ * {@link #delete deletes} it on a clean stop; commands that talk to a running demo
+ * ({@code tcs replay}, later {@code tcs up} and components joining a demo) {@link #readLive read}
+ * it and ignore it when its process is gone (a demo that was killed).
+ *
+ * <p>The file is {@code $TCS_STATE_DIR/demo.json}, by default {@code ~/.tcs/demo.json}.
+ *
+ * @param pid the process that runs the demo
+ * @param startedAt when it was written
+ * @param kafka Kafka bootstrap servers ({@code host:port})
+ * @param dynamodb DynamoDB Local's endpoint URL
+ * @param hazelcast cluster name to its members ({@code host:port})
+ * @param components component name ({@code catalogue}, {@code projector}, {@code sidecar},
+ *     {@code region.<name>}) to its base URL
+ */
+public record DemoState(
+    long pid, Instant startedAt, String kafka, String dynamodb, Map<String, List<String>> hazelcast, Map<String, String> components) {
+
+  public static final String FILE_NAME = "demo.json";
+
+  public DemoState {
+    hazelcast = Map.copyOf(hazelcast);
+    components = Map.copyOf(components);
+  }
+
+  /** The state directory: {@code $TCS_STATE_DIR}, else {@code ~/.tcs}. */
+  public static Path directory(Map<String, String> env) {
+    String dir = env.get("TCS_STATE_DIR");
+    return dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".tcs");
+  }
+
+  /** The state file of the demo in {@code directory}. */
+  public static Path file(Path directory) {
+    return directory.resolve(FILE_NAME);
+  }
+
+  /** The URL of the region named {@code region}, if the demo runs it. */
+  public Optional<String> region(String region) {
+    return Optional.ofNullable(components.get("region." + region));
+  }
+
+  /** Writes this state to {@code file} atomically (a temp file in the same directory, then a rename). */
+  public void write(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), FILE_NAME, ".tmp");
+      try {
+        Files.writeString(temp, toJson().encodePrettily(), StandardCharsets.UTF_8);
+        try {
+          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo state file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes {@code file} if it still describes this process's demo (a newer demo may have replaced it). */
+  public static void delete(Path file, long pid) {
+    try {
+      Optional<DemoState> current = read(file);
+      if (current.isEmpty() || current.get().pid() == pid) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Best effort on shutdown: a stale file is ignored by readers once the pid is dead.
+    }
+  }
+
+  /** The state in {@code file} if it exists and its demo process is alive; empty otherwise. */
+  public static Optional<DemoState> readLive(Path file) {
+    try {
+      return read(file).filter(state -> ProcessHandle.of(state.pid()).map(ProcessHandle::isAlive).orElse(false));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The state in {@code file}, alive or not; empty if there is no file.
+   *
+   * @throws IllegalStateException naming the file and the field when the file is not a demo state
+   */
+  static Optional<DemoState> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      return Optional.of(fromJson(new JsonObject(text)));
+    } catch (DecodeException | ClassCastException | NullPointerException | IllegalStateException | java.time.format.DateTimeParseException e) {
+      throw new IllegalStateException("demo state file " + file + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  JsonObject toJson() {
+    JsonObject clusters = new JsonObject();
+    hazelcast.forEach((name, members) -> clusters.put(name, new JsonArray(List.copyOf(members))));
+    JsonObject urls = new JsonObject();
+    components.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> urls.put(e.getKey(), e.getValue()));
+    return new JsonObject()
+        .put("pid", pid)
+        .put("startedAt", startedAt.toString())
+        .put("kafka", kafka)
+        .put("dynamodb", dynamodb)
+        .put("hazelcast", clusters)
+        .put("components", urls);
+  }
+
+  static DemoState fromJson(JsonObject json) {
+    Map<String, List<String>> clusters = new LinkedHashMap<>();
+    JsonObject hz = json.getJsonObject("hazelcast", new JsonObject());
+    for (String name : hz.fieldNames()) {
+      clusters.put(name, hz.getJsonArray(name).stream().map(String::valueOf).toList());
+    }
+    Map<String, String> urls = new LinkedHashMap<>();
+    JsonObject components = json.getJsonObject("components", new JsonObject());
+    for (String name : components.fieldNames()) {
+      urls.put(name, components.getString(name));
+    }
+    return new DemoState(
+        require(json.getLong("pid"), "pid"),
+        Instant.parse(require(json.getString("startedAt"), "startedAt")),
+        require(json.getString("kafka"), "kafka"),
+        require(json.getString("dynamodb"), "dynamodb"),
+        clusters,
+        urls);
+  }
+
+  private static <T> T require(T value, String field) {
+    if (value == null) {
+      throw new IllegalStateException("field " + field + " is missing");
+    }
+    return value;
+  }
+}
