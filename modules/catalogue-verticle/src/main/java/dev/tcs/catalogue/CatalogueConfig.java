@@ -69,7 +69,7 @@ public record CatalogueConfig(
     Settings http = root.section("http").allowOnly("host", "port");
     // The launcher builds Tokens from this section (AuthConfig.from needs the config directory);
     // here it is only checked for unknown keys so a typo fails early.
-    root.section("auth").allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    root.section("auth").allowOnly(dev.tcs.core.auth.AuthConfig.KEYS);
     Settings catalogue =
         root.section("catalogue")
             .allowOnly(

@@ -75,7 +75,7 @@ public record RegionConfig(
   public static RegionConfig from(Settings root) {
     root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast");
     Settings http = root.section("http").allowOnly("host", "port");
-    Settings auth = root.section("auth").allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
+    Settings auth = root.section("auth").allowOnly(dev.tcs.core.auth.AuthConfig.KEYS);
     auth.string("public-key");
     Settings region = root.section("region").allowOnly("name", "table-prefix", "views-topic", "read-instances", "cache", "invalidation");
     String name = region.string("name");

@@ -20,7 +20,7 @@ class RegionConfigTest {
 
   @Test
   void from_shippedFile_readsEveryKey() {
-    RegionConfig config = RegionConfig.from(Settings.of("", load(Map.of())));
+    RegionConfig config = RegionConfig.from(Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "keys/jwt-public.pem"))));
     assertEquals("127.0.0.1", config.host());
     assertEquals(8081, config.port());
     assertEquals("us-east", config.name());
@@ -36,14 +36,20 @@ class RegionConfigTest {
     assertEquals(Duration.ofSeconds(5), config.invalidation().publishTimeout());
     assertEquals(new RegionConfig.Hazelcast("tcs-us-east", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
     assertEquals("127.0.0.1:9092", config.kafka().bootstrapServers());
-    assertEquals("demo-keys/jwt-public.pem", config.auth().string("public-key"));
+    assertEquals("keys/jwt-public.pem", config.auth().string("public-key"));
+  }
+
+  @Test
+  void from_shippedFileWithoutKey_refusesNamingIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", load(Map.of()))));
+    assertTrue(e.getMessage().startsWith("auth.public-key"), e.getMessage());
   }
 
   @Test
   void from_environmentOverrides_win() {
     RegionConfig config =
         RegionConfig.from(
-            Settings.of("", load(Map.of("TCS_REGION_REGION_NAME", "eu-west", "TCS_REGION_HTTP_PORT", "8082", "TCS_REGION_HAZELCAST_CLUSTER_NAME", "tcs-eu-west"))));
+            Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "k.pem", "TCS_REGION_REGION_NAME", "eu-west", "TCS_REGION_HTTP_PORT", "8082", "TCS_REGION_HAZELCAST_CLUSTER_NAME", "tcs-eu-west"))));
     assertEquals("eu-west", config.name());
     assertEquals(8082, config.port());
     assertEquals("tcs-views-eu-west", config.table());

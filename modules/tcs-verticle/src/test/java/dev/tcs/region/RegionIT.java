@@ -221,6 +221,20 @@ class RegionIT {
     assertEquals(404, get("/v1/hosts/nobody.example.net/context", "jira").status());
   }
 
+  /** Regression: the region accepted any valid token whose subject names a consumer, a writer token included. */
+  @Test
+  void read_tokenWithoutReaderRole_403() {
+    String tenant = tenant();
+    publish(document(tenant, List.of()), 1, 1, false);
+    eventually(() -> get("/v1/tenants/" + tenant + "/context", "jira"), a -> a.status() == 200);
+    for (Set<String> roles : List.of(Set.of(Principal.WRITER), Set.<String>of())) {
+      Answer answer = get(http, "/v1/tenants/" + tenant + "/context", tokens.issue("jira", roles, Duration.ofMinutes(10)), null);
+      assertEquals(403, answer.status(), "roles " + roles);
+      assertEquals("application/problem+json", answer.headers().get("Content-Type"));
+      assertEquals(403, get(http, "/v1/hosts/any.example.net/context", tokens.issue("jira", roles, Duration.ofMinutes(10)), null).status());
+    }
+  }
+
   @Test
   void ingest_olderVersionArrivingLater_doesNotReplaceNewer() {
     String tenant = tenant();

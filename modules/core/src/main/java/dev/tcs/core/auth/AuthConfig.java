@@ -9,29 +9,62 @@ import java.time.Duration;
 
 /**
  * Token settings: RS256 keys as PEM files, issuer and audience. Only the component that issues
- * tokens (the {@code tcs token} command, the demo) needs the private key.
+ * tokens (the {@code tcs token} command, the demo) needs the private key. There is no default key:
+ * a component without {@code auth.public-key} does not start, and the demo key of the repository
+ * is refused outside the demo ({@link dev.tcs.core.security.DemoKeys}).
  *
  * @param publicKeyPem PEM text of the verifying key
  * @param privateKeyPem PEM text of the signing key, or null when this process only verifies
+ * @param maxTokenLifetime the longest {@code exp - iat} (and {@code exp - now}) a token may have
  */
-public record AuthConfig(String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway) {
-  /** Reads section {@code auth}: {@code public-key}, {@code private-key}, {@code issuer}, {@code audience}; relative paths resolve against {@code baseDir}. */
+public record AuthConfig(
+    String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway, Duration maxTokenLifetime) {
+  /** The keys of section {@code auth}, for the components' {@code allowOnly}. */
+  public static final String[] KEYS = {"public-key", "private-key", "issuer", "audience", "leeway", "max-token-lifetime"};
+
+  /** A token may be valid for at most this long ({@code exp - iat}) unless {@code auth.max-token-lifetime} says otherwise. */
+  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);
+
+  public AuthConfig {
+    if (maxTokenLifetime == null || maxTokenLifetime.isNegative() || maxTokenLifetime.isZero()) {
+      throw new IllegalArgumentException("maxTokenLifetime must be positive, but was " + maxTokenLifetime);
+    }
+  }
+
+  /** Keys with the default maximum token lifetime. */
+  public AuthConfig(String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway) {
+    this(publicKeyPem, privateKeyPem, issuer, audience, leeway, DEFAULT_MAX_TOKEN_LIFETIME);
+  }
+
+  /**
+   * Reads section {@code auth}: {@code public-key} (required: there is no default key),
+   * {@code private-key}, {@code issuer}, {@code audience}, {@code leeway},
+   * {@code max-token-lifetime}; relative paths resolve against {@code baseDir}.
+   */
   public static AuthConfig from(Settings auth, Path baseDir) {
-    auth.allowOnly("public-key", "private-key", "issuer", "audience", "leeway");
-    String privateKey = auth.has("private-key") ? readPem(auth, "private-key", baseDir) : null;
+    auth.allowOnly(KEYS);
+    auth.check(
+        auth.json().getValue("public-key") instanceof String path && !path.isBlank(),
+        "public-key",
+        "is required: the PEM file of the public key that verifies bearer tokens (there is no default key)");
+    String publicKey = readPem(auth, "public-key", baseDir);
+    String privateKey = auth.has("private-key") && !String.valueOf(auth.json().getValue("private-key")).isBlank() ? readPem(auth, "private-key", baseDir) : null;
+    Duration maxLifetime = auth.duration("max-token-lifetime", DEFAULT_MAX_TOKEN_LIFETIME);
+    auth.check(!maxLifetime.isZero(), "max-token-lifetime", "must be positive");
     return new AuthConfig(
-        readPem(auth, "public-key", baseDir),
+        publicKey,
         privateKey,
         auth.string("issuer", "tcs"),
         auth.string("audience", "tcs"),
-        auth.duration("leeway", Duration.ofSeconds(5)));
+        auth.duration("leeway", Duration.ofSeconds(5)),
+        maxLifetime);
   }
 
   /** Names the keys without their text: this record may end up in a log line, and the private key must not. */
   @Override
   public String toString() {
     return "AuthConfig[publicKey=" + (publicKeyPem == null ? "none" : "PEM") + ", privateKey=" + (privateKeyPem == null ? "none" : "(redacted)")
-        + ", issuer=" + issuer + ", audience=" + audience + ", leeway=" + leeway + "]";
+        + ", issuer=" + issuer + ", audience=" + audience + ", leeway=" + leeway + ", maxTokenLifetime=" + maxTokenLifetime + "]";
   }
 
   private static String readPem(Settings auth, String key, Path baseDir) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The read API: {@code GET /v1/tenants/{id}/context} and {@code GET /v1/hosts/{host}/context}.
  *
- * <p>The bearer token's subject is the consumer; a consumer without a view in the definitions
+ * <p>The bearer token must carry the reader role (403 otherwise: a writer token is not a
+ * consumer's); its subject is the consumer; a consumer without a view in the definitions
  * gets 403, an invalid id or host 400 naming the path parameter, an unknown or deleted tenant or
  * host 404 (all {@code application/problem+json} through core's failure handler). The answer is
  * that consumer's view body with {@code ETag: "<version>.<revision>"}, {@code TCS-Version},
@@ -81,12 +82,13 @@ public final class ContextReader {
   private void read(RoutingContext ctx, ViewKey.Kind kind, String parameter) {
     long started = System.nanoTime();
     ctx.response().headers().set(TCS_REGION, regionHeader);
-    tokens.authenticate(ctx).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
+    tokens.require(ctx, Principal.READER).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
   }
 
   private void authorized(RoutingContext ctx, ViewKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
     if (auth.failed()) {
-      fail(ctx, metrics.readUnauthorized, auth.cause(), started);
+      boolean forbidden = auth.cause() instanceof HttpProblem problem && problem.status() == 403;
+      fail(ctx, forbidden ? metrics.readForbidden : metrics.readUnauthorized, auth.cause(), started);
       return;
     }
     String consumer = auth.result().subject();
