@@ -108,7 +108,7 @@ final class CatalogueVerticle extends VerticleBase {
     TenantCommands commands = new TenantCommands(vertx, store, clock, config.writeAttempts(), metrics, onCommit);
     List<OpsRoutes.Check> readiness = List.of(new OpsRoutes.Check("event-store", store::probe));
     Router router = CatalogueRouter.create(vertx, commands, store, tokens, metrics, registry, readiness);
-    return vertx.createHttpServer(HttpServers.options(config.host(), config.port()))
+    return HttpServers.guarded(vertx.createHttpServer(HttpServers.options(config.host(), config.port())))
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening)

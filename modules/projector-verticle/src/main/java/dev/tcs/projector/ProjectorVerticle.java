@@ -64,8 +64,8 @@ final class ProjectorVerticle extends VerticleBase {
 
   private Future<HttpServer> startOpsServer() {
     Router router = Routers.base(vertx, registry, List.of(new OpsRoutes.Check("events-subscription", this::checkSubscribed)));
-    return vertx
-        .createHttpServer(HttpServers.options(config.httpHost(), config.httpPort()))
+    return HttpServers.guarded(vertx
+        .createHttpServer(HttpServers.options(config.httpHost(), config.httpPort())))
         .requestHandler(router)
         .listen()
         .onSuccess(server -> log.info("projector ops server listening host={} port={}", config.httpHost(), server.actualPort()));

@@ -89,8 +89,8 @@ final class SidecarVerticle extends VerticleBase {
     HedgedFetcher fetcher = new HedgedFetcher(lanes.get(config.primary()), secondaries, metrics);
     Router router = Routers.base(vertx, registry, readinessChecks());
     new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics).mount(router);
-    return vertx
-        .createHttpServer(HttpServers.options(config.http().host(), config.http().port()))
+    return HttpServers.guarded(vertx
+        .createHttpServer(HttpServers.options(config.http().host(), config.http().port())))
         .requestHandler(router)
         .listen()
         .onSuccess(

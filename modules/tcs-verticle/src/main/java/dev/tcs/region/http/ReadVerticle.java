@@ -35,6 +35,6 @@ public final class ReadVerticle extends VerticleBase {
     Router router = Routers.base(vertx, registry, readiness);
     router.get("/v1/tenants/:id/context").handler(reader::byTenant);
     router.get("/v1/hosts/:host/context").handler(reader::byHost);
-    return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
+    return HttpServers.guarded(vertx.createHttpServer(HttpServers.options(host, port))).requestHandler(router).listen();
   }
 }
