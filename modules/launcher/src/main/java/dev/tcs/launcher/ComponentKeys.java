@@ -19,12 +19,9 @@ import org.slf4j.LoggerFactory;
 final class ComponentKeys {
   private static final Logger log = LoggerFactory.getLogger(ComponentKeys.class);
 
-  /** Keys of the demo's auth section a component may take (never the private key). */
-  private static final String[] SHARED = {"public-key", "issuer", "audience", "leeway", "max-token-lifetime"};
-
   private ComponentKeys() {}
 
-  /** Replaces the component's {@code auth} keys with the demo's (the demo owns its keys). */
+  /** Replaces each key of the component's {@code auth} section with the demo's, if it has one (never the private key). */
   static JsonObject useDemoKeys(JsonObject component, JsonObject demo) {
     JsonObject auth = component.getJsonObject("auth");
     if (auth == null) {
@@ -33,11 +30,6 @@ final class ComponentKeys {
     JsonObject demoAuth = demo.getJsonObject("auth", new JsonObject());
     for (String key : auth.fieldNames().toArray(String[]::new)) {
       if (demoAuth.containsKey(key) && !key.equals("private-key")) {
-        auth.put(key, demoAuth.getValue(key));
-      }
-    }
-    for (String key : SHARED) {
-      if (demoAuth.containsKey(key)) {
         auth.put(key, demoAuth.getValue(key));
       }
     }
@@ -50,10 +42,23 @@ final class ComponentKeys {
     return useDemoKeys(component, demo);
   }
 
-  /** Fails unless the component's keys may be used outside the demo (see {@link DemoKeys}). */
+  /** Fails unless the component's token key may be used outside the demo (see {@link DemoKeys}). */
   static void refuseDemoKeys(Settings root, AuthConfig auth, boolean insecureJoinDemo) {
     if (DemoKeys.refuseOutsideDemo("auth.public-key", auth.publicKeyPem(), insecureJoinDemo, binds(root))) {
       log.warn("auth.public-key is the demo key: accepted because of --insecure-join-demo on loopback");
+    }
+  }
+
+  /** Fails unless the component's shared secrets ({@code auth.view-key}, {@code auth.invalidation-key}) may be used outside the demo. */
+  static void refuseDemoSecrets(Settings root, boolean insecureJoinDemo) {
+    if (!(root.json().getValue("auth") instanceof JsonObject auth)) {
+      return;
+    }
+    for (String key : new String[] {"view-key", "invalidation-key"}) {
+      if (auth.getValue(key) instanceof String secret && !secret.isBlank()
+          && DemoKeys.refuseOutsideDemo("auth." + key, secret, insecureJoinDemo, binds(root))) {
+        log.warn("auth.{} is the demo secret: accepted because of --insecure-join-demo on loopback", key);
+      }
     }
   }
 

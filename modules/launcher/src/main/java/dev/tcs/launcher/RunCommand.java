@@ -72,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
         ComponentKeys.joinDemo(json, files.load("demo"));
       }
       Settings root = Settings.of("", json);
+      ComponentKeys.refuseDemoSecrets(root, insecureJoinDemo);
       Tokens tokens = component == Component.projector ? null : tokens(vertx, root);
       Clock clock = Clock.systemUTC();
       switch (component) {

@@ -50,7 +50,7 @@ public final class SidecarMetrics {
   public enum RegionOutcome { OK, ERROR, TIMEOUT, REJECTED, CANCELLED }
 
   /** What an invalidation message did. */
-  public enum InvalidationOutcome { APPLIED, IGNORED, REJECTED }
+  public enum InvalidationOutcome { APPLIED, IGNORED, REJECTED, FORGED }
 
   /** Why the whole cache was flushed. */
   public enum FlushReason { GAP, RECONNECT, CANCELLED }

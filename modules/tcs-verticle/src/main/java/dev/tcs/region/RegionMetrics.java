@@ -58,6 +58,12 @@ public final class RegionMetrics implements AutoCloseable {
   public final Counter invalidationFailed;
   public final Counter invalidationApplied;
   public final Counter invalidationRejected;
+  /** Invalidations without a valid signature (forged, or sealed with another key): dropped. */
+  public final Counter invalidationForged;
+  /** Views without a valid tag from the projector: dropped. */
+  public final Counter ingestForged;
+  /** Tagged views whose body holds more than the consumer's definition allows: dropped. */
+  public final Counter ingestOverreach;
   public final Counter cacheFlushes;
 
   public RegionMetrics(MeterRegistry registry, String region) {
@@ -82,6 +88,8 @@ public final class RegionMetrics implements AutoCloseable {
     ingestApplied = counter(INGEST_VIEWS, "Views taken from the views topic", "applied");
     ingestStale = counter(INGEST_VIEWS, "Views taken from the views topic", "stale");
     ingestRejected = counter(INGEST_VIEWS, "Views taken from the views topic", "rejected");
+    ingestForged = counter(INGEST_VIEWS, "Views taken from the views topic", "forged");
+    ingestOverreach = counter(INGEST_VIEWS, "Views taken from the views topic", "overreach");
     ingestLag =
         keep(
             Timer.builder(INGEST_LAG)
@@ -95,6 +103,7 @@ public final class RegionMetrics implements AutoCloseable {
     invalidationFailed = counter(INVALIDATIONS_SENT, "Invalidations handed to the region's Hazelcast topic", "failed");
     invalidationApplied = counter(INVALIDATIONS_RECEIVED, "Invalidations read from the region's Hazelcast topic", "applied");
     invalidationRejected = counter(INVALIDATIONS_RECEIVED, "Invalidations read from the region's Hazelcast topic", "rejected");
+    invalidationForged = counter(INVALIDATIONS_RECEIVED, "Invalidations read from the region's Hazelcast topic", "forged");
     cacheFlushes =
         keep(Counter.builder(CACHE_FLUSHES).description("Whole-cache flushes after a gap in the invalidation topic").tags(tags).register(registry));
   }

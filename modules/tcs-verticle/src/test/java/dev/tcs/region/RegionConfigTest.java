@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class RegionConfigTest {
   private static final Path FILE = Path.of("../../config/region.yaml");
+  private static final String KEY = "test-secret-for-views-and-invalidations-0123456789";
 
   @Test
   void from_shippedFile_readsEveryKey() {
@@ -140,14 +141,19 @@ class RegionConfigTest {
     return new JsonObject()
         .put("kafka", new JsonObject().put("bootstrap-servers", "127.0.0.1:9092"))
         .put("dynamodb", new JsonObject().put("endpoint", "http://127.0.0.1:8000"))
-        .put("auth", new JsonObject().put("public-key", "demo-keys/jwt-public.pem"))
+        .put("auth", new JsonObject().put("public-key", "demo-keys/jwt-public.pem").put("view-key", KEY).put("invalidation-key", KEY))
         .put("region", new JsonObject().put("name", "ap-south").put("cache", new JsonObject()));
   }
 
   private static JsonObject load(Map<String, String> env) {
     Vertx vertx = Vertx.vertx();
     try {
-      return ConfigLoader.load(vertx, FILE, env, "TCS_REGION").await();
+      Map<String, String> withKeys = new java.util.HashMap<>(env);
+      if (withKeys.containsKey("TCS_REGION_AUTH_PUBLIC_KEY")) {
+        withKeys.putIfAbsent("TCS_REGION_AUTH_VIEW_KEY", KEY);
+        withKeys.putIfAbsent("TCS_REGION_AUTH_INVALIDATION_KEY", KEY);
+      }
+      return ConfigLoader.load(vertx, FILE, withKeys, "TCS_REGION").await();
     } finally {
       vertx.close().await();
     }

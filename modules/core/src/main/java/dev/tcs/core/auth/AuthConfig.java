@@ -20,7 +20,9 @@ import java.time.Duration;
 public record AuthConfig(
     String publicKeyPem, String privateKeyPem, String issuer, String audience, Duration leeway, Duration maxTokenLifetime) {
   /** The keys of section {@code auth}, for the components' {@code allowOnly}. */
-  public static final String[] KEYS = {"public-key", "private-key", "issuer", "audience", "leeway", "max-token-lifetime"};
+  public static final String[] KEYS = {
+    "public-key", "private-key", "issuer", "audience", "leeway", "max-token-lifetime", "view-key", "invalidation-key"
+  };
 
   /** A token may be valid for at most this long ({@code exp - iat}) unless {@code auth.max-token-lifetime} says otherwise. */
   public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(24);

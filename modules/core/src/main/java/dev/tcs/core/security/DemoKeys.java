@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Recognises the keys committed under {@code config/demo-keys} by fingerprint, wherever they are
+ * Recognises the keys committed with the demo ({@code config/demo-keys}, the secrets of {@code demo.yaml}) by fingerprint, wherever they are
  * copied to, and refuses them outside {@code ./tcs demo}: anyone with the repository can sign
  * with them.
  *
@@ -27,16 +27,16 @@ public final class DemoKeys {
   /** {@code config/demo-keys/jwt-public.pem}. */
   static final String JWT_PUBLIC = "c03561d3564668a4471a8b5fe08f092f945225d11302add06776b3f0564c3ab1";
 
-  /** {@code config/demo-keys/view-hmac.key}. */
+  /** {@code auth.view-key} of {@code config/demo.yaml}. */
   static final String VIEW_HMAC = "d0ce87d018fd24d7ade9940a32ee57475906745a3a6b433d24c80b80f7d6a15b";
 
-  /** {@code config/demo-keys/invalidation-hmac.key}. */
+  /** {@code auth.invalidation-key} of {@code config/demo.yaml}. */
   static final String INVALIDATION_HMAC = "ea85f51dc52ffa15aa78c25575814fc6125ad74ee68997a5b8ec5e3139483f1d";
 
   private static final Map<String, String> DEMO = Map.of(
       JWT_PUBLIC, "config/demo-keys/jwt-public.pem",
-      VIEW_HMAC, "config/demo-keys/view-hmac.key",
-      INVALIDATION_HMAC, "config/demo-keys/invalidation-hmac.key");
+      VIEW_HMAC, "auth.view-key of config/demo.yaml",
+      INVALIDATION_HMAC, "auth.invalidation-key of config/demo.yaml");
 
   private DemoKeys() {}
 

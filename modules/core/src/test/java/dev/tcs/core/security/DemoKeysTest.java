@@ -19,8 +19,14 @@ class DemoKeysTest {
   @Test
   void fingerprint_repositoryDemoKeys_areKnown() throws Exception {
     assertEquals(DemoKeys.JWT_PUBLIC, DemoKeys.fingerprint(Files.readString(DEMO_KEYS.resolve("jwt-public.pem"))));
-    assertEquals(DemoKeys.VIEW_HMAC, DemoKeys.fingerprint(Files.readString(DEMO_KEYS.resolve("view-hmac.key"))));
-    assertEquals(DemoKeys.INVALIDATION_HMAC, DemoKeys.fingerprint(Files.readString(DEMO_KEYS.resolve("invalidation-hmac.key"))));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var demo = dev.tcs.core.config.ConfigLoader.load(vertx, Path.of("../../config/demo.yaml"), Map.of(), "TCS_DEMO").await().getJsonObject("auth");
+      assertEquals(DemoKeys.VIEW_HMAC, DemoKeys.fingerprint(demo.getString("view-key")));
+      assertEquals(DemoKeys.INVALIDATION_HMAC, DemoKeys.fingerprint(demo.getString("invalidation-key")));
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.tcs.sidecar.invalidation;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.SealedListener;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.topic.ITopic;
@@ -32,16 +34,18 @@ public final class InvalidationSubscription {
   private final HazelcastInstance client;
   private final ViewCache cache;
   private final InvalidationListener listener;
+  private final SealedListener<Object> sealed;
   private final AtomicBoolean disconnected = new AtomicBoolean();
   private volatile UUID listenerId;
   private volatile UUID lifecycleId;
   private volatile boolean stopped;
 
-  public InvalidationSubscription(Vertx vertx, HazelcastInstance client, ViewCache cache, SidecarMetrics metrics) {
+  public InvalidationSubscription(Vertx vertx, HazelcastInstance client, ViewCache cache, SidecarMetrics metrics, Hmac invalidationKey) {
     this.vertx = vertx;
     this.client = client;
     this.cache = cache;
     this.listener = new InvalidationListener(cache, metrics, this::listenerCancelled);
+    this.sealed = SealedListener.wrap(listener, invalidationKey, () -> metrics.invalidation(SidecarMetrics.InvalidationOutcome.FORGED));
   }
 
   /** Subscribes; completes when subscribed, or after the first failed try (retries go on). */
@@ -87,7 +91,7 @@ public final class InvalidationSubscription {
             lifecycleId = client.getLifecycleService().addLifecycleListener(this::onLifecycle);
           }
           ITopic<Object> topic = client.getReliableTopic(Invalidation.TOPIC);
-          listenerId = topic.addMessageListener(listener);
+          listenerId = topic.addMessageListener(sealed);
           log.info("invalidation listener subscribed topic={} instance={}", Invalidation.TOPIC, client.getName());
           return null;
         },
