@@ -75,6 +75,33 @@ class KeysTest {
     }
   }
 
+  @Test
+  void runAndReplay_projectorWithoutViewKey_refuseNamingTheKey() {
+    for (String[] args : new String[][] {{"run", "projector"}, {"replay"}}) {
+      String[] withDir = java.util.Arrays.copyOf(args, args.length + 2);
+      withDir[args.length] = "--config-dir";
+      withDir[args.length + 1] = CONFIG.toString();
+      Run run = tcs(withDir);
+      assertEquals(1, run.exitCode(), String.join(" ", args) + ": " + run.err());
+      assertTrue(run.err().contains("auth.view-key is required"), String.join(" ", args) + ": " + run.err());
+    }
+  }
+
+  @Test
+  void run_demoSecretWithoutOption_refused(@TempDir Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    String secret;
+    try {
+      secret = new ConfigFiles(vertx, CONFIG, java.util.Map.of()).load("demo").getJsonObject("auth").getString("view-key");
+    } finally {
+      vertx.close().await();
+    }
+    Path config = configCopy(dir, "projector", "view-key: \"\"", "view-key: " + secret);
+    Run run = tcs("run", "projector", "--config-dir", config.toString());
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.err().contains("auth.view-key is the demo key"), run.err());
+  }
+
   /** Regression: `tcs run` trusted config/demo-keys by default, so anyone with the repository could mint writer tokens. */
   @Test
   void run_demoKeyWithoutOption_refused(@TempDir Path dir) throws IOException {

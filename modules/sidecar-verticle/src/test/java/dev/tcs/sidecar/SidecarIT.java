@@ -402,6 +402,24 @@ class SidecarIT {
     assertEquals("2", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
   }
 
+  /** Regression: anyone who reached the home region's Hazelcast could drop (or, in bulk, flush) a sidecar's cache. */
+  @Test
+  void invalidation_forgedPublish_droppedCountedAndCachedValueKept() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    usEast.serve(tenant, 2, tenant + ".example.net");
+
+    String unsealed = new Invalidation(tenant, "jira", List.of(), 2).toJson().encode();
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(unsealed);
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(dev.tcs.core.security.Hmac.of(INVALIDATION_KEY + "-other").seal(unsealed));
+
+    Eventually.until(Duration.ofSeconds(5), "both forgeries are counted", () -> invalidations("forged") == 2.0);
+    assertEquals(0.0, invalidations("applied"));
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)), "the cached value stays");
+  }
+
   @Test
   void invalidation_olderVersion_keepsCachedValue() throws Exception {
     String tenant = TestNames.unique("acme");
