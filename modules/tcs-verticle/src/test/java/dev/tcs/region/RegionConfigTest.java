@@ -41,6 +41,27 @@ class RegionConfigTest {
   }
 
   @Test
+  void from_httpTls_readsCertificateKeyAndClientCa() {
+    io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    JsonObject json = minimal();
+    json.put("http", new JsonObject().put("tls", new JsonObject().put("cert", cert.certificatePath()).put("key", cert.privateKeyPath()).put("client-ca", cert.certificatePath())));
+    RegionConfig config = RegionConfig.from(Settings.of("", json));
+    assertEquals(new dev.tcs.core.http.Tls.Server(cert.certificatePath(), cert.privateKeyPath(), cert.certificatePath()), config.tls());
+    assertEquals(null, RegionConfig.from(Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "k.pem")))).tls(), "the shipped file: h2c");
+  }
+
+  /** Regression: a forged view could claim any version; the region needs the projector's key to tell. */
+  @Test
+  void from_missingViewOrInvalidationKey_namesIt() {
+    for (String key : new String[] {"view-key", "invalidation-key"}) {
+      JsonObject json = minimal();
+      json.getJsonObject("auth").remove(key);
+      ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", json)));
+      assertTrue(e.getMessage().startsWith("auth." + key + " is required"), e.getMessage());
+    }
+  }
+
+  @Test
   void from_shippedFileWithoutKey_refusesNamingIt() {
     ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", load(Map.of()))));
     assertTrue(e.getMessage().startsWith("auth.public-key"), e.getMessage());
