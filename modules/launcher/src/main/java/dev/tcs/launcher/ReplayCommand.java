@@ -25,6 +25,11 @@ import picocli.CommandLine.ParentCommand;
 final class ReplayCommand implements Callable<Integer> {
   @ParentCommand TcsCommand parent;
 
+  @picocli.CommandLine.Option(
+      names = "--insecure-join-demo",
+      description = "Tag the republished views with the demo's view key (demo.yaml), to replay into a running ./tcs demo.")
+  boolean insecureJoinDemo;
+
   @Override
   public Integer call() {
     PrometheusMeterRegistry registry = Metrics.prometheus();
@@ -32,7 +37,12 @@ final class ReplayCommand implements Callable<Integer> {
     KafkaEventLog eventLog = null;
     try {
       ConfigFiles files = new ConfigFiles(vertx, parent.configDir(), System.getenv());
-      Settings root = Settings.of("", files.load("projector"));
+      io.vertx.core.json.JsonObject json = files.load("projector");
+      if (insecureJoinDemo) {
+        ComponentKeys.joinDemo(json, files.load("demo"));
+      }
+      Settings root = Settings.of("", json);
+      ComponentKeys.refuseDemoSecrets(root, insecureJoinDemo);
       ProjectorConfig config = ProjectorConfig.from(root);
       ViewDefinitions views = ViewDefinitions.fromJson(files.views());
       eventLog = new KafkaEventLog(vertx, KafkaSettings.from(root.section("kafka")));

@@ -3,6 +3,8 @@ package dev.tcs.sidecar;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
+import dev.tcs.core.http.Tls;
+import dev.tcs.core.security.Hmac;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -43,7 +45,10 @@ public record SidecarConfig(
     Duration requestTimeout,
     int maxInFlightPerRegion,
     Cache cache,
-    Hazelcast hazelcast) {
+    Hazelcast hazelcast,
+    Hmac invalidationKey,
+    Tls.Server httpTls,
+    Tls.Client regionTls) {
 
   /** Region names: they become metric tags and header values. */
   public static final String REGION_RULE = "[a-z0-9][a-z0-9-]{0,30}";
@@ -93,11 +98,9 @@ public record SidecarConfig(
    */
   public static SidecarConfig from(Settings root) {
     root.allowOnly("http", "auth", "sidecar", "hazelcast");
-    if (root.has("auth")) {
-      AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
-    }
+    AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
     Http http = readHttp(root.section("http"));
-    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache");
+    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "tls");
     Map<String, URI> regions = readRegions(sidecar);
     String primary = sidecar.string("primary");
     if (!regions.containsKey(primary)) {
@@ -108,11 +111,20 @@ public record SidecarConfig(
     sidecar.check(!timeout.isZero() && timeout.compareTo(Duration.ofMinutes(1)) <= 0, "request-timeout", "must be more than 0 and at most 1m");
     int maxInFlight = sidecar.integer("max-in-flight-per-region", 1, 100_000, 256);
     return new SidecarConfig(
-        http, primary, regions, timeout, maxInFlight, readCache(sidecar.section("cache")), readHazelcast(root.section("hazelcast")));
+        http,
+        primary,
+        regions,
+        timeout,
+        maxInFlight,
+        readCache(sidecar.section("cache")),
+        readHazelcast(root.section("hazelcast")),
+        Hmac.fromConfig(root.section("auth"), "invalidation-key"),
+        Tls.server(root.section("http")),
+        Tls.client(sidecar.section("tls")));
   }
 
   private static Http readHttp(Settings http) {
-    http.allowOnly("host", "port");
+    http.allowOnly("host", "port", "tls");
     return new Http(http.string("host", "127.0.0.1"), http.port("port", 8090));
   }
 
@@ -141,7 +153,7 @@ public record SidecarConfig(
       throw new ConfigException(region.key(key) + " must be a URL such as http://127.0.0.1:8081, but was '" + text + "'");
     }
     boolean ok =
-        "http".equals(uri.getScheme())
+        ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
             && uri.getHost() != null
             && uri.getPort() > 0
             && uri.getRawQuery() == null
@@ -149,7 +161,7 @@ public record SidecarConfig(
             && uri.getRawUserInfo() == null;
     if (!ok) {
       throw new ConfigException(
-          region.key(key) + " must be http://host:port with an optional path prefix (h2c, no query), but was '" + text + "'");
+          region.key(key) + " must be http://host:port or https://host:port with an optional path prefix (no query), but was '" + text + "'");
     }
     return uri;
   }

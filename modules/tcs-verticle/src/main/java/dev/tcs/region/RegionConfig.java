@@ -4,7 +4,9 @@ import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoSettings;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.region.cache.CacheSettings;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +17,10 @@ import java.util.regex.Pattern;
  * is checked where it is read and unknown keys stop start-up naming them.
  *
  * <pre>
- * http:      {host: 127.0.0.1, port: 8081}
+ * http:      {host: 127.0.0.1, port: 8081, tls: {cert, key, client-ca}}   (core Tls; empty: h2c)
  * kafka:     {bootstrap-servers: ..., client-id, delivery-timeout, commit-interval}   (core KafkaSettings)
  * dynamodb:  {endpoint, region, max-connections}                                    (core DynamoSettings)
- * auth:      {public-key, issuer, audience, ...}     kept as a section for core AuthConfig.from(auth, configDir)
+ * auth:      {public-key, issuer, audience, view-key, invalidation-key, ...}   kept as a section for core AuthConfig.from(auth, configDir)
  * region:
  *   name: us-east                 [a-z][a-z0-9-]{0,30}[a-z0-9]; names the table, the group and the region tag
  *   table-prefix: tcs-views       the table is &lt;table-prefix&gt;-&lt;name&gt;
@@ -44,7 +46,8 @@ public record RegionConfig(
     int readInstances,
     CacheSettings cache,
     Invalidations invalidation,
-    Hazelcast hazelcast) {
+    Hazelcast hazelcast,
+    Tls.Server tls) {
 
   private static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-zA-Z0-9_.-]{1,200}");
@@ -77,9 +80,11 @@ public record RegionConfig(
   /** Reads and validates the whole loaded file; {@code root} is the YAML document. */
   public static RegionConfig from(Settings root) {
     root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast");
-    Settings http = root.section("http").allowOnly("host", "port");
+    Settings http = root.section("http").allowOnly("host", "port", "tls");
     Settings auth = AuthConfig.check(root.section("auth"));
     auth.string("public-key");
+    Hmac.fromConfig(auth, "view-key"); // required; the verticle reads both from the section
+    Hmac.fromConfig(auth, "invalidation-key");
     Settings region = root.section("region").allowOnly("name", "table-prefix", "views-topic", "read-instances", "cache", "invalidation");
     String name = region.string("name");
     region.check(REGION_NAME.matcher(name).matches(), "name", "must match " + REGION_NAME.pattern());
@@ -99,7 +104,8 @@ public record RegionConfig(
         region.integer("read-instances", 1, 64, 2),
         cache(region.section("cache")),
         invalidations(region.section("invalidation")),
-        hazelcast(root.section("hazelcast"), name));
+        hazelcast(root.section("hazelcast"), name),
+        Tls.server(http));
   }
 
   /** The region's DynamoDB table. */

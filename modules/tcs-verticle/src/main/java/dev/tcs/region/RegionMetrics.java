@@ -20,10 +20,10 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #READS}{@code {outcome=hit|miss|not-found|forbidden|unauthorized|bad-request|error}}
  *       and {@value #READ_LATENCY}: reads answered, and the time to answer them
- *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected}} and {@value #INGEST_LAG}:
+ *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected|forged|overreach}} and {@value #INGEST_LAG}:
  *       views taken from the views topic, and their lag from the log timestamp to the table
  *   <li>{@value #INVALIDATIONS_SENT}{@code {outcome=published|dropped|failed}},
- *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected}},
+ *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected|forged}},
  *       {@value #INVALIDATIONS_QUEUED}: the invalidation topic, both ways
  *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|failed|cancelled|reconnect}} and
  *       {@value #CACHE_SIZE}: the L1 cache
@@ -44,13 +44,13 @@ public final class RegionMetrics implements AutoCloseable {
   public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
 
   /** What ingest did with a view record. */
-  public enum Ingest { APPLIED, STALE, REJECTED }
+  public enum Ingest { APPLIED, STALE, REJECTED, FORGED, OVERREACH }
 
   /** What became of an invalidation this node sent. */
   public enum Sent { PUBLISHED, DROPPED, FAILED }
 
   /** What became of an invalidation this node received. */
-  public enum Received { APPLIED, REJECTED }
+  public enum Received { APPLIED, REJECTED, FORGED }
 
   private final Meters meters;
   private final Map<Read, Counter> reads;

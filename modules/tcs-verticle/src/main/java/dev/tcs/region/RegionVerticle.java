@@ -5,11 +5,15 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.core.retry.Backoff;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.ViewGuard;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.http.ContextReader;
 import dev.tcs.region.http.ReadVerticle;
@@ -39,7 +43,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * One region: ingests {@code tcs.views} into the region's table, keeps this node's L1 cache in
  * step through the region's Hazelcast invalidation topic, and serves the read API from the cache.
  *
- * <p>Consumes: the views topic (group {@code tcs-ingest-<region>}), the invalidation topic.
+ * <p>Consumes: the views topic (group {@code tcs-ingest-<region>}; only views tagged by the
+ * projector, holding no more than their consumer's definition allows), the invalidation topic
+ * (only messages sealed with the invalidation key; this node seals what it publishes).
  * Produces: items of table {@code <table-prefix>-<region>}, invalidations on the topic, HTTP
  * answers. The read verticles are children of this one: undeploying it undeploys them.
  *
@@ -58,6 +64,8 @@ final class RegionVerticle extends VerticleBase {
   private final Tokens tokens;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
+  private final Hmac viewKey;
+  private final Hmac invalidationKey;
 
   private RegionMetrics metrics;
   private ExecutorService cacheExecutor;
@@ -87,6 +95,8 @@ final class RegionVerticle extends VerticleBase {
     this.tokens = tokens;
     this.registry = registry;
     this.clock = clock;
+    this.viewKey = Hmac.fromConfig(config.auth(), "view-key");
+    this.invalidationKey = Hmac.fromConfig(config.auth(), "invalidation-key");
   }
 
   @Override
@@ -123,7 +133,7 @@ final class RegionVerticle extends VerticleBase {
     metrics.gaugeCacheSize(cache::estimatedSize);
     broadcaster =
         new InvalidationBroadcaster(
-                config.name(), this::publish, config.invalidation().queueSize(), config.invalidation().publishTimeout(), metrics)
+                config.name(), invalidationKey, this::publish, config.invalidation().queueSize(), config.invalidation().publishTimeout(), metrics)
             .start();
   }
 
@@ -146,7 +156,7 @@ final class RegionVerticle extends VerticleBase {
     return vertx
         .executeBlocking(
             () -> {
-              listener = new InvalidationListener(config.name(), cache, metrics, this::rejoinInvalidationTopic);
+              listener = new InvalidationListener(config.name(), invalidationKey, cache, metrics, this::rejoinInvalidationTopic);
               ITopic<Object> joined = member.getReliableTopic(RegionNames.INVALIDATION_TOPIC);
               topic = joined;
               listenerId = joined.addMessageListener(listener);
@@ -188,14 +198,15 @@ final class RegionVerticle extends VerticleBase {
                 : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
     return vertx
         .deployVerticle(
-            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness),
+            () -> new ReadVerticle(Tls.apply(HttpServers.options(config.host(), config.port()), config.tls()), reader, registry, readiness),
             new DeploymentOptions().setInstances(config.readInstances()))
         .mapEmpty();
   }
 
   private Future<Void> subscribeToViews() {
     ViewIngester ingester = new ViewIngester(context, config.name(), store, cache, broadcaster, metrics, clock);
-    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), ingester).onSuccess(s -> subscription = s).mapEmpty();
+    ViewGuard guard = new ViewGuard(viewKey, views, ingester, () -> metrics.ingest(RegionMetrics.Ingest.FORGED), () -> metrics.ingest(RegionMetrics.Ingest.OVERREACH), config.name());
+    return eventLog.subscribe(config.viewsTopic(), config.ingestGroup(), guard).onSuccess(s -> subscription = s).mapEmpty();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

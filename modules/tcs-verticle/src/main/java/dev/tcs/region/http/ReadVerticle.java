@@ -6,6 +6,7 @@ import dev.tcs.core.http.Routers;
 import dev.tcs.core.read.ReadApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -17,15 +18,13 @@ import java.util.List;
  * blocks.
  */
 public final class ReadVerticle extends VerticleBase {
-  private final String host;
-  private final int port;
+  private final HttpServerOptions options;
   private final ContextReader reader;
   private final PrometheusMeterRegistry registry;
   private final List<OpsRoutes.Check> readiness;
 
-  public ReadVerticle(String host, int port, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness) {
-    this.host = host;
-    this.port = port;
+  public ReadVerticle(HttpServerOptions options, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness) {
+    this.options = options;
     this.reader = reader;
     this.registry = registry;
     this.readiness = List.copyOf(readiness);
@@ -36,6 +35,6 @@ public final class ReadVerticle extends VerticleBase {
     Router router = Routers.base(vertx, registry, readiness);
     router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
     router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
-    return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
+    return HttpServers.guarded(vertx.createHttpServer(options)).requestHandler(router).listen();
   }
 }
