@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  *
  * @param auth the raw {@code auth} section (keys checked); the launcher reads the PEM files from it
  *     with {@code AuthConfig.from(auth, configDir)}, since paths resolve against the config directory
+ * @param viewKey {@code auth.view-key}: only views tagged with it by the projector are ingested
+ * @param invalidationKey {@code auth.invalidation-key}: invalidations are sealed with it, and only
+ *     sealed ones are applied
  */
 public record RegionConfig(
     String host,
@@ -47,7 +50,9 @@ public record RegionConfig(
     CacheSettings cache,
     Invalidations invalidation,
     Hazelcast hazelcast,
-    Tls.Server tls) {
+    Tls.Server tls,
+    Hmac viewKey,
+    Hmac invalidationKey) {
 
   private static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-zA-Z0-9_.-]{1,200}");
@@ -83,8 +88,8 @@ public record RegionConfig(
     Settings http = root.section("http").allowOnly("host", "port", "tls");
     Settings auth = AuthConfig.check(root.section("auth"));
     auth.string("public-key");
-    Hmac.fromConfig(auth, "view-key"); // required; the verticle reads both from the section
-    Hmac.fromConfig(auth, "invalidation-key");
+    Hmac viewKey = Hmac.fromConfig(auth, "view-key");
+    Hmac invalidationKey = Hmac.fromConfig(auth, "invalidation-key");
     Settings region = root.section("region").allowOnly("name", "table-prefix", "views-topic", "read-instances", "cache", "invalidation");
     String name = region.string("name");
     region.check(REGION_NAME.matcher(name).matches(), "name", "must match " + REGION_NAME.pattern());
@@ -105,7 +110,9 @@ public record RegionConfig(
         cache(region.section("cache")),
         invalidations(region.section("invalidation")),
         hazelcast(root.section("hazelcast"), name),
-        Tls.server(http));
+        Tls.server(http),
+        viewKey,
+        invalidationKey);
   }
 
   /** The region's DynamoDB table. */

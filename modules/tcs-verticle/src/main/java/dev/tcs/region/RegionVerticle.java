@@ -95,8 +95,8 @@ final class RegionVerticle extends VerticleBase {
     this.tokens = tokens;
     this.registry = registry;
     this.clock = clock;
-    this.viewKey = Hmac.fromConfig(config.auth(), "view-key");
-    this.invalidationKey = Hmac.fromConfig(config.auth(), "invalidation-key");
+    this.viewKey = config.viewKey();
+    this.invalidationKey = config.invalidationKey();
   }
 
   @Override
