@@ -2,6 +2,7 @@ package dev.tcs.catalogue;
 
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.Settings;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.Topics;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * message naming it.
  *
  * <pre>
- * http:      {host: 127.0.0.1, port: 8080}
+ * http:      {host: 127.0.0.1, port: 8080, tls: {cert, key, client-ca}}   (core Tls; empty: h2c)
  * kafka:     {bootstrap-servers: ..., client-id, delivery-timeout, commit-interval}   (core KafkaSettings)
  * dynamodb:  {endpoint, region, max-connections}                                      (core DynamoSettings)
  * auth:      {public-key, private-key, issuer, audience, leeway}                      (core AuthConfig, read by the launcher)
@@ -52,7 +53,8 @@ public record CatalogueConfig(
     Duration relayInterval,
     int relayConcurrency,
     boolean relayEnabled,
-    int writeAttempts) {
+    int writeAttempts,
+    Tls.Server tls) {
 
   /** The default HTTP port of the catalogue. */
   public static final int DEFAULT_PORT = 8080;
@@ -67,7 +69,7 @@ public record CatalogueConfig(
    */
   public static CatalogueConfig from(Settings root) {
     root.allowOnly("http", "kafka", "dynamodb", "auth", "catalogue");
-    Settings http = root.section("http").allowOnly("host", "port");
+    Settings http = root.section("http").allowOnly("host", "port", "tls");
     // The launcher builds Tokens from this section (AuthConfig.from needs the config directory);
     // here it is only checked for unknown keys so a typo fails early.
     AuthConfig.check(root.section("auth"));
@@ -98,6 +100,7 @@ public record CatalogueConfig(
         relayInterval,
         catalogue.integer("relay-concurrency", 1, 1024, 16),
         catalogue.bool("relay-enabled", true),
-        catalogue.integer("write-attempts", 1, 20, 4));
+        catalogue.integer("write-attempts", 1, 20, 4),
+        Tls.server(http));
   }
 }

@@ -6,6 +6,7 @@ import dev.tcs.catalogue.outbox.OutboxRelay;
 import dev.tcs.catalogue.store.DynamoEventStore;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.log.EventLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -108,7 +109,7 @@ final class CatalogueVerticle extends VerticleBase {
     TenantCommands commands = new TenantCommands(vertx, store, clock, config.writeAttempts(), metrics, onCommit);
     List<OpsRoutes.Check> readiness = List.of(new OpsRoutes.Check("event-store", store::probe));
     Router router = CatalogueRouter.create(vertx, commands, store, tokens, metrics, registry, readiness);
-    return vertx.createHttpServer(HttpServers.options(config.host(), config.port()))
+    return HttpServers.guarded(vertx.createHttpServer(Tls.apply(HttpServers.options(config.host(), config.port()), config.tls())))
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening)

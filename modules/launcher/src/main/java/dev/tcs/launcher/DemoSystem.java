@@ -105,14 +105,14 @@ public final class DemoSystem implements AutoCloseable {
       ViewDefinitions views = ViewDefinitions.fromJson(files.views());
       Clock clock = Clock.systemUTC();
 
-      JsonObject catalogueJson = embedded(files.load("catalogue"), infra, options.freePorts());
+      JsonObject catalogueJson = embedded(files.load("catalogue"), demo.json(), infra, options.freePorts());
       CatalogueConfig catalogue = CatalogueConfig.from(Settings.of("", catalogueJson));
       started("catalogue", url(catalogueJson), Catalogue.deploy(vertx, catalogue, dynamo, eventLog, tokens, registry, clock));
 
-      JsonObject projectorJson = embedded(files.load("projector"), infra, options.freePorts());
+      JsonObject projectorJson = embedded(files.load("projector"), demo.json(), infra, options.freePorts());
       started("projector", url(projectorJson), Projector.deploy(vertx, ProjectorConfig.from(Settings.of("", projectorJson)), views, eventLog, registry));
 
-      JsonObject regionTemplate = embedded(files.load("region"), infra, false);
+      JsonObject regionTemplate = embedded(files.load("region"), demo.json(), infra, false);
       Map<String, String> regionUrls = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> region : regionPorts.entrySet()) {
         JsonObject json = regionTemplate.copy();
@@ -125,7 +125,7 @@ public final class DemoSystem implements AutoCloseable {
         regionUrls.put(region.getKey(), "http://" + json.getJsonObject("http").getString("host") + ":" + region.getValue());
       }
 
-      JsonObject sidecarJson = files.load("sidecar");
+      JsonObject sidecarJson = ComponentKeys.useDemoKeys(files.load("sidecar"), demo.json());
       if (options.freePorts()) {
         sidecarJson.getJsonObject("http").put("port", FreePorts.one());
       }
@@ -258,8 +258,9 @@ public final class DemoSystem implements AutoCloseable {
     return ports;
   }
 
-  /** Points a component's kafka and dynamodb sections at the embedded infrastructure. */
-  private static JsonObject embedded(JsonObject json, LocalInfra infra, boolean freePort) {
+  /** Points a component's kafka and dynamodb sections at the embedded infrastructure, and its keys at the demo's. */
+  private static JsonObject embedded(JsonObject json, JsonObject demo, LocalInfra infra, boolean freePort) {
+    ComponentKeys.useDemoKeys(json, demo);
     if (json.getValue("kafka") instanceof JsonObject kafka) {
       kafka.put("bootstrap-servers", infra.kafka().bootstrapServers());
     }

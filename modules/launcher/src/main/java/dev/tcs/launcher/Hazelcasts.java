@@ -6,6 +6,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.security.HazelcastLockdown;
 import dev.tcs.region.RegionConfig;
 import dev.tcs.sidecar.SidecarConfig;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.Map;
 /**
  * Hazelcast for a real deployment, from the validated config records (never the raw section):
  * each region's TCS nodes form one cluster over a TCP member list (no multicast, no
- * auto-detection, no phone-home, Jet off); a sidecar joins its home region as a client.
+ * auto-detection, no phone-home, Jet off), each member bound to its configured {@code host}
+ * only and refusing Java deserialization ({@link HazelcastLockdown}); a sidecar joins its home
+ * region as a client, refusing Java deserialization too.
  */
 final class Hazelcasts {
   /** For members and clients alike: no phone-home, no JVM shutdown hook of its own, logs through SLF4J. */
@@ -29,8 +32,7 @@ final class Hazelcasts {
     QUIET.forEach(config::setProperty);
     config.getJetConfig().setEnabled(false);
     config.getNetworkConfig().setPort(hazelcast.port()).setPortAutoIncrement(false);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(hazelcast.host());
-    config.setProperty("hazelcast.local.localAddress", hazelcast.host());
+    HazelcastLockdown.member(config, hazelcast.host());
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -45,6 +47,6 @@ final class Hazelcasts {
     QUIET.forEach(config::setProperty);
     config.getNetworkConfig().setAddresses(hazelcast.members());
     config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(Long.MAX_VALUE);
-    return HazelcastClient.newHazelcastClient(config);
+    return HazelcastClient.newHazelcastClient(HazelcastLockdown.client(config));
   }
 }

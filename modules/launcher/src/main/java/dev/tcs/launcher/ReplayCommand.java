@@ -1,5 +1,6 @@
 package dev.tcs.launcher;
 
+import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.log.KafkaEventLog;
 import dev.tcs.core.log.KafkaSettings;
@@ -48,6 +49,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "replay", mixinStandardHelpOptions = true, description = "Rebuild all views by replaying the catalogue events from the start.")
 final class ReplayCommand implements Callable<Integer> {
   static final String KAFKA_ENV = "TCS_PROJECTOR_KAFKA_BOOTSTRAP_SERVERS";
+  private static final String RUNNING_DEMO = "running demo";
 
   @ParentCommand TcsCommand parent;
 
@@ -73,6 +75,11 @@ final class ReplayCommand implements Callable<Integer> {
   /** A Kafka address and where it came from, for messages. */
   record KafkaTarget(String bootstrapServers, String source) {}
 
+  @Option(
+      names = "--insecure-join-demo",
+      description = "Tag the republished views with the demo's view key (demo.yaml), to replay into a running ./tcs demo.")
+  boolean insecureJoinDemo;
+
   @Override
   public Integer call() {
     PrometheusMeterRegistry registry = Metrics.prometheus();
@@ -82,10 +89,13 @@ final class ReplayCommand implements Callable<Integer> {
     try {
       ConfigFiles files = new ConfigFiles(vertx, parent.configDir(), System.getenv());
       JsonObject json = files.load("projector");
+      if (insecureJoinDemo) {
+        ComponentKeys.joinDemo(json, files.load("demo"));
+      }
       KafkaTarget kafka = kafkaTarget(bootstrapServers, System.getenv(), DemoState.file(DemoState.directory(System.getenv())), json);
       json.getJsonObject("kafka").put("bootstrap-servers", kafka.bootstrapServers());
       Settings root = Settings.of("", json);
-      ProjectorConfig config = ProjectorConfig.from(root);
+      ProjectorConfig config = projectorConfig(root, kafka);
       ViewDefinitions views = ViewDefinitions.fromJson(files.views());
       probe(kafka, Duration.ofSeconds(Math.max(1, connectTimeoutSeconds)));
       out.printf("replaying %s at %s (%s) with views.yaml revision %d%s%n",
@@ -117,6 +127,23 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The projector's config with its view key; next to a running demo found by its state file, a
+   * missing or refused key says to add {@code --insecure-join-demo} (the demo's views carry the
+   * demo's key, which a replay takes only when asked to).
+   */
+  private ProjectorConfig projectorConfig(Settings root, KafkaTarget kafka) {
+    try {
+      ComponentKeys.refuseDemoSecrets(root, insecureJoinDemo);
+      return ProjectorConfig.from(root);
+    } catch (ConfigException e) {
+      if (!insecureJoinDemo && kafka.source().startsWith(RUNNING_DEMO)) {
+        throw new ConfigException(e.getMessage() + "; to replay into the " + kafka.source() + " add --insecure-join-demo", e);
+      }
+      throw e;
+    }
+  }
+
   /** Where to replay from: the flag, the environment override, a running demo, then the config file. */
   static KafkaTarget kafkaTarget(String flag, Map<String, String> env, Path stateFile, JsonObject projectorJson) {
     if (flag != null && !flag.isBlank()) {
@@ -128,7 +155,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Optional<DemoState> demo = DemoState.readLive(stateFile);
     if (demo.isPresent()) {
-      return new KafkaTarget(demo.get().kafka(), "running demo, pid " + demo.get().pid() + ", " + stateFile);
+      return new KafkaTarget(demo.get().kafka(), RUNNING_DEMO + ", pid " + demo.get().pid() + ", " + stateFile);
     }
     JsonObject kafka = projectorJson.getJsonObject("kafka", new JsonObject());
     return new KafkaTarget(kafka.getString("bootstrap-servers", ""), "projector.yaml kafka.bootstrap-servers; no running demo at " + stateFile);

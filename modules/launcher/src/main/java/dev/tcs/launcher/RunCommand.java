@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -54,6 +55,11 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "One of: ${COMPLETION-CANDIDATES}.")
   Component component;
 
+  @Option(
+      names = "--insecure-join-demo",
+      description = "Trust the repository's demo keys (from demo.yaml) to join a running ./tcs demo; refused unless every address this component binds is loopback.")
+  boolean insecureJoinDemo;
+
   @Override
   public Integer call() throws Exception {
     PrometheusMeterRegistry registry = Metrics.prometheus();
@@ -62,8 +68,12 @@ final class RunCommand implements Callable<Integer> {
     try {
       ConfigFiles files = new ConfigFiles(vertx, parent.configDir(), System.getenv());
       JsonObject json = files.load(component.name());
+      if (insecureJoinDemo) {
+        ComponentKeys.joinDemo(json, files.load("demo"));
+      }
       Settings root = Settings.of("", json);
-      Tokens tokens = new Tokens(vertx, AuthConfig.from(root.section("auth"), parent.configDir()));
+      ComponentKeys.refuseDemoSecrets(root, insecureJoinDemo);
+      Tokens tokens = component == Component.projector ? null : tokens(vertx, root);
       Clock clock = Clock.systemUTC();
       switch (component) {
         case catalogue -> {
@@ -103,6 +113,13 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, resources), "tcs-run-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The component's token verifier; its key is required, and the demo key refused outside the demo. */
+  private Tokens tokens(Vertx vertx, Settings root) {
+    AuthConfig auth = AuthConfig.from(root.section("auth"), parent.configDir());
+    ComponentKeys.refuseDemoKeys(root, auth, insecureJoinDemo);
+    return new Tokens(vertx, auth);
   }
 
   private static EventLog eventLog(Vertx vertx, Settings root, List<AutoCloseable> resources) {

@@ -23,6 +23,8 @@ import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import dev.tcs.region.Region;
 import dev.tcs.region.RegionConfig;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.ViewTags;
 import dev.tcs.sidecar.Sidecar;
 import dev.tcs.sidecar.SidecarConfig;
 import io.micrometer.core.instrument.Counter;
@@ -80,12 +82,16 @@ class DeleteVersusLaggingRegionIT {
     }
   }
 
+  private JsonObject demo;
+
   @Test
   void hedgeGetsDeleteFromUpToDateRegionAndOlderValueFromLaggingOne_answers404(LocalInfra infra) throws Exception {
     PrometheusMeterRegistry registry = Metrics.prometheus();
     vertx = Vertx.vertx();
     ConfigFiles files = new ConfigFiles(vertx, CONFIG, Map.of());
-    Tokens tokens = new Tokens(vertx, AuthConfig.from(Settings.of("demo", files.load("demo")).section("auth"), CONFIG));
+    demo = files.load("demo");
+    Tokens tokens = new Tokens(vertx, AuthConfig.from(Settings.of("demo", demo).section("auth"), CONFIG));
+    Hmac viewKey = Hmac.fromConfig(Settings.of("demo", demo).section("auth"), "view-key");
     String jira = tokens.issue("jira", Set.of(Principal.READER), Duration.ofHours(1));
     eventLog = new KafkaEventLog(vertx, KafkaSettings.of(infra.kafka().bootstrapServers(), "tcs-delete-it"));
     dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
@@ -98,17 +104,19 @@ class DeleteVersusLaggingRegionIT {
     String sidecarUrl = deploySidecar(infra, files, fresh, Map.of(fresh, freshUrl, lagging, laggingUrl), tokens, registry);
 
     String tenant = TestNames.unique("deleted");
-    View v5 = new View(tenant, "jira", 5, 1, List.of(), false, new JsonObject().put("products", new JsonArray().add("jira")));
+    JsonObject body = views.slice("jira", new JsonObject().put("tenantId", tenant).put("products", new JsonArray().add("jira")));
+    View v5 = new View(tenant, "jira", 5, 1, List.of(), false, body);
     View deleted = new View(tenant, "jira", 6, 1, List.of(), true, new JsonObject());
-    eventLog.append(topicOf(fresh), tenant, v5.toBuffer()).await();
-    eventLog.append(topicOf(lagging), tenant, v5.toBuffer()).await();
+    // Regions ingest only views tagged by the projector (demo key here), so the test tags them as it would.
+    eventLog.append(topicOf(fresh), tenant, ViewTags.tag(viewKey, v5.toBuffer())).await();
+    eventLog.append(topicOf(lagging), tenant, ViewTags.tag(viewKey, v5.toBuffer())).await();
     awaitStatus(freshUrl, tenant, jira, 200);
     awaitStatus(laggingUrl, tenant, jira, 200);
     assertEquals(200, get(sidecarUrl, tenant, jira).statusCode(), "the sidecar reads and caches version 5");
 
     Counter applied = registry.find("tcs.sidecar.invalidations").tag("outcome", "applied").counter();
     double appliedBefore = applied == null ? 0 : applied.count();
-    eventLog.append(topicOf(fresh), tenant, deleted.toBuffer()).await(); // the lagging region never sees it
+    eventLog.append(topicOf(fresh), tenant, ViewTags.tag(viewKey, deleted.toBuffer())).await(); // the lagging region never sees it
     HttpResponse<String> tombstone = awaitStatus(freshUrl, tenant, jira, 404);
     Eventually.until(PROPAGATION, "the sidecar applied the delete's invalidation", () -> {
       Counter now = registry.find("tcs.sidecar.invalidations").tag("outcome", "applied").counter();
@@ -126,7 +134,7 @@ class DeleteVersusLaggingRegionIT {
   }
 
   private String deployRegion(LocalInfra infra, ConfigFiles files, String name, ViewDefinitions views, Tokens tokens, PrometheusMeterRegistry registry) {
-    JsonObject json = files.load("region");
+    JsonObject json = ComponentKeys.useDemoKeys(files.load("region"), demo);
     int port = FreePorts.one();
     json.getJsonObject("http").put("port", port);
     json.getJsonObject("kafka").put("bootstrap-servers", infra.kafka().bootstrapServers());
@@ -140,7 +148,7 @@ class DeleteVersusLaggingRegionIT {
   }
 
   private String deploySidecar(LocalInfra infra, ConfigFiles files, String home, Map<String, String> regions, Tokens tokens, PrometheusMeterRegistry registry) {
-    JsonObject json = files.load("sidecar");
+    JsonObject json = ComponentKeys.useDemoKeys(files.load("sidecar"), demo);
     int port = FreePorts.one();
     json.getJsonObject("http").put("port", port);
     JsonObject lanes = new JsonObject();

@@ -204,7 +204,7 @@ class EndToEndIT {
     reads.start();
 
     ConfigFiles files = new ConfigFiles(system.vertx(), Path.of("../../config").toAbsolutePath().normalize(), Map.of());
-    JsonObject projectorJson = files.load("projector");
+    JsonObject projectorJson = ComponentKeys.joinDemo(files.load("projector"), files.load("demo")); // the demo's view key
     projectorJson.getJsonObject("kafka").put("bootstrap-servers", system.infra().kafka().bootstrapServers());
     dev.tcs.projector.ProjectorConfig config = dev.tcs.projector.ProjectorConfig.from(dev.tcs.core.config.Settings.of("", projectorJson));
     JsonObject viewsJson = files.views();

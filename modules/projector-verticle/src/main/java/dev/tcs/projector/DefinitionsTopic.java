@@ -4,6 +4,7 @@ import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.SignedDefinitions;
 import io.vertx.core.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * its checks appends the definitions it built with to {@code <views-topic>.definitions} (one
  * partition, retained forever); every live projector follows that topic from its start and
  * switches to a revision higher than the one it projects with, so writes made after a replay
- * keep the new shape without restarting anything. An invalid record is logged with its position
- * and skipped.
+ * keep the new shape without restarting anything. Records are tagged with the view key
+ * ({@link SignedDefinitions}; regions follow the topic too, for their view guard); an invalid or
+ * untagged record is logged with its position and skipped.
  */
 final class DefinitionsTopic {
   private static final Logger log = LoggerFactory.getLogger(DefinitionsTopic.class);
@@ -24,7 +26,7 @@ final class DefinitionsTopic {
   private DefinitionsTopic() {}
 
   static String name(ProjectorConfig config) {
-    return config.viewsTopic() + ".definitions";
+    return SignedDefinitions.topic(config.viewsTopic());
   }
 
   static Future<Void> ensure(EventLog eventLog, ProjectorConfig config) {
@@ -32,18 +34,18 @@ final class DefinitionsTopic {
   }
 
   static Future<Void> publish(EventLog eventLog, ProjectorConfig config, ViewDefinitions definitions) {
-    return ensure(eventLog, config).compose(v -> eventLog.append(name(config), KEY, definitions.toJson().toBuffer()));
+    return ensure(eventLog, config).compose(v -> eventLog.append(name(config), KEY, SignedDefinitions.seal(config.viewKey(), definitions)));
   }
 
   /** Calls {@code onRevision} with every valid definitions record, from the start of the topic. */
   static Future<Subscription> follow(EventLog eventLog, ProjectorConfig config, Consumer<ViewDefinitions> onRevision) {
     return ensure(eventLog, config)
-        .compose(v -> eventLog.replay(name(config), config.group() + "-definitions", record -> read(record, onRevision)));
+        .compose(v -> eventLog.replay(name(config), config.group() + "-definitions", record -> read(config, record, onRevision)));
   }
 
-  private static Future<Void> read(LogRecord record, Consumer<ViewDefinitions> onRevision) {
+  private static Future<Void> read(ProjectorConfig config, LogRecord record, Consumer<ViewDefinitions> onRevision) {
     try {
-      onRevision.accept(ViewDefinitions.fromJson(record.value().toJsonObject()));
+      onRevision.accept(SignedDefinitions.open(config.viewKey(), record.value()));
     } catch (RuntimeException e) {
       log.warn("view definitions record rejected position={} reason={}", record.position(), e.getMessage());
     }

@@ -48,6 +48,7 @@ final class KafkaEndPositions implements EndPositions {
   private Map<Integer, Long> endOffsets(String topic) throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.putAll(settings.properties());
     config.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-rebuild-admin");
     try (Admin admin = Admin.create(config)) {
       TopicDescription description =

@@ -3,6 +3,7 @@ package dev.tcs.projector;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.ConfigLoader;
 import dev.tcs.core.log.EventLog;
+import dev.tcs.core.security.ViewTags;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.ViewDefinitions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,7 +39,8 @@ public final class Projector {
    */
   public static Future<String> deploy(
       Vertx vertx, ProjectorConfig config, ViewDefinitions views, EventLog log, PrometheusMeterRegistry registry) {
-    return vertx.deployVerticle(new ProjectorVerticle(config, views, log, registry, Clock.systemUTC()));
+    EventLog signing = ViewTags.signing(log, config.viewsTopic(), config.viewKey());
+    return vertx.deployVerticle(new ProjectorVerticle(config, views, signing, registry, Clock.systemUTC()));
   }
 
   /** {@link #rebuild(Vertx, ProjectorConfig, ViewDefinitions, EventLog, PrometheusMeterRegistry, RebuildOptions)} with the default checks. */
@@ -66,11 +68,12 @@ public final class Projector {
    */
   public static Future<RebuildResult> rebuild(
       Vertx vertx, ProjectorConfig config, ViewDefinitions views, EventLog log, PrometheusMeterRegistry registry, RebuildOptions options) {
+    EventLog signing = ViewTags.signing(log, config.viewsTopic(), config.viewKey());
     RebuildVerticle rebuild =
         new RebuildVerticle(
             config,
             views,
-            log,
+            signing,
             new KafkaEndPositions(vertx, config.kafka()),
             () -> LiveViews.read(vertx, config.kafka(), config.viewsTopic()),
             options,

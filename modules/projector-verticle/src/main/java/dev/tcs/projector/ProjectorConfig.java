@@ -2,8 +2,10 @@ package dev.tcs.projector;
 
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.Topics;
+import dev.tcs.core.security.Hmac;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,7 @@ import java.util.regex.Pattern;
  * <pre>
  * http:      {host: 127.0.0.1, port: 8085}          # ops only: /metrics, /health/live, /health/ready
  * kafka:     {bootstrap-servers: 127.0.0.1:9092, client-id, delivery-timeout, commit-interval}
+ * auth:      {view-key: ...}                        # required: the shared secret every view is tagged with
  * projector:
  *   group: tcs-projector                            # consumer group of the events topic
  *   events-topic: tcs.catalogue.events              # consumed
@@ -30,6 +33,7 @@ import java.util.regex.Pattern;
  * @param viewsTopic the views topic (produced)
  * @param partitions partitions of a topic the projector creates (existing topics are left as they are)
  * @param viewsFile the view definitions file, relative to the config directory
+ * @param viewKey tags every view appended to the views topic (regions drop untagged ones)
  */
 public record ProjectorConfig(
     String httpHost,
@@ -39,7 +43,9 @@ public record ProjectorConfig(
     String eventsTopic,
     String viewsTopic,
     int partitions,
-    String viewsFile) {
+    String viewsFile,
+    Hmac viewKey,
+    Tls.Server tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8085;
@@ -57,8 +63,8 @@ public record ProjectorConfig(
    * @throws ConfigException naming the key when a key is unknown, missing or breaks its rule
    */
   public static ProjectorConfig from(Settings root) {
-    root.allowOnly("http", "kafka", "projector");
-    Settings http = root.section("http").allowOnly("host", "port");
+    root.allowOnly("http", "kafka", "auth", "projector");
+    Settings http = root.section("http").allowOnly("host", "port", "tls");
     Settings projector = root.section("projector").allowOnly("group", "events-topic", "views-topic", "partitions", "views-file");
     String eventsTopic = kafkaName(projector, "events-topic", Topics.CATALOGUE_EVENTS);
     String viewsTopic = kafkaName(projector, "views-topic", Topics.VIEWS);
@@ -71,7 +77,9 @@ public record ProjectorConfig(
         eventsTopic,
         viewsTopic,
         projector.integer("partitions", 1, 1_000, DEFAULT_PARTITIONS),
-        projector.string("views-file", DEFAULT_VIEWS_FILE));
+        projector.string("views-file", DEFAULT_VIEWS_FILE),
+        Hmac.fromConfig(root.section("auth").allowOnly("view-key"), "view-key"),
+        Tls.server(http));
   }
 
   /** The view definitions file: {@link #viewsFile} resolved against {@code configDir}. */

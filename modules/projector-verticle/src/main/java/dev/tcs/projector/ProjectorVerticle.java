@@ -1,6 +1,7 @@
 package dev.tcs.projector;
 
 import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
 import dev.tcs.core.log.EventLog;
@@ -74,8 +75,8 @@ final class ProjectorVerticle extends VerticleBase {
 
   private Future<HttpServer> startOpsServer() {
     Router router = Routers.base(vertx, registry, List.of(new OpsRoutes.Check("events-subscription", this::checkSubscribed)));
-    return vertx
-        .createHttpServer(HttpServers.options(config.httpHost(), config.httpPort()))
+    return HttpServers.guarded(vertx
+        .createHttpServer(Tls.apply(HttpServers.options(config.httpHost(), config.httpPort()), config.tls())))
         .requestHandler(router)
         .listen()
         .onSuccess(server -> log.info("projector ops server listening host={} port={}", config.httpHost(), server.actualPort()));

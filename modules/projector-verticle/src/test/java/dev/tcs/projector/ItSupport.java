@@ -48,6 +48,7 @@ final class ItSupport {
         new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("kafka", new JsonObject().put("bootstrap-servers", bootstrap).put("client-id", "projector-it"))
+            .put("auth", new JsonObject().put("view-key", "test-secret-for-views-and-invalidations-0123456789"))
             .put(
                 "projector",
                 new JsonObject().put("group", group).put("events-topic", eventsTopic).put("views-topic", viewsTopic).put("partitions", 4));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProjectorConfigTest {
+  private static final String VIEW_KEY = "test-secret-for-views-and-invalidations-0123456789";
   private static final Path CONFIG_DIR = Path.of("../../config");
   private static Vertx vertx;
 
@@ -34,6 +35,13 @@ class ProjectorConfigTest {
   @AfterAll
   static void closeVertx() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void from_shippedFileWithoutViewKey_refusesNamingIt() throws Exception {
+    JsonObject json = await(ConfigLoader.load(vertx, CONFIG_DIR.resolve("projector.yaml"), Map.of(), "TCS_PROJECTOR"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ProjectorConfig.from(Settings.of("", json)));
+    assertTrue(e.getMessage().startsWith("auth.view-key is required"), e.getMessage());
   }
 
   @Test
@@ -62,7 +70,7 @@ class ProjectorConfigTest {
 
   @Test
   void from_onlyKafka_defaultsEverythingElse() {
-    JsonObject json = new JsonObject().put("kafka", new JsonObject().put("bootstrap-servers", "k:9092"));
+    JsonObject json = minimal();
 
     ProjectorConfig config = ProjectorConfig.from(Settings.of("", json));
 
@@ -135,11 +143,13 @@ class ProjectorConfigTest {
   }
 
   private static JsonObject minimal() {
-    return new JsonObject().put("kafka", new JsonObject().put("bootstrap-servers", "k:9092"));
+    return new JsonObject().put("kafka", new JsonObject().put("bootstrap-servers", "k:9092")).put("auth", new JsonObject().put("view-key", VIEW_KEY));
   }
 
   private static JsonObject load(Map<String, String> env) throws Exception {
-    return await(ConfigLoader.load(vertx, CONFIG_DIR.resolve("projector.yaml"), env, "TCS_PROJECTOR"));
+    Map<String, String> withKey = new java.util.HashMap<>(env);
+    withKey.putIfAbsent("TCS_PROJECTOR_AUTH_VIEW_KEY", VIEW_KEY);
+    return await(ConfigLoader.load(vertx, CONFIG_DIR.resolve("projector.yaml"), withKey, "TCS_PROJECTOR"));
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {

@@ -3,6 +3,8 @@ package dev.tcs.sidecar;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
+import dev.tcs.core.http.Tls;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.sidecar.lane.RoutingSettings;
 import dev.tcs.sidecar.snapshot.SnapshotSettings;
 import java.net.URI;
@@ -43,6 +45,9 @@ import java.util.regex.Pattern;
  * @param hazelcast the home region's cluster, for the launcher to build the invalidation client
  * @param routing how the primary is chosen and the lanes are bounded
  * @param snapshot the encrypted cache snapshot for warm restarts; empty when not configured
+ * @param invalidationKey checks the seal of every invalidation from the home region ({@code auth.invalidation-key})
+ * @param httpTls TLS of the read API ({@code http.tls}), off when absent
+ * @param regionTls TLS towards the regions ({@code sidecar.tls})
  */
 public record SidecarConfig(
     Http http,
@@ -53,7 +58,10 @@ public record SidecarConfig(
     Cache cache,
     Hazelcast hazelcast,
     RoutingSettings routing,
-    Optional<SnapshotSettings> snapshot) {
+    Optional<SnapshotSettings> snapshot,
+    Hmac invalidationKey,
+    Tls.Server httpTls,
+    Tls.Client regionTls) {
 
   /** Region names: they become metric tags and header values. */
   public static final String REGION_RULE = "[a-z0-9][a-z0-9-]{0,30}";
@@ -105,11 +113,9 @@ public record SidecarConfig(
    */
   public static SidecarConfig from(Settings root) {
     root.allowOnly("http", "auth", "sidecar", "hazelcast");
-    if (root.has("auth")) {
-      AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
-    }
+    AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
     Http http = readHttp(root.section("http"));
-    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing", "snapshot");
+    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing", "snapshot", "tls");
     Map<String, URI> regions = readRegions(sidecar);
     String primary = sidecar.string("primary");
     if (!regions.containsKey(primary)) {
@@ -128,11 +134,14 @@ public record SidecarConfig(
         readCache(sidecar.section("cache")),
         readHazelcast(root.section("hazelcast")),
         RoutingSettings.from(sidecar.section("routing"), maxInFlight),
-        sidecar.has("snapshot") ? Optional.of(SnapshotSettings.from(sidecar.section("snapshot"))) : Optional.empty());
+        sidecar.has("snapshot") ? Optional.of(SnapshotSettings.from(sidecar.section("snapshot"))) : Optional.empty(),
+        Hmac.fromConfig(root.section("auth"), "invalidation-key"),
+        Tls.server(root.section("http")),
+        Tls.client(sidecar.section("tls")));
   }
 
   private static Http readHttp(Settings http) {
-    http.allowOnly("host", "port");
+    http.allowOnly("host", "port", "tls");
     return new Http(http.string("host", "127.0.0.1"), http.port("port", 8090));
   }
 
@@ -161,7 +170,7 @@ public record SidecarConfig(
       throw new ConfigException(region.key(key) + " must be a URL such as http://127.0.0.1:8081, but was '" + text + "'");
     }
     boolean ok =
-        "http".equals(uri.getScheme())
+        ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
             && uri.getHost() != null
             && uri.getPort() > 0
             && uri.getRawQuery() == null
@@ -169,7 +178,7 @@ public record SidecarConfig(
             && uri.getRawUserInfo() == null;
     if (!ok) {
       throw new ConfigException(
-          region.key(key) + " must be http://host:port with an optional path prefix (h2c, no query), but was '" + text + "'");
+          region.key(key) + " must be http://host:port or https://host:port with an optional path prefix (no query), but was '" + text + "'");
     }
     return uri;
   }

@@ -60,7 +60,7 @@ public final class SidecarMetrics implements AutoCloseable {
   public enum RegionOutcome { OK, ERROR, TIMEOUT, REJECTED, CANCELLED }
 
   /** What an invalidation message did. */
-  public enum InvalidationOutcome { APPLIED, IGNORED, REJECTED }
+  public enum InvalidationOutcome { APPLIED, IGNORED, REJECTED, FORGED }
 
   /** What the version rules did with a region's answer. */
   public enum Admission { STORED, UNCACHED, KEPT_NEWER, REFUSED }

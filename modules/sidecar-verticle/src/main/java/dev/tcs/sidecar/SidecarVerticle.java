@@ -4,9 +4,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
 import dev.tcs.sidecar.cache.CachingReader;
+import dev.tcs.sidecar.cache.ConsumerGrants;
 import dev.tcs.sidecar.cache.ViewCache;
 import dev.tcs.sidecar.http.ReadRoutes;
 import dev.tcs.sidecar.invalidation.InvalidationSubscription;
@@ -102,7 +104,7 @@ final class SidecarVerticle extends VerticleBase {
   private Future<?> deployLanes() {
     List<Future<String>> deployed = new ArrayList<>();
     config.regions().forEach((region, url) -> {
-      RegionLane lane = new RegionLane(region, url, config.requestTimeout(), laneLimit(region), metrics);
+      RegionLane lane = new RegionLane(region, url, config.requestTimeout(), laneLimit(region), metrics, config.regionTls());
       lanes.put(region, lane);
       deployed.add(vertx.deployVerticle(lane));
     });
@@ -114,16 +116,17 @@ final class SidecarVerticle extends VerticleBase {
   }
 
   private Future<?> subscribeToInvalidations() {
-    invalidations = new InvalidationSubscription(vertx, homeRegionClient, cache, metrics);
+    invalidations = new InvalidationSubscription(vertx, homeRegionClient, cache, metrics, config.invalidationKey());
     return invalidations.start();
   }
 
   private Future<?> serveReads() {
     HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
     Router router = Routers.base(vertx, registry, readinessChecks());
-    new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics).mount(router);
-    return vertx
-        .createHttpServer(HttpServers.options(config.http().host(), config.http().port()))
+    ConsumerGrants grants = new ConsumerGrants(ticker, ConsumerGrants.RECHECK_AFTER, cache::dropConsumer);
+    new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics, grants).mount(router);
+    return HttpServers.guarded(vertx
+        .createHttpServer(Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls())))
         .requestHandler(router)
         .listen()
         .onSuccess(

@@ -27,7 +27,9 @@ final class FakeRegion {
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
+  private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
   private HttpServer server;
+  private String scheme = "http";
 
   FakeRegion(String name, Tokens tokens) {
     this.name = name;
@@ -35,16 +37,27 @@ final class FakeRegion {
   }
 
   Future<FakeRegion> start(Vertx vertx) {
-    return start(vertx, 0);
+    return start(vertx, 0, null);
   }
 
   /** Listens on {@code port} (0: any free one), so a region can come back where it was. */
   Future<FakeRegion> start(Vertx vertx, int port) {
+    return start(vertx, port, null);
+  }
+
+  /** Starts serving; over HTTPS (ALPN), and requiring client certificates if {@code tls} says so, when it is not null. */
+  Future<FakeRegion> start(Vertx vertx, dev.tcs.core.http.Tls.Server tls) {
+    return start(vertx, 0, tls);
+  }
+
+  /** Listens on {@code port} (0: any free one); over HTTPS when {@code tls} is not null. */
+  Future<FakeRegion> start(Vertx vertx, int port, dev.tcs.core.http.Tls.Server tls) {
+    this.scheme = tls == null ? "http" : "https";
     Router router = Router.router(vertx);
     router.get("/v1/tenants/:tenantId/context").handler(ctx -> answer(vertx, ctx, ctx.pathParam("tenantId")));
     router.get("/v1/hosts/:host/context").handler(ctx -> answer(vertx, ctx, hosts.get(ctx.pathParam("host"))));
     return vertx
-        .createHttpServer(HttpServers.options("127.0.0.1", port))
+        .createHttpServer(dev.tcs.core.http.Tls.apply(HttpServers.options("127.0.0.1", port), tls))
         .requestHandler(router)
         .listen()
         .map(listening -> {
@@ -58,7 +71,7 @@ final class FakeRegion {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return scheme.equals("https") ? "https://localhost:" + server.actualPort() : "http://127.0.0.1:" + server.actualPort();
   }
 
   String name() {
@@ -69,6 +82,12 @@ final class FakeRegion {
   FakeRegion serve(String tenant, long version, String host) {
     versions.put(tenant, version);
     hosts.put(host, tenant);
+    return this;
+  }
+
+  /** From now on answers 403 to {@code consumer}, as a region whose views.yaml no longer lists it. */
+  FakeRegion revoke(String consumer) {
+    revoked.add(consumer);
     return this;
   }
 
@@ -88,7 +107,9 @@ final class FakeRegion {
         .onFailure(e -> problem(ctx, 401, "Unauthorized"))
         .onSuccess(principal -> {
           Long version = tenant == null ? null : versions.get(tenant);
-          Runnable reply = version == null
+          Runnable reply = revoked.contains(principal.subject())
+              ? () -> problem(ctx, 403, "Forbidden")
+              : version == null
               ? () -> problem(ctx, 404, "Not Found")
               : () -> value(ctx, tenant, version, principal.subject());
           if (delay.isZero()) {

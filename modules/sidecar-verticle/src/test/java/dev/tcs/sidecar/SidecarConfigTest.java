@@ -27,7 +27,8 @@ class SidecarConfigTest {
             .put("regions", new JsonObject()
                 .put("us-east", new JsonObject().put("url", "http://127.0.0.1:8081"))
                 .put("eu-west", new JsonObject().put("url", "http://127.0.0.1:8082/tcs/"))))
-        .put("hazelcast", new JsonObject().put("cluster-name", "tcs-us-east").put("members", new JsonArray().add("127.0.0.1:5701")));
+        .put("hazelcast", new JsonObject().put("cluster-name", "tcs-us-east").put("members", new JsonArray().add("127.0.0.1:5701")))
+        .put("auth", new JsonObject().put("invalidation-key", "test-secret-for-views-and-invalidations-0123456789"));
   }
 
   private static ConfigException rejected(JsonObject json) {
@@ -53,7 +54,7 @@ class SidecarConfigTest {
     Vertx vertx = Vertx.vertx();
     try {
       JsonObject json =
-          ConfigLoader.load(vertx, Path.of("../../config/sidecar.yaml"), Map.of("TCS_SIDECAR_SIDECAR_PRIMARY", "eu-west"), "TCS_SIDECAR")
+          ConfigLoader.load(vertx, Path.of("../../config/sidecar.yaml"), Map.of("TCS_SIDECAR_SIDECAR_PRIMARY", "eu-west", "TCS_SIDECAR_AUTH_INVALIDATION_KEY", "test-secret-for-views-and-invalidations-0123456789"), "TCS_SIDECAR")
               .toCompletionStage()
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);

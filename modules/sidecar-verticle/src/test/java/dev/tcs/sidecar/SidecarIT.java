@@ -53,6 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalInfraExtension.class)
 class SidecarIT {
+  private static final String INVALIDATION_KEY = "test-secret-for-views-and-invalidations-0123456789";
   private static final Path CONFIG = Path.of("../../config");
 
   private static Vertx vertx;
@@ -67,6 +68,8 @@ class SidecarIT {
   private PrometheusMeterRegistry registry;
   private String deployment;
   private int port;
+  private JsonObject httpTls;
+  private JsonObject regionTls;
 
   @BeforeAll
   static void startShared(LocalInfra infra) throws IOException {
@@ -121,6 +124,113 @@ class SidecarIT {
   }
 
   // ---- scenarios ----
+
+  /**
+   * Regression: the sidecar refused https region URLs, so tokens and credentials crossed regions
+   * in cleartext. Here the region requires the sidecar's client certificate (mutual TLS), and the
+   * sidecar itself serves HTTPS; both negotiate HTTP/2 by ALPN.
+   */
+  @Test
+  void read_httpsRegionWithMutualTls_servedOverHttp2() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate regionCert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    io.vertx.core.net.SelfSignedCertificate sidecarCert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    String tenant = TestNames.unique("acme");
+    FakeRegion region = await(new FakeRegion("us-east", tokens).serve(tenant, 4, tenant + ".example.net")
+        .start(vertx, new dev.tcs.core.http.Tls.Server(regionCert.certificatePath(), regionCert.privateKeyPath(), sidecarCert.certificatePath())));
+    regions.add(region);
+    httpTls = new JsonObject().put("cert", sidecarCert.certificatePath()).put("key", sidecarCert.privateKeyPath());
+    regionTls =
+        new JsonObject().put("trust", regionCert.certificatePath()).put("cert", sidecarCert.certificatePath()).put("key", sidecarCert.privateKeyPath());
+    startSidecar(region);
+
+    HttpClientAgent https = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(sidecarCert.certificatePath())));
+    try {
+      // Status, headers and body in one chain: a body that ends before body() is asked for is lost.
+      JsonObject answer = await(https.request(new RequestOptions().setMethod(HttpMethod.GET)
+              .setAbsoluteURI("https://localhost:" + port + "/v1/tenants/" + tenant + "/context").putHeader("Authorization", "Bearer " + jiraToken))
+          .compose(request -> request.send())
+          .compose(response -> response.body().map(body -> new JsonObject()
+              .put("status", response.statusCode())
+              .put("version", response.version().name())
+              .put("tcsVersion", response.getHeader("TCS-Version"))
+              .put("body", body.toString()))));
+      assertEquals(200, answer.getInteger("status"), answer.getString("body"));
+      assertEquals(HttpVersion.HTTP_2.name(), answer.getString("version"));
+      assertEquals("4", answer.getString("tcsVersion"));
+      assertEquals(1, region.requests());
+    } finally {
+      await(https.close());
+    }
+  }
+
+  @Test
+  void read_httpsRegionRequiringClientCertificate_refusesASidecarWithout() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate regionCert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    io.vertx.core.net.SelfSignedCertificate sidecarCert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    String tenant = TestNames.unique("acme");
+    FakeRegion region = await(new FakeRegion("us-east", tokens).serve(tenant, 4, tenant + ".example.net")
+        .start(vertx, new dev.tcs.core.http.Tls.Server(regionCert.certificatePath(), regionCert.privateKeyPath(), sidecarCert.certificatePath())));
+    regions.add(region);
+    regionTls = new JsonObject().put("trust", regionCert.certificatePath());
+    startSidecar(region);
+
+    HttpResponse<String> answer = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+    assertEquals(503, answer.statusCode(), answer.body());
+    assertEquals(0, region.requests(), "no request got past the handshake");
+  }
+
+  /**
+   * Regression: a consumer removed from views.yaml (its regions now answer 403) was still answered
+   * from the sidecar's cache for up to its ttl, an hour.
+   */
+  @Test
+  void revocation_consumerRemovedAtRegions_sidecarStopsAnsweringWithinRecheck() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    SteppingClock clock = new SteppingClock();
+    FakeRegion region = region("us-east").serve(tenant, 1, host);
+    startSidecar(clock, region);
+    assertEquals(200, get("/v1/tenants/" + tenant + "/context", jiraToken, null).statusCode());
+    assertEquals(200, get("/v1/hosts/" + host + "/context", jiraToken, null).statusCode());
+    int asked = region.requests();
+    assertEquals(200, get("/v1/tenants/" + tenant + "/context", jiraToken, null).statusCode());
+    assertEquals(asked, region.requests(), "answered from the cache");
+
+    region.revoke("jira");
+    clock.advance(dev.tcs.sidecar.cache.ConsumerGrants.RECHECK_AFTER.plusSeconds(1));
+
+    HttpResponse<String> revoked = get("/v1/tenants/" + tenant + "/context", jiraToken, null);
+    assertEquals(403, revoked.statusCode(), revoked.body());
+    assertEquals(403, get("/v1/hosts/" + host + "/context", jiraToken, null).statusCode(), "every cached entry of the consumer is gone");
+    assertEquals(403, get("/v1/tenants/" + tenant + "/context", jiraToken, null).statusCode());
+    assertEquals(200, get("/v1/tenants/" + tenant + "/context", ingressToken, null).statusCode(), "other consumers are untouched");
+  }
+
+  /** A clock that moves only when told. */
+  private static final class SteppingClock extends Clock {
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() * 1_000_000L);
+
+    void advance(Duration by) {
+      nanos.addAndGet(by.toNanos());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      long now = nanos.get();
+      return java.time.Instant.ofEpochSecond(now / 1_000_000_000L, now % 1_000_000_000L);
+    }
+  }
 
   @Test
   void read_miss_fetchesOnceThenAnswersFromCache() throws Exception {
@@ -306,6 +416,24 @@ class SidecarIT {
     assertEquals("2", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
   }
 
+  /** Regression: anyone who reached the home region's Hazelcast could drop (or, in bulk, flush) a sidecar's cache. */
+  @Test
+  void invalidation_forgedPublish_droppedCountedAndCachedValueKept() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    usEast.serve(tenant, 2, tenant + ".example.net");
+
+    String unsealed = new Invalidation(tenant, "jira", List.of(), 2).toJson().encode();
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(unsealed);
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(dev.tcs.core.security.Hmac.of(INVALIDATION_KEY + "-other").seal(unsealed));
+
+    Eventually.until(Duration.ofSeconds(5), "both forgeries are counted", () -> invalidations("forged") == 2.0);
+    assertEquals(0.0, invalidations("applied"));
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)), "the cached value stays");
+  }
+
   @Test
   void invalidation_olderVersion_keepsCachedValue() throws Exception {
     String tenant = TestNames.unique("acme");
@@ -431,6 +559,10 @@ class SidecarIT {
 
   /** Starts a sidecar whose regions are the given fake regions or URLs, the first one primary. */
   private void startSidecar(Object... targets) throws Exception {
+    startSidecar(Clock.systemUTC(), targets);
+  }
+
+  private void startSidecar(Clock clock, Object... targets) throws Exception {
     String[] names = {"us-east", "eu-west", "ap-south"};
     JsonObject regionUrls = new JsonObject();
     for (int i = 0; i < targets.length; i++) {
@@ -448,10 +580,17 @@ class SidecarIT {
                 .put("request-timeout", "1s") // well under the slow region's 2 s; roomy on a busy 2-core box
                 .put("max-in-flight-per-region", 64)
                 .put("cache", new JsonObject().put("maximum-size", 1000).put("ttl", "1h").put("negative-ttl", "5s").put("stale-ttl", "1h")))
-            .put("hazelcast", new JsonObject().put("cluster-name", "unused-here").put("members", new JsonArray().add("127.0.0.1:5701")));
+            .put("hazelcast", new JsonObject().put("cluster-name", "unused-here").put("members", new JsonArray().add("127.0.0.1:5701")))
+            .put("auth", new JsonObject().put("invalidation-key", INVALIDATION_KEY));
+    if (httpTls != null) {
+      json.getJsonObject("http").put("tls", httpTls);
+    }
+    if (regionTls != null) {
+      json.getJsonObject("sidecar").put("tls", regionTls);
+    }
     SidecarConfig config = SidecarConfig.from(Settings.of("", json));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    deployment = await(Sidecar.deploy(vertx, config, client, tokens, registry, Clock.systemUTC()));
+    deployment = await(Sidecar.deploy(vertx, config, client, tokens, registry, clock));
   }
 
   private HttpResponse<String> get(String path, String token, String ifNoneMatch) throws Exception {
@@ -471,7 +610,7 @@ class SidecarIT {
   }
 
   private static void publish(Invalidation invalidation) {
-    member.<String>getReliableTopic(Invalidation.TOPIC).publish(invalidation.toJson().encode());
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(dev.tcs.core.security.Hmac.of(INVALIDATION_KEY).seal(invalidation.toJson().encode()));
   }
 
   private int totalRequests() {

@@ -9,6 +9,7 @@ import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.infra.EmbeddedHazelcast;
 import dev.tcs.infra.Eventually;
 import dev.tcs.infra.FreePorts;
@@ -54,6 +55,7 @@ class WarmRestartIT {
   private static final Path CONFIG = Path.of("../../config");
 
   private static Vertx vertx;
+  private static final String INVALIDATION_KEY = "test-secret-for-invalidations-of-warm-restarts-0123456789";
   private static Tokens tokens;
   private static HazelcastInstance member;
   private static HazelcastInstance client;
@@ -135,7 +137,7 @@ class WarmRestartIT {
     assertTrue(counter(SidecarMetrics.READS, "outcome", "stale") >= 2, "stale reads not counted");
 
     //    an invalidation received meanwhile still applies: globex's restored v1 is dropped
-    member.<String>getReliableTopic(Invalidation.TOPIC).publish(new Invalidation(globex, "jira", List.of(), 2).toJson().encode());
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(Hmac.of(INVALIDATION_KEY).seal(new Invalidation(globex, "jira", List.of(), 2).toJson().encode()));
     Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> counter(SidecarMetrics.INVALIDATIONS, "outcome", "applied") >= 1);
     assertEquals(503, get("/v1/tenants/" + globex + "/context").statusCode(), "answered a value older than an invalidation");
 
@@ -198,6 +200,7 @@ class WarmRestartIT {
     JsonObject json =
         new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+            .put("auth", new JsonObject().put("invalidation-key", INVALIDATION_KEY))
             .put("sidecar", new JsonObject()
                 .put("primary", "us-east")
                 .put("regions", regionUrls)

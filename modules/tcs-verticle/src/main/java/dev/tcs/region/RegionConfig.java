@@ -4,7 +4,9 @@ import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoSettings;
+import dev.tcs.core.http.Tls;
 import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.region.cache.CacheSettings;
 import dev.tcs.region.chaos.ChaosSettings;
 import java.time.Duration;
@@ -16,10 +18,10 @@ import java.util.regex.Pattern;
  * is checked where it is read and unknown keys stop start-up naming them.
  *
  * <pre>
- * http:      {host: 127.0.0.1, port: 8081}
+ * http:      {host: 127.0.0.1, port: 8081, tls: {cert, key, client-ca}}   (core Tls; empty: h2c)
  * kafka:     {bootstrap-servers: ..., client-id, delivery-timeout, commit-interval}   (core KafkaSettings)
  * dynamodb:  {endpoint, region, max-connections}                                    (core DynamoSettings)
- * auth:      {public-key, issuer, audience, ...}     kept as a section for core AuthConfig.from(auth, configDir)
+ * auth:      {public-key, issuer, audience, view-key, invalidation-key, ...}   kept as a section for core AuthConfig.from(auth, configDir)
  * region:
  *   name: us-east                 [a-z][a-z0-9-]{0,30}[a-z0-9]; names the table, the group and the region tag
  *   table-prefix: tcs-views       the table is &lt;table-prefix&gt;-&lt;name&gt;
@@ -33,6 +35,9 @@ import java.util.regex.Pattern;
  *
  * @param auth the raw {@code auth} section (keys checked); the launcher reads the PEM files from it
  *     with {@code AuthConfig.from(auth, configDir)}, since paths resolve against the config directory
+ * @param viewKey {@code auth.view-key}: only views tagged with it by the projector are ingested
+ * @param invalidationKey {@code auth.invalidation-key}: invalidations are sealed with it, and only
+ *     sealed ones are applied
  */
 public record RegionConfig(
     String host,
@@ -47,7 +52,10 @@ public record RegionConfig(
     CacheSettings cache,
     Invalidations invalidation,
     Hazelcast hazelcast,
-    ChaosSettings chaos) {
+    ChaosSettings chaos,
+    Tls.Server tls,
+    Hmac viewKey,
+    Hmac invalidationKey) {
 
   private static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-zA-Z0-9_.-]{1,200}");
@@ -80,9 +88,11 @@ public record RegionConfig(
   /** Reads and validates the whole loaded file; {@code root} is the YAML document. */
   public static RegionConfig from(Settings root) {
     root.allowOnly("http", "kafka", "dynamodb", "auth", "region", "hazelcast", "chaos");
-    Settings http = root.section("http").allowOnly("host", "port");
+    Settings http = root.section("http").allowOnly("host", "port", "tls");
     Settings auth = AuthConfig.check(root.section("auth"));
     auth.string("public-key");
+    Hmac viewKey = Hmac.fromConfig(auth, "view-key");
+    Hmac invalidationKey = Hmac.fromConfig(auth, "invalidation-key");
     Settings region = root.section("region").allowOnly("name", "table-prefix", "views-topic", "read-instances", "cache", "invalidation");
     String name = region.string("name");
     region.check(REGION_NAME.matcher(name).matches(), "name", "must match " + REGION_NAME.pattern());
@@ -103,7 +113,10 @@ public record RegionConfig(
         cache(region.section("cache")),
         invalidations(region.section("invalidation")),
         hazelcast(root.section("hazelcast"), name),
-        ChaosSettings.from(root.section("chaos")));
+        ChaosSettings.from(root.section("chaos")),
+        Tls.server(http),
+        viewKey,
+        invalidationKey);
   }
 
   /** The region's DynamoDB table. */

@@ -20,11 +20,12 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #READS}{@code {outcome=hit|miss|not-found|forbidden|unauthorized|bad-request|error}}
  *       and {@value #READ_LATENCY}: reads answered, and the time to answer them
- *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected|coalesced}} and {@value #INGEST_LAG}:
- *       views taken from the views topic ({@code coalesced}: a newer one of the same batch won),
- *       and their lag from the log timestamp to the table
+ *   <li>{@value #INGEST_VIEWS}{@code {outcome=applied|stale|rejected|coalesced|forged|overreach}} and {@value #INGEST_LAG}:
+ *       views taken from the views topic ({@code coalesced}: a newer one of the same batch won;
+ *       {@code forged}/{@code overreach}: dropped by the view guard), and their lag from the log
+ *       timestamp to the table
  *   <li>{@value #INVALIDATIONS_SENT}{@code {outcome=published|dropped|failed}},
- *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected}},
+ *       {@value #INVALIDATIONS_RECEIVED}{@code {outcome=applied|rejected|forged}},
  *       {@value #INVALIDATIONS_QUEUED}: the invalidation topic, both ways
  *   <li>{@value #CACHE_FLUSHES}{@code {reason=gap|failed|cancelled|reconnect}} and
  *       {@value #CACHE_SIZE}: the L1 cache
@@ -47,14 +48,17 @@ public final class RegionMetrics implements AutoCloseable {
   /** How a read was answered. */
   public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
 
-  /** What ingest did with a view record ({@code COALESCED}: a newer view of the same key in the same batch won). */
-  public enum Ingest { APPLIED, STALE, REJECTED, COALESCED }
+  /**
+   * What ingest did with a view record ({@code COALESCED}: a newer view of the same key in the same
+   * batch won; {@code FORGED}: wrong or missing tag; {@code OVERREACH}: more than its consumer's definition allows).
+   */
+  public enum Ingest { APPLIED, STALE, REJECTED, COALESCED, FORGED, OVERREACH }
 
   /** What became of an invalidation this node sent. */
   public enum Sent { PUBLISHED, DROPPED, FAILED }
 
   /** What became of an invalidation this node received. */
-  public enum Received { APPLIED, REJECTED }
+  public enum Received { APPLIED, REJECTED, FORGED }
 
   /** A fault the chaos controls injected. */
   public enum Fault { READ_RESET, READ_DELAYED, INGEST_HELD, INGEST_DELAYED, INVALIDATION_DROPPED, DYNAMO_FAILED }

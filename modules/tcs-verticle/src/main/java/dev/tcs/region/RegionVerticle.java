@@ -5,11 +5,20 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.dynamo.Async;
+import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
+import dev.tcs.core.http.Tls;
+import dev.tcs.core.log.BatchHandler;
 import dev.tcs.core.log.EventLog;
+import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.Subscription;
+import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.core.retry.Backoff;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.KnownDefinitions;
+import dev.tcs.core.security.SignedDefinitions;
+import dev.tcs.core.security.ViewGuard;
 import dev.tcs.region.cache.ViewCache;
 import dev.tcs.region.chaos.Chaos;
 import dev.tcs.region.http.ContextReader;
@@ -40,7 +49,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * One region: ingests {@code tcs.views} into the region's table, keeps this node's L1 cache in
  * step through the region's Hazelcast invalidation topic, and serves the read API from the cache.
  *
- * <p>Consumes: the views topic (group {@code tcs-ingest-<region>}), the invalidation topic.
+ * <p>Consumes: the views topic (group {@code tcs-ingest-<region>}; only views tagged by the
+ * projector, holding no more than their consumer's definition allows), the invalidation topic
+ * (only messages sealed with the invalidation key; this node seals what it publishes).
  * Produces: items of table {@code <table-prefix>-<region>}, invalidations on the topic, HTTP
  * answers. The read verticles are children of this one: undeploying it undeploys them.
  *
@@ -59,6 +70,9 @@ final class RegionVerticle extends VerticleBase {
   private final Tokens tokens;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
+  private final Hmac viewKey;
+  private final Hmac invalidationKey;
+  private final KnownDefinitions definitions;
 
   private RegionMetrics metrics;
   private ExecutorService cacheExecutor;
@@ -70,6 +84,7 @@ final class RegionVerticle extends VerticleBase {
   private volatile InvalidationListener listener;
   private volatile UUID listenerId;
   private volatile Subscription subscription;
+  private volatile Subscription definitionsSubscription;
   private volatile boolean stopping;
 
   RegionVerticle(
@@ -89,6 +104,9 @@ final class RegionVerticle extends VerticleBase {
     this.tokens = tokens;
     this.registry = registry;
     this.clock = clock;
+    this.viewKey = config.viewKey();
+    this.invalidationKey = config.invalidationKey();
+    this.definitions = new KnownDefinitions(views);
   }
 
   @Override
@@ -96,6 +114,7 @@ final class RegionVerticle extends VerticleBase {
     buildParts();
     return Future.all(store.ensureTable(vertx), joinInvalidationTopic())
         .compose(v -> deployReaders())
+        .compose(v -> followDefinitions())
         .compose(v -> subscribeToViews())
         .onSuccess(v -> log.info("region started region={} table={} topic={} group={} http={}:{}",
             config.name(), config.table(), config.viewsTopic(), config.ingestGroup(), config.host(), config.port()))
@@ -106,8 +125,10 @@ final class RegionVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     Subscription running = subscription;
+    Subscription following = definitionsSubscription;
     Future<Void> unsubscribed = running == null ? Future.succeededFuture() : running.close();
     return unsubscribed
+        .eventually(() -> following == null ? Future.succeededFuture() : following.close())
         .eventually(this::stopListening)
         .eventually(
             () -> {
@@ -126,7 +147,7 @@ final class RegionVerticle extends VerticleBase {
     metrics.gaugeCacheSize(cache::estimatedSize);
     broadcaster =
         new InvalidationBroadcaster(
-                config.name(), this::publish, config.invalidation().queueSize(), config.invalidation().publishTimeout(), metrics)
+                config.name(), invalidationKey, this::publish, config.invalidation().queueSize(), config.invalidation().publishTimeout(), metrics)
             .start();
   }
 
@@ -152,7 +173,7 @@ final class RegionVerticle extends VerticleBase {
     return vertx
         .executeBlocking(
             () -> {
-              listener = new InvalidationListener(config.name(), cache, metrics, this::rejoinInvalidationTopic);
+              listener = new InvalidationListener(config.name(), invalidationKey, cache, metrics, this::rejoinInvalidationTopic);
               ITopic<Object> joined = member.getReliableTopic(RegionNames.INVALIDATION_TOPIC);
               topic = joined;
               listenerId = joined.addMessageListener(listener);
@@ -194,17 +215,49 @@ final class RegionVerticle extends VerticleBase {
                 : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
     return vertx
         .deployVerticle(
-            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness, chaos::mount),
+            () -> new ReadVerticle(Tls.apply(HttpServers.options(config.host(), config.port()), config.tls()), reader, registry, readiness, chaos::mount),
             new DeploymentOptions().setInstances(config.readInstances()))
         .mapEmpty();
   }
 
   private Future<Void> subscribeToViews() {
     ViewIngester ingester = new ViewIngester(context, config.name(), store, cache, broadcaster, metrics, clock);
+    BatchHandler guarded =
+        ViewGuard.inFrontOf(
+            chaos.ingest(ingester),
+            viewKey,
+            definitions,
+            () -> metrics.ingest(RegionMetrics.Ingest.FORGED),
+            () -> metrics.ingest(RegionMetrics.Ingest.OVERREACH),
+            config.name());
     return eventLog
-        .subscribeInBatches(config.viewsTopic(), config.ingestGroup(), chaos.ingest(ingester))
+        .subscribeInBatches(config.viewsTopic(), config.ingestGroup(), guarded)
         .onSuccess(s -> subscription = s)
         .mapEmpty();
+  }
+
+  /**
+   * Follows the definitions topic from its start, so the view guard knows every revision a
+   * rebuild published (signed with the view key; anything else is logged and skipped).
+   */
+  private Future<Void> followDefinitions() {
+    String definitionsTopic = SignedDefinitions.topic(config.viewsTopic());
+    return eventLog
+        .ensureTopic(definitionsTopic, 1, true)
+        .compose(v -> eventLog.replay(definitionsTopic, config.ingestGroup() + "-definitions", this::definitionsRecord))
+        .onSuccess(s -> definitionsSubscription = s)
+        .mapEmpty();
+  }
+
+  private Future<Void> definitionsRecord(LogRecord record) {
+    try {
+      ViewDefinitions published = SignedDefinitions.open(viewKey, record.value());
+      definitions.add(published);
+      log.info("view definitions known region={} revision={} position={}", config.name(), published.revision(), record.position());
+    } catch (ValidationException e) {
+      log.warn("view definitions record dropped region={} position={} reason={}", config.name(), record.position(), e.getMessage());
+    }
+    return Future.succeededFuture();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

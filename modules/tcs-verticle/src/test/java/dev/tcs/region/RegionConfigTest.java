@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 
 class RegionConfigTest {
   private static final Path FILE = Path.of("../../config/region.yaml");
+  private static final String KEY = "test-secret-for-views-and-invalidations-0123456789";
 
   @Test
   void from_shippedFile_readsEveryKey() {
-    RegionConfig config = RegionConfig.from(Settings.of("", load(Map.of())));
+    RegionConfig config = RegionConfig.from(Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "keys/jwt-public.pem"))));
     assertEquals("127.0.0.1", config.host());
     assertEquals(8081, config.port());
     assertEquals("us-east", config.name());
@@ -36,14 +37,41 @@ class RegionConfigTest {
     assertEquals(Duration.ofSeconds(5), config.invalidation().publishTimeout());
     assertEquals(new RegionConfig.Hazelcast("tcs-us-east", "127.0.0.1", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
     assertEquals("127.0.0.1:9092", config.kafka().bootstrapServers());
-    assertEquals("demo-keys/jwt-public.pem", config.auth().string("public-key"));
+    assertEquals("keys/jwt-public.pem", config.auth().string("public-key"));
+  }
+
+  @Test
+  void from_httpTls_readsCertificateKeyAndClientCa() {
+    io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    JsonObject json = minimal();
+    json.put("http", new JsonObject().put("tls", new JsonObject().put("cert", cert.certificatePath()).put("key", cert.privateKeyPath()).put("client-ca", cert.certificatePath())));
+    RegionConfig config = RegionConfig.from(Settings.of("", json));
+    assertEquals(new dev.tcs.core.http.Tls.Server(cert.certificatePath(), cert.privateKeyPath(), cert.certificatePath()), config.tls());
+    assertEquals(null, RegionConfig.from(Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "k.pem")))).tls(), "the shipped file: h2c");
+  }
+
+  /** Regression: a forged view could claim any version; the region needs the projector's key to tell. */
+  @Test
+  void from_missingViewOrInvalidationKey_namesIt() {
+    for (String key : new String[] {"view-key", "invalidation-key"}) {
+      JsonObject json = minimal();
+      json.getJsonObject("auth").remove(key);
+      ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", json)));
+      assertTrue(e.getMessage().startsWith("auth." + key + " is required"), e.getMessage());
+    }
+  }
+
+  @Test
+  void from_shippedFileWithoutKey_refusesNamingIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> RegionConfig.from(Settings.of("", load(Map.of()))));
+    assertTrue(e.getMessage().startsWith("auth.public-key"), e.getMessage());
   }
 
   @Test
   void from_environmentOverrides_win() {
     RegionConfig config =
         RegionConfig.from(
-            Settings.of("", load(Map.of("TCS_REGION_REGION_NAME", "eu-west", "TCS_REGION_HTTP_PORT", "8082", "TCS_REGION_HAZELCAST_CLUSTER_NAME", "tcs-eu-west"))));
+            Settings.of("", load(Map.of("TCS_REGION_AUTH_PUBLIC_KEY", "k.pem", "TCS_REGION_REGION_NAME", "eu-west", "TCS_REGION_HTTP_PORT", "8082", "TCS_REGION_HAZELCAST_CLUSTER_NAME", "tcs-eu-west"))));
     assertEquals("eu-west", config.name());
     assertEquals(8082, config.port());
     assertEquals("tcs-views-eu-west", config.table());
@@ -151,14 +179,19 @@ class RegionConfigTest {
     return new JsonObject()
         .put("kafka", new JsonObject().put("bootstrap-servers", "127.0.0.1:9092"))
         .put("dynamodb", new JsonObject().put("endpoint", "http://127.0.0.1:8000"))
-        .put("auth", new JsonObject().put("public-key", "demo-keys/jwt-public.pem"))
+        .put("auth", new JsonObject().put("public-key", "demo-keys/jwt-public.pem").put("view-key", KEY).put("invalidation-key", KEY))
         .put("region", new JsonObject().put("name", "ap-south").put("cache", new JsonObject()));
   }
 
   private static JsonObject load(Map<String, String> env) {
     Vertx vertx = Vertx.vertx();
     try {
-      return ConfigLoader.load(vertx, FILE, env, "TCS_REGION").await();
+      Map<String, String> withKeys = new java.util.HashMap<>(env);
+      if (withKeys.containsKey("TCS_REGION_AUTH_PUBLIC_KEY")) {
+        withKeys.putIfAbsent("TCS_REGION_AUTH_VIEW_KEY", KEY);
+        withKeys.putIfAbsent("TCS_REGION_AUTH_INVALIDATION_KEY", KEY);
+      }
+      return ConfigLoader.load(vertx, FILE, withKeys, "TCS_REGION").await();
     } finally {
       vertx.close().await();
     }

@@ -11,6 +11,8 @@ import dev.tcs.core.log.KafkaEventLog;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.ViewTags;
 import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.TestNames;
@@ -96,7 +98,7 @@ final class RegionHarness implements AutoCloseable {
             .put("products", new JsonArray().add("jira"))
             .put("jira", new JsonObject().put("db-user", tenant + "_jira").put("n", version));
     View view = new View(tenant, "jira", version, 1, List.of(), false, VIEWS.slice("jira", document));
-    eventLog.append(config.viewsTopic(), tenant, view.toBuffer()).await();
+    eventLog.append(config.viewsTopic(), tenant, ViewTags.tag(Hmac.of(KEY), view.toBuffer())).await();
   }
 
   /** A GET with a reader token of consumer jira. */
@@ -130,6 +132,9 @@ final class RegionHarness implements AutoCloseable {
     return answer.future().await();
   }
 
+  /** The view and invalidation key of the harness's region (at least 32 characters, not the demo's). */
+  static final String KEY = "harness-secret-for-views-and-invalidations-0123456789";
+
   private static JsonObject configJson(LocalInfra infra, URI dynamoEndpoint, int port) {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
@@ -141,7 +146,9 @@ final class RegionHarness implements AutoCloseable {
                 .put("public-key", "demo-keys/jwt-public.pem")
                 .put("private-key", "demo-keys/jwt-private.pem")
                 .put("issuer", "tcs-demo")
-                .put("audience", "tcs"))
+                .put("audience", "tcs")
+                .put("view-key", KEY)
+                .put("invalidation-key", KEY))
         .put(
             "region",
             new JsonObject()

@@ -17,6 +17,9 @@ import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.Hmac;
+import dev.tcs.core.security.SignedDefinitions;
+import dev.tcs.core.security.ViewTags;
 import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.LocalInfraExtension;
@@ -67,6 +70,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegionIT {
   private static final String REGION = "it-east";
+  private static final String KEY = "test-secret-for-views-and-invalidations-0123456789";
   private static final Duration PATIENCE = Duration.ofSeconds(20);
   private static final ViewDefinitions VIEWS =
       ViewDefinitions.fromJson(
@@ -102,7 +106,7 @@ class RegionIT {
     eventLog.ensureTopic(config.viewsTopic(), 2, false).await();
     dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
     member = infra.hazelcastMember(config.hazelcast().clusterName());
-    member.<String>getReliableTopic(Invalidation.TOPIC).addMessageListener(message -> invalidations.add(message.getMessageObject()));
+    member.<String>getReliableTopic(Invalidation.TOPIC).addMessageListener(message -> invalidations.add(Hmac.of(KEY).open(message.getMessageObject())));
 
     deploymentId = Region.deploy(vertx, config, VIEWS, dynamo, eventLog, member, tokens, registry, Clock.systemUTC()).await();
 
@@ -222,6 +226,20 @@ class RegionIT {
     assertEquals(404, get("/v1/hosts/nobody.example.net/context", "jira").status());
   }
 
+  /** Regression: the region accepted any valid token whose subject names a consumer, a writer token included. */
+  @Test
+  void read_tokenWithoutReaderRole_403() {
+    String tenant = tenant();
+    publish(document(tenant, List.of()), 1, 1, false);
+    eventually(() -> get("/v1/tenants/" + tenant + "/context", "jira"), a -> a.status() == 200);
+    for (Set<String> roles : List.of(Set.of(Principal.WRITER), Set.<String>of())) {
+      Answer answer = get(http, "/v1/tenants/" + tenant + "/context", tokens.issue("jira", roles, Duration.ofMinutes(10)), null);
+      assertEquals(403, answer.status(), "roles " + roles);
+      assertEquals("application/problem+json", answer.headers().get("Content-Type"));
+      assertEquals(403, get(http, "/v1/hosts/any.example.net/context", tokens.issue("jira", roles, Duration.ofMinutes(10)), null).status());
+    }
+  }
+
   @Test
   void ingest_olderVersionArrivingLater_doesNotReplaceNewer() {
     String tenant = tenant();
@@ -247,7 +265,10 @@ class RegionIT {
     publish(document(tenant, List.of()), 4, 1, false);
     eventually(() -> get(path, "jira"), a -> a.status() == 200);
 
+    // The view of revision 2 waits (its batch is retried) until the rebuild's signed definitions of revision 2 arrive.
     publish(document(tenant, List.of()).put("products", new JsonArray().add("rebuilt")), 4, 2, false);
+    JsonObject revision2 = VIEWS.toJson().put("revision", 2);
+    eventLog.append(SignedDefinitions.topic(config.viewsTopic()), "view-definitions", SignedDefinitions.seal(Hmac.of(KEY), ViewDefinitions.fromJson(revision2))).await();
     Answer rebuilt = eventually(() -> get(path, "jira"), a -> "\"4.2\"".equals(a.headers().get("ETag")));
     assertEquals(new JsonArray().add("rebuilt"), rebuilt.json().getJsonArray("products"));
   }
@@ -310,11 +331,63 @@ class RegionIT {
     String tenant = tenant();
     double rejectedBefore = ingestCount("rejected");
     eventLog.append(config.viewsTopic(), tenant, Buffer.buffer("{not json")).await();
-    eventLog.append(config.viewsTopic(), tenant, new JsonObject().put("tenantId", tenant).put("consumer", "jira").toBuffer()).await();
+    Buffer incomplete = new JsonObject().put("tenantId", tenant).put("consumer", "jira").toBuffer();
+    eventLog.append(config.viewsTopic(), tenant, ViewTags.tag(Hmac.of(KEY), incomplete)).await();
     publish(document(tenant, List.of()), 1, 1, false);
 
     eventually(() -> get("/v1/tenants/" + tenant + "/context", "jira"), a -> a.status() == 200);
     assertEquals(rejectedBefore + 2, ingestCount("rejected"));
+  }
+
+  /**
+   * Regression: a region applied whatever arrived on the views topic, so anyone who could produce
+   * to it could put another consumer's fields into a view or pin a version no update replaces.
+   */
+  @Test
+  void ingest_viewWithoutValidTag_droppedAndCounted() {
+    String tenant = tenant();
+    String path = "/v1/tenants/" + tenant + "/context";
+    double forgedBefore = ingestCount("forged");
+    JsonObject everything = document(tenant, List.of());
+    View pinned = new View(tenant, "jira", Long.MAX_VALUE / 2, 1, List.of(), false, everything);
+    eventLog.append(config.viewsTopic(), tenant, pinned.toBuffer()).await();
+    eventLog.append(config.viewsTopic(), tenant, ViewTags.tag(Hmac.of("another-secret-of-at-least-thirty-two-chars"), pinned.toBuffer())).await();
+    JsonObject tampered = ViewTags.tag(Hmac.of(KEY), new View(tenant, "jira", 5, 1, List.of(), false, VIEWS.slice("jira", everything)).toBuffer()).toJsonObject();
+    tampered.put("version", Long.MAX_VALUE / 2);
+    eventLog.append(config.viewsTopic(), tenant, tampered.toBuffer()).await();
+    eventually(() -> ingestCount("forged"), count -> count >= forgedBefore + 3);
+
+    publish(document(tenant, List.of()), 2, 1, false);
+    Answer answer = eventually(() -> get(path, "jira"), a -> a.status() == 200);
+    assertEquals("2", answer.headers().get("TCS-Version"), "no forged record pinned a version");
+    assertNull(answer.json().getValue("network-ingress"), "no forged record widened the view");
+    assertEquals("2", row("tenant#" + tenant, "jira").get("version").n());
+  }
+
+  @Test
+  void ingest_taggedViewHoldingMoreThanItsDefinition_droppedAndCounted() {
+    String tenant = tenant();
+    double overreachBefore = ingestCount("overreach");
+    JsonObject everything = document(tenant, List.of());
+    for (View view : List.of(
+        new View(tenant, "jira", 3, 1, List.of(), false, everything),
+        new View(tenant, "billing", 3, 1, List.of(), false, new JsonObject().put("tenantId", tenant)),
+        new View(tenant, "network-ingress", 3, 1, List.of(), true, new JsonObject().put("jira", everything.getJsonObject("jira"))))) {
+      eventLog.append(config.viewsTopic(), tenant, ViewTags.tag(Hmac.of(KEY), view.toBuffer())).await();
+    }
+    eventually(() -> ingestCount("overreach"), count -> count >= overreachBefore + 3);
+    assertEquals(404, get("/v1/tenants/" + tenant + "/context", "jira").status(), "nothing stored");
+    assertTrue(row("tenant#" + tenant, "jira").isEmpty());
+  }
+
+  /** Regression: anyone who reached the region's Hazelcast cluster could publish invalidations. */
+  @Test
+  void invalidation_forgedPublish_droppedAndCounted() {
+    double forgedBefore = invalidationsCount("forged");
+    String forged = new Invalidation(tenant(), "jira", List.of(), 99).toJson().encode();
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(forged);
+    member.<String>getReliableTopic(Invalidation.TOPIC).publish(Hmac.of("another-secret-of-at-least-thirty-two-chars").seal(forged));
+    eventually(() -> invalidationsCount("forged"), count -> count >= forgedBefore + 2);
   }
 
   @Test
@@ -343,7 +416,7 @@ class RegionIT {
     for (String consumer : VIEWS.consumers()) {
       JsonObject body = deleted ? new JsonObject() : VIEWS.slice(consumer, document);
       View view = new View(tenant, consumer, version, revision, hosts, deleted, body);
-      eventLog.append(config.viewsTopic(), tenant, view.toBuffer()).await();
+      eventLog.append(config.viewsTopic(), tenant, ViewTags.tag(Hmac.of(KEY), view.toBuffer())).await();
     }
   }
 
@@ -399,6 +472,11 @@ class RegionIT {
 
   private static double ingestCount(String outcome) {
     Counter counter = registry.find(RegionMetrics.INGEST_VIEWS).tag("region", REGION).tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static double invalidationsCount(String outcome) {
+    Counter counter = registry.find(RegionMetrics.INVALIDATIONS_RECEIVED).tag("region", REGION).tag("outcome", outcome).counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -462,6 +540,8 @@ class RegionIT {
             .put("public-key", "demo-keys/jwt-public.pem")
             .put("private-key", "demo-keys/jwt-private.pem")
             .put("issuer", "tcs-demo")
-            .put("audience", "tcs"));
+            .put("audience", "tcs")
+            .put("view-key", KEY)
+            .put("invalidation-key", KEY));
   }
 }

@@ -322,7 +322,8 @@ public final class ReadBench implements Callable<Integer> {
     env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
     env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
     List<String> command = java(javaOpts, sidecarExtraOpts);
-    command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar"));
+    // The system runs with the demo's keys (tokens, invalidation key): the sidecar joins it on loopback.
+    command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar", "--insecure-join-demo"));
     ChildProcess sidecar = ChildProcess.start("sidecar", command, env, dir);
     children.add(sidecar);
     String url = "http://127.0.0.1:" + port;

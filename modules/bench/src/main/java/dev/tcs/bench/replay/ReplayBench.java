@@ -6,6 +6,7 @@ import dev.tcs.core.metrics.Metrics;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.projector.Projector;
 import dev.tcs.projector.ProjectorConfig;
@@ -106,7 +107,9 @@ public final class ReplayBench implements Callable<Integer> {
       try {
         ViewDefinitions views = Projector.loadViews(vertx, viewsFile).await();
         ProjectorConfig config =
-            new ProjectorConfig("127.0.0.1", 0, settings, "bench-projector", eventsTopic, viewsTopic, partitions, "views.yaml");
+            new ProjectorConfig(
+                "127.0.0.1", 0, settings, "bench-projector", eventsTopic, viewsTopic, partitions, "views.yaml",
+                Hmac.of("bench-view-key-" + UUID.randomUUID()), null);
         List<double[]> results = new ArrayList<>();
         for (int run = 1 - warmupRuns; run <= runs; run++) {
           double load = loadAverage();

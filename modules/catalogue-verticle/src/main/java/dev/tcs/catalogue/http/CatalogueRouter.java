@@ -17,6 +17,8 @@ import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.RequestIds;
 import dev.tcs.core.http.Routers;
+import dev.tcs.core.http.TokenGate;
+import io.vertx.core.Handler;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.TenantContext;
 import dev.tcs.core.model.ValidationException;
@@ -81,12 +83,13 @@ public final class CatalogueRouter {
     CatalogueRouter api = new CatalogueRouter(commands, store, tokens, metrics);
     Router router = Routers.base(vertx, registry, readiness);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-    router.put(TENANT).handler(body).handler(api::put).failureHandler(api::countRejected);
-    router.patch(TENANT).handler(body).handler(api::patch).failureHandler(api::countRejected);
+    Handler<RoutingContext> writer = TokenGate.require(tokens, Principal.WRITER); // before any body is read
+    router.put(TENANT).handler(writer).handler(body).handler(api::put).failureHandler(api::countRejected);
+    router.patch(TENANT).handler(writer).handler(body).handler(api::patch).failureHandler(api::countRejected);
     router.delete(TENANT).handler(api::delete);
     router.get(TENANT).handler(api::get);
     router.get(TENANT + "/history").handler(api::history);
-    router.post(TENANT + "/restore").handler(body).handler(api::restore).failureHandler(api::countRejected);
+    router.post(TENANT + "/restore").handler(writer).handler(body).handler(api::restore).failureHandler(api::countRejected);
     router.get("/v1/tenants").handler(api::list);
     return router;
   }

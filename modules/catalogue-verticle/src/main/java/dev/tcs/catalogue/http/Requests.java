@@ -47,7 +47,10 @@ final class Requests {
     if (body != null && body.length() > TenantContext.MAX_BYTES) {
       throw new TenantContext.DocumentTooLargeException(body.length());
     }
-    return JsonFields.parseObject("body", body);
+    if (body == null || body.length() == 0) {
+      throw new ValidationException("body", "body must be a JSON object");
+    }
+    return dev.tcs.core.model.StrictJson.parseObject("body", body, TenantContext.MAX_DEPTH);
   }
 
   /** The body of a restore: exactly {@code {"version": N}} with N >= 1. */

@@ -69,6 +69,11 @@ public final class BadInputs {
     // Bodies.
     cases.add(new Case("body is an array", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("[1,2]").send()));
     cases.add(new Case("body is invalid JSON", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("{\"tenantId\":").send()));
+    cases.add(new Case("number outside the double range", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("{\"jira\":{\"pool\":1e400}}").send()));
+    cases.add(new Case("number with more precision than stored", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("{\"n\":0.10000000000000000000001}").send()));
+    cases.add(new Case("document nested 33 deep", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("{\"a\":" + "[".repeat(32) + "]".repeat(32) + "}").send()));
+    cases.add(new Case("patch nested 5000 deep", 400, "body", http -> http.request("PATCH", path).header("Content-Type", "application/merge-patch+json").body("{\"a\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5001)).send()));
+    cases.add(new Case("repeated key", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("{\"products\":[],\"products\":[\"x\"]}").send()));
     cases.add(new Case("body is empty", 400, "body", http -> http.request("PUT", path).header("Content-Type", "application/json").body("").send()));
     cases.add(new Case("body just over 64 KiB", 413, "body", http -> http.put(path, valid.copy().put("padding", "x".repeat(65 * 1024)))));
     cases.add(new Case("body far over 64 KiB", 413, "body", http -> http.put(path, valid.copy().put("padding", "x".repeat(200 * 1024)))));

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Issues and verifies RS256 bearer tokens (vertx-auth-jwt). A token's subject is the consumer
  * (or the writer's identity); claim {@code roles} holds {@link Principal#WRITER} and/or
- * {@link Principal#READER}; {@code exp} is required.
+ * {@link Principal#READER}; {@code exp} is required, and a token may live at most
+ * {@code auth.max-token-lifetime} ({@code exp - iat}, and {@code exp - now}).
  *
  * <p>vertx-auth-jwt checks the signature, issuer and audience; the time claims ({@code exp},
  * {@code nbf}, {@code iat}, with the configured leeway) are checked here against the injected
@@ -90,6 +91,9 @@ public final class Tokens {
     }
     if (ttl.getSeconds() < 1) {
       throw new IllegalArgumentException("ttl must be at least 1s, but was " + ttl);
+    }
+    if (ttl.compareTo(config.maxTokenLifetime()) > 0) {
+      throw new IllegalArgumentException("ttl must be at most auth.max-token-lifetime (" + config.maxTokenLifetime() + "), but was " + ttl);
     }
     long now = clock.instant().getEpochSecond();
     JsonObject claims =
@@ -164,6 +168,10 @@ public final class Tokens {
     if (notBefore(claims, "nbf", now) || notBefore(claims, "iat", now)) {
       return Future.failedFuture(HttpProblem.unauthorized("bearer token is not valid yet (nbf/iat in the future)"));
     }
+    String tooLong = lifetimeProblem(claims, expiry.longValue(), now);
+    if (tooLong != null) {
+      return Future.failedFuture(HttpProblem.unauthorized(tooLong));
+    }
     Set<String> roles = new HashSet<>();
     if (claims.getValue("roles") instanceof JsonArray array) {
       array.forEach(role -> roles.add(String.valueOf(role)));
@@ -174,6 +182,23 @@ public final class Tokens {
     }
     verified.put(token, principal);
     return Future.succeededFuture(principal);
+  }
+
+  /**
+   * Why the token lives longer than {@code auth.max-token-lifetime} allows, or null: {@code exp - iat}
+   * (when {@code iat} is present) and {@code exp - now} may not exceed it (plus the leeway, for the
+   * latter), so a token without {@code iat} cannot outlive the maximum either.
+   */
+  private String lifetimeProblem(JsonObject claims, long exp, long nowMillis) {
+    long maxSeconds = config.maxTokenLifetime().getSeconds();
+    if (claims.getValue("iat") instanceof Number iat && exp - iat.longValue() > maxSeconds) {
+      return "bearer token lives " + (exp - iat.longValue()) + "s (exp - iat), more than auth.max-token-lifetime " + maxSeconds + "s";
+    }
+    long leftMillis = exp > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : exp * 1000 - nowMillis;
+    if (leftMillis > config.maxTokenLifetime().toMillis() + leewayMillis) {
+      return "bearer token expires " + (leftMillis / 1000) + "s from now, more than auth.max-token-lifetime " + maxSeconds + "s";
+    }
+    return null;
   }
 
   /** True when claim {@code name} is a time later than {@code now} plus the leeway. */

@@ -3,6 +3,7 @@ package dev.tcs.core.http;
 import dev.tcs.core.model.TenantContext;
 import dev.tcs.core.model.ValidationException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -58,12 +59,33 @@ public final class ProblemHandler {
     if (failure instanceof ValidationException invalid) {
       return HttpProblem.badRequest(invalid.field(), invalid.getMessage());
     }
+    if (ctx.request().version() != HttpVersion.HTTP_2 && ctx.request().getHeader("Host") == null) {
+      // Vert.x Web fails such a request with a plain VertxException; it is the client's error.
+      return HttpProblem.badRequest("Host", "an HTTP/1.1 request must carry a Host header");
+    }
+    if (!validPercentEncoding(ctx.request().uri())) {
+      // The router's own decoding of path parameters fails with a plain IllegalArgumentException.
+      return HttpProblem.badRequest("path", "the path or query holds a '%' not followed by two hex digits");
+    }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (failure == null || failure instanceof HttpException) {
       return forStatus(status);
     }
     log.error("request failed requestId={} method={} path={}", requestId, ctx.request().method(), ctx.request().path(), failure);
     return new HttpProblem(500, "Internal Server Error", "unexpected error; quote request id " + requestId, null);
+  }
+
+  /** True when every {@code %} in {@code uri} starts a {@code %XX} escape. */
+  static boolean validPercentEncoding(String uri) {
+    if (uri == null) {
+      return true;
+    }
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static HttpProblem forStatus(int status) {

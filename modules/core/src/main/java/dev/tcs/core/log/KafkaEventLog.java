@@ -176,6 +176,7 @@ public final class KafkaEventLog implements EventLog {
     if (admin == null) {
       Map<String, Object> config = new HashMap<>();
       config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+      config.putAll(settings.properties());
       config.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin");
       admin = Admin.create(config);
     }
@@ -185,6 +186,7 @@ public final class KafkaEventLog implements EventLog {
   private static Map<String, String> producerConfig(KafkaSettings settings) {
     Map<String, String> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.putAll(settings.properties());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer-" + UUID.randomUUID().toString().substring(0, 6));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -204,6 +206,7 @@ public final class KafkaEventLog implements EventLog {
   private static Map<String, String> consumerConfig(KafkaSettings settings, String group) {
     Map<String, String> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.putAll(settings.properties());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-" + group + "-" + UUID.randomUUID().toString().substring(0, 6));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

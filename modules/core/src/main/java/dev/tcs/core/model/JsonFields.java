@@ -3,38 +3,27 @@ package dev.tcs.core.model;
 import static dev.tcs.core.model.ValidationException.quote;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Typed, validating reads of JSON fields; every failure names the field it read. */
 public final class JsonFields {
-  private static final Pattern LOCATION = Pattern.compile("line: (\\d+), column: (\\d+)");
-
   private JsonFields() {}
 
-  /** Parses {@code bytes} as one JSON object, naming {@code field} if it is not one. */
+  /**
+   * Parses {@code bytes} as one JSON object, naming {@code field} if it is not one; strictly
+   * ({@link StrictJson}): nested at most {@link StrictJson#MAX_DEPTH} levels, numbers kept exactly
+   * or refused, no repeated keys.
+   */
   public static JsonObject parseObject(String field, Buffer bytes) {
-    Object value;
-    try {
-      // toJsonValue, not toJson: in Vert.x 5 Buffer.toJson() is the buffer's own JSON encoding
-      // (a String), never the document it holds.
-      value = bytes == null || bytes.length() == 0 ? null : bytes.toJsonValue();
-    } catch (DecodeException e) {
-      // Only where it broke: the parser's own message quotes the offending token, which may be
-      // part of a credential, and this message reaches logs and problem responses.
-      throw new ValidationException(field, field + " is not valid JSON" + location(e.getMessage()));
-    }
-    if (!(value instanceof JsonObject object)) {
+    if (bytes == null || bytes.length() == 0) {
       throw new ValidationException(field, field + " must be a JSON object");
     }
-    return object;
+    return StrictJson.parseObject(field, bytes, StrictJson.MAX_DEPTH);
   }
 
   public static String string(JsonObject json, String field) {
@@ -115,12 +104,6 @@ public final class JsonFields {
       out.add(text);
     }
     return List.copyOf(out);
-  }
-
-  /** {@code " (line 1, column 7)"} from a Jackson message, or nothing when it names no place. */
-  private static String location(String message) {
-    Matcher m = message == null ? null : LOCATION.matcher(message);
-    return m != null && m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
   }
 
   /** A deep copy of a JSON value: objects and arrays are copied, scalars are immutable already. */

@@ -19,6 +19,9 @@ public record TenantContext(String tenantId, List<String> hosts, JsonObject docu
   /** The largest context document, encoded: 64 KiB. */
   public static final int MAX_BYTES = 64 * 1024;
 
+  /** The deepest nesting of a context document (the document itself is level 1). */
+  public static final int MAX_DEPTH = 32;
+
   public TenantContext {
     hosts = List.copyOf(hosts);
   }
@@ -35,7 +38,10 @@ public record TenantContext(String tenantId, List<String> hosts, JsonObject docu
     if (body != null && body.length() > MAX_BYTES) {
       throw new DocumentTooLargeException(body.length());
     }
-    JsonObject document = JsonFields.parseObject("body", body);
+    if (body == null || body.length() == 0) {
+      throw new ValidationException("body", "body must be a JSON object");
+    }
+    JsonObject document = StrictJson.parseObject("body", body, MAX_DEPTH);
     return of(pathTenantId, document);
   }
 

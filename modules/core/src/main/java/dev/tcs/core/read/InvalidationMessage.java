@@ -4,6 +4,7 @@ import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.model.JsonFields;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.View;
+import dev.tcs.core.security.Hmac;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +13,10 @@ import io.vertx.core.json.JsonObject;
  * {@link Invalidation} as JSON plus the field {@code revision}, the view's definitions revision,
  * so a rebuild (same version, higher revision) drops exactly the older entries. Readers of the
  * core message ignore the extra field; a message without it has an unknown revision.
+ *
+ * <p>On the topic a message travels sealed with the region's shared invalidation key
+ * ({@link #seal}, {@link Hmac#seal}: {@code <tag>.<json>}); receivers open it first
+ * ({@link #open}) and drop what does not carry the key's tag.
  *
  * @param revision the view's definitions revision, {@link Stamp#UNKNOWN_REVISION} when not said
  */
@@ -33,6 +38,30 @@ public record InvalidationMessage(Invalidation invalidation, long revision) {
       json.put("revision", revision);
     }
     return json.encode();
+  }
+
+  /** The encoded message sealed with {@code key}: what a region publishes. */
+  public String seal(Hmac key) {
+    return key.seal(encode());
+  }
+
+  /**
+   * The JSON text inside a sealed payload.
+   *
+   * @throws ValidationException (field {@code signature}) when the payload is not a string, or
+   *     carries no tag or one made with another key
+   */
+  public static String open(Object payload, Hmac key) {
+    String sealed;
+    if (payload instanceof String string) {
+      sealed = string;
+    } else if (payload instanceof byte[] bytes) {
+      sealed = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    } else {
+      String type = payload == null ? "null" : payload.getClass().getName();
+      throw new ValidationException("signature", "a sealed invalidation must be text, but the payload was a " + type);
+    }
+    return key.open(sealed);
   }
 
   /**

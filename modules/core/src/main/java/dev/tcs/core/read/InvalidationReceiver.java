@@ -1,6 +1,8 @@
 package dev.tcs.core.read;
 
 import dev.tcs.core.model.ValidationException;
+import dev.tcs.core.security.Hmac;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * here, so both behave the same.
  *
  * <ul>
+ *   <li>Only messages sealed with the region's invalidation key ({@link InvalidationMessage#seal})
+ *       are read: anything else (no tag, a wrong one, a payload that is not a string) goes to
+ *       {@link Target#forged}, is logged at most once every ten seconds, and is dropped; it still
+ *       counts as received for gap detection.
  *   <li>Each valid message is handed to {@link Target#apply}; one that is not a valid
  *       {@link InvalidationMessage} goes to {@link Target#rejected}, is logged with its sequence,
  *       and is skipped (never retried).
@@ -27,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InvalidationReceiver {
   private static final Logger log = LoggerFactory.getLogger(InvalidationReceiver.class);
+  private static final long FORGED_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** Why a cache was flushed. */
   public enum Flush {
@@ -45,6 +52,9 @@ public final class InvalidationReceiver {
     /** Applies one valid message. */
     void apply(InvalidationMessage message);
 
+    /** Counts a message not sealed with the invalidation key (dropped; logged at most every 10 s). */
+    void forged(ValidationException reason);
+
     /** Counts a message that was not a valid invalidation (already logged). */
     void rejected(ValidationException reason);
 
@@ -53,16 +63,20 @@ public final class InvalidationReceiver {
   }
 
   private final String source;
+  private final Hmac key;
   private final Target target;
+  private final AtomicLong lastForgedLog = new AtomicLong(System.nanoTime() - FORGED_LOG_INTERVAL_NANOS);
   private final AtomicLong lastSequence = new AtomicLong(-1);
   private volatile boolean closed;
 
   /**
    * @param source names the topic in logs ({@code region=us-east}, {@code topic=tcs.invalidations})
+   * @param key the region's shared invalidation key ({@code auth.invalidation-key})
    * @param target the cache to keep current
    */
-  public InvalidationReceiver(String source, Target target) {
+  public InvalidationReceiver(String source, Hmac key, Target target) {
     this.source = source;
+    this.key = key;
     this.target = target;
   }
 
@@ -81,11 +95,23 @@ public final class InvalidationReceiver {
     }
   }
 
-  /** Decodes and applies one message payload (JSON text). */
+  /** Opens, decodes and applies one message payload (sealed JSON text). */
   public void message(Object payload) {
+    String opened;
+    try {
+      opened = InvalidationMessage.open(payload, key);
+    } catch (ValidationException e) {
+      long now = System.nanoTime();
+      long last = lastForgedLog.get();
+      if (now - last >= FORGED_LOG_INTERVAL_NANOS && lastForgedLog.compareAndSet(last, now)) {
+        log.warn("invalidation dropped {} sequence={} reason={}", source, lastSequence.get(), e.getMessage());
+      }
+      target.forged(e);
+      return;
+    }
     InvalidationMessage message;
     try {
-      message = InvalidationMessage.decode(payload);
+      message = InvalidationMessage.decode(opened);
     } catch (ValidationException e) {
       log.warn("invalidation rejected {} sequence={} field={} reason={}", source, lastSequence.get(), e.field(), e.getMessage());
       target.rejected(e);

@@ -37,6 +37,32 @@ class AuthConfigTest {
     assertTrue(e.getMessage().startsWith("auth.public-key is required"), e.getMessage());
   }
 
+  /** Regression: every component file defaulted to the demo key, so a real deployment trusted it unless told otherwise. */
+  @Test
+  void from_shippedComponentFiles_nameNoKeyAndRefuseToStart() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      for (String component : new String[] {"catalogue", "region", "sidecar"}) {
+        JsonObject file = dev.tcs.core.config.ConfigLoader.load(vertx, Path.of("../../config/" + component + ".yaml"), java.util.Map.of(), "TCS").await();
+        ConfigException e =
+            assertThrows(ConfigException.class, () -> AuthConfig.from(Settings.of("", file).section("auth"), Path.of("../../config")), component);
+        assertTrue(e.getMessage().startsWith("auth.public-key is required"), component + ": " + e.getMessage());
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void from_maxTokenLifetime_readAndDefaulted() {
+    assertEquals(AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME, AuthConfig.from(auth(new JsonObject().put("public-key", "jwt-public.pem")), TokensTest.DEMO_KEYS).maxTokenLifetime());
+    JsonObject json = new JsonObject().put("public-key", "jwt-public.pem").put("max-token-lifetime", "2h");
+    assertEquals(Duration.ofHours(2), AuthConfig.from(auth(json), TokensTest.DEMO_KEYS).maxTokenLifetime());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> AuthConfig.from(auth(json.copy().put("max-token-lifetime", "0s")), TokensTest.DEMO_KEYS));
+    assertTrue(e.getMessage().startsWith("auth.max-token-lifetime must be positive"), e.getMessage());
+  }
+
   @Test
   void from_unreadableFile_namesKeyAndPath() {
     ConfigException e =

@@ -139,19 +139,54 @@ class TokensTest {
   }
 
   @Test
-  void issue_longTtl_expiresWhenAsked() {
-    String token = tokens.issue("x", Set.of(), Duration.ofDays(30_000));
+  void issue_ttlUpToMaxLifetime_expiresWhenAsked() {
+    String token = tokens.issue("x", Set.of(), AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME);
     assertEquals(
-        clock.instant().plus(Duration.ofDays(30_000)).getEpochSecond(), ok(tokens.authenticate("Bearer " + token)).expiresAtEpochSecond());
+        clock.instant().plus(AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME).getEpochSecond(), ok(tokens.authenticate("Bearer " + token)).expiresAtEpochSecond());
   }
 
   @Test
-  void authenticate_expiryCenturiesAway_acceptedAndStillReverifiedLater() {
-    JsonObject claims = validClaims("jira").put("exp", 32_503_680_000L * 10);
+  void issue_ttlBeyondMaxLifetime_refusedNamingTheKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tokens.issue("x", Set.of(), Duration.ofDays(30_000)));
+    assertTrue(e.getMessage().contains("auth.max-token-lifetime"), e.getMessage());
+  }
+
+  /** Regression: a token signed for centuries was accepted; now its lifetime (exp - iat) is capped. */
+  @Test
+  void authenticate_lifetimeAboveMax_401() {
+    JsonObject claims = validClaims("jira");
+    claims.put("exp", claims.getLong("iat") + AuthConfig.DEFAULT_MAX_TOKEN_LIFETIME.getSeconds() + 1);
     String token = demoSigner().generateToken(claims, new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true));
-    assertEquals("jira", ok(tokens.authenticate("Bearer " + token)).subject());
-    clock.advance(Duration.ofDays(2));
-    assertEquals("jira", ok(tokens.authenticate("Bearer " + token)).subject());
+    HttpProblem problem = problem(tokens.authenticate("Bearer " + token));
+    assertEquals(401, problem.status());
+    assertTrue(problem.detail().contains("max-token-lifetime"), problem.detail());
+  }
+
+  @Test
+  void authenticate_noIatAndExpiryCenturiesAway_401() {
+    JsonObject claims = validClaims("jira").put("exp", 32_503_680_000L * 10);
+    claims.remove("iat");
+    String token = demoSigner().generateToken(claims, new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true));
+    assertEquals(401, problem(tokens.authenticate("Bearer " + token)).status());
+  }
+
+  @Test
+  void authenticate_backdatedIatWithinMaxFromNow_401() {
+    JsonObject claims = validClaims("jira");
+    long now = claims.getLong("iat");
+    claims.put("iat", now - 3 * 24 * 3600).put("exp", now + 60);
+    String token = demoSigner().generateToken(claims, new JWTOptions().setAlgorithm("RS256").setNoTimestamp(true));
+    assertEquals(401, problem(tokens.authenticate("Bearer " + token)).status());
+  }
+
+  @Test
+  void authenticate_configuredShorterMax_refusesLongerToken() {
+    AuthConfig shortLived = new AuthConfig(demo.publicKeyPem(), demo.privateKeyPem(), demo.issuer(), demo.audience(), demo.leeway(), Duration.ofMinutes(10));
+    Tokens strict = new Tokens(vertx, shortLived, clock);
+    String hour = tokens.issue("jira", Set.of(Principal.READER), Duration.ofHours(1));
+    assertEquals(401, problem(strict.authenticate("Bearer " + hour)).status());
+    String minutes = strict.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(10));
+    assertEquals("jira", ok(strict.authenticate("Bearer " + minutes)).subject());
   }
 
   // ---- 401 ----

@@ -42,12 +42,20 @@ public final class CachingReader {
    *     value is kept
    */
   public CompletableFuture<Served> load(ReadKey key, RegionRequest request) {
+    return load(key, request, false);
+  }
+
+  /**
+   * As {@link #load(ReadKey, RegionRequest)}; with {@code revalidate} a fresh entry does not
+   * answer: the regions are asked (whether the consumer still has a view, {@link ConsumerGrants}).
+   */
+  public CompletableFuture<Served> load(ReadKey key, RegionRequest request, boolean revalidate) {
     CompletableFuture<Served> mine = new CompletableFuture<>();
     CompletableFuture<Served> running = loads.putIfAbsent(key, mine);
     if (running != null) {
       return running;
     }
-    RegionAnswer fresh = cache.fresh(key); // a load may have stored it since the caller looked
+    RegionAnswer fresh = revalidate ? null : cache.fresh(key); // a load may have stored it since the caller looked
     if (fresh != null) {
       loads.remove(key, mine);
       mine.complete(new Served(fresh, Read.HIT));

@@ -104,6 +104,11 @@ public final class ViewCache {
     return epoch.get();
   }
 
+  /** Drops every entry of {@code consumer}: a region said it no longer has a view ({@link ConsumerGrants}). */
+  public void dropConsumer(String consumer) {
+    entries.asMap().keySet().removeIf(key -> key.consumer().equals(consumer));
+  }
+
   /** Records that {@code consumer} reads through this sidecar, so its invalidations apply. */
   public void noteConsumer(String consumer) {
     consumers.add(consumer);

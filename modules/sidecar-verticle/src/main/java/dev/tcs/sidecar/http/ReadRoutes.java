@@ -13,6 +13,7 @@ import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.SidecarMetrics.Read;
 import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.CachingReader;
+import dev.tcs.sidecar.cache.ConsumerGrants;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import dev.tcs.sidecar.lane.RegionRequest;
 import io.vertx.core.Future;
@@ -38,11 +39,13 @@ public final class ReadRoutes {
   private final Tokens tokens;
   private final CachingReader reader;
   private final SidecarMetrics metrics;
+  private final ConsumerGrants grants;
 
-  public ReadRoutes(Tokens tokens, CachingReader reader, SidecarMetrics metrics) {
+  public ReadRoutes(Tokens tokens, CachingReader reader, SidecarMetrics metrics, ConsumerGrants grants) {
     this.tokens = tokens;
     this.reader = reader;
     this.metrics = metrics;
+    this.grants = grants;
   }
 
   /** Adds the two read routes to {@code router} (a core {@code Routers.base} router). */
@@ -82,7 +85,8 @@ public final class ReadRoutes {
 
   private void serve(RoutingContext ctx, ReadKey key, String path, String expectedTenant) {
     long start = System.nanoTime();
-    RegionAnswer hit = reader.cached(key);
+    boolean fromCache = grants.mayAnswerFromCache(key.consumer());
+    RegionAnswer hit = fromCache ? reader.cached(key) : null;
     if (hit != null) {
       metrics.read(Read.HIT, start);
       respond(ctx, hit);
@@ -90,9 +94,12 @@ public final class ReadRoutes {
     }
     RegionRequest request =
         new RegionRequest(path, expectedTenant, ctx.request().getHeader(ReadApi.AUTHORIZATION), RequestIds.of(ctx));
-    Future.fromCompletionStage(reader.load(key, request), ctx.vertx().getOrCreateContext())
+    Future.fromCompletionStage(reader.load(key, request, !fromCache), ctx.vertx().getOrCreateContext())
         .onSuccess(
             served -> {
+              if (served.outcome() == Read.MISS) {
+                grants.observe(key.consumer(), served.answer().status());
+              }
               metrics.read(served.outcome(), start);
               if (served.outcome() == Read.STALE) {
                 markStale(ctx.response(), reader.ageNanos(key));

@@ -1,5 +1,6 @@
 package dev.tcs.sidecar.invalidation;
 
+import dev.tcs.core.security.Hmac;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
@@ -30,11 +31,12 @@ public final class InvalidationListener implements ReliableMessageListener<Objec
   private final Runnable onCancelled;
 
   /**
+   * @param invalidationKey the home region's invalidation key: only messages sealed with it are read
    * @param onCancelled run (on a Hazelcast thread) after Hazelcast cancelled this listener, so the
    *     owner can subscribe it again
    */
-  public InvalidationListener(ViewCache cache, SidecarMetrics metrics, Runnable onCancelled) {
-    this.receiver = new InvalidationReceiver("topic=" + Invalidation.TOPIC, new Target(cache, metrics));
+  public InvalidationListener(Hmac invalidationKey, ViewCache cache, SidecarMetrics metrics, Runnable onCancelled) {
+    this.receiver = new InvalidationReceiver("topic=" + Invalidation.TOPIC, invalidationKey, new Target(cache, metrics));
     this.onCancelled = onCancelled;
   }
 
@@ -82,6 +84,11 @@ public final class InvalidationListener implements ReliableMessageListener<Objec
     @Override
     public void apply(InvalidationMessage message) {
       metrics.invalidation(cache.apply(message.invalidation(), message.revision()));
+    }
+
+    @Override
+    public void forged(ValidationException reason) {
+      metrics.invalidation(InvalidationOutcome.FORGED);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tcs.sidecar.invalidation;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.security.Hmac;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.topic.ITopic;
@@ -39,11 +40,11 @@ public final class InvalidationSubscription {
   private volatile UUID lifecycleId;
   private volatile boolean stopped;
 
-  public InvalidationSubscription(Vertx vertx, HazelcastInstance client, ViewCache cache, SidecarMetrics metrics) {
+  public InvalidationSubscription(Vertx vertx, HazelcastInstance client, ViewCache cache, SidecarMetrics metrics, Hmac invalidationKey) {
     this.vertx = vertx;
     this.client = client;
     this.cache = cache;
-    this.listener = new InvalidationListener(cache, metrics, this::listenerCancelled);
+    this.listener = new InvalidationListener(invalidationKey, cache, metrics, this::listenerCancelled);
   }
 
   /** Subscribes; completes when subscribed, or after the first failed try (retries go on). */

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
+import dev.tcs.core.http.Tls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -39,6 +40,7 @@ public final class RegionLane extends VerticleBase implements Lane {
 
   private final String region;
   private final URI url;
+  private final Tls.Client tls;
   private final String basePath;
   private final long timeoutMillis;
   private final LaneLimit limit;
@@ -54,6 +56,12 @@ public final class RegionLane extends VerticleBase implements Lane {
    * @param metrics where the lane's meters are registered
    */
   public RegionLane(String region, URI url, Duration timeout, LaneLimit limit, SidecarMetrics metrics) {
+    this(region, url, timeout, limit, metrics, Tls.Client.DEFAULT);
+  }
+
+  /** A lane whose {@code https} URL is reached with {@code tls} (trust, and a client certificate for mutual TLS). */
+  public RegionLane(String region, URI url, Duration timeout, LaneLimit limit, SidecarMetrics metrics, Tls.Client tls) {
+    this.tls = tls;
     this.region = region;
     this.url = url;
     String path = url.getRawPath() == null ? "" : url.getRawPath();
@@ -99,7 +107,7 @@ public final class RegionLane extends VerticleBase implements Lane {
   }
 
   private HttpClientOptions clientOptions() {
-    return new HttpClientOptions()
+    HttpClientOptions options = new HttpClientOptions()
         .setName("tcs-sidecar-" + region)
         .setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false)
@@ -109,6 +117,8 @@ public final class RegionLane extends VerticleBase implements Lane {
         .setTcpNoDelay(true)
         .setKeepAlive(true)
         .setHttp2KeepAliveTimeout(120);
+    // https: HTTP/2 negotiated by ALPN over TLS; http: HTTP/2 with prior knowledge (h2c).
+    return "https".equals(url.getScheme()) ? Tls.apply(options, tls) : options;
   }
 
   private PoolOptions poolOptions() {

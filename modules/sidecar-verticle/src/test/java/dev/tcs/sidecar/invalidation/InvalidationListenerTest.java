@@ -1,5 +1,6 @@
 package dev.tcs.sidecar.invalidation;
 
+import dev.tcs.core.security.Hmac;
 import static dev.tcs.sidecar.TestAnswers.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Sequence gaps, payload formats and bad messages, without a cluster. */
 class InvalidationListenerTest {
+  private static final Hmac KEY = Hmac.of("a-test-invalidation-key-of-32-chars-or-more");
   private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
 
   private SimpleMeterRegistry registry;
@@ -39,12 +41,25 @@ class InvalidationListenerTest {
     Duration hour = Duration.ofHours(1);
     cache = new ViewCache(new SidecarConfig.Cache(100, hour, Duration.ofSeconds(5), hour), new FakeTicker(), Runnable::run, metrics);
     cancellations = new AtomicInteger();
-    listener = new InvalidationListener(cache, metrics, cancellations::incrementAndGet);
+    listener = new InvalidationListener(KEY, cache, metrics, cancellations::incrementAndGet);
     cache.noteConsumer("jira");
     cache.settle(ACME, value("us-east", "acme", 5), cache.epoch());
   }
 
+  /** Delivers {@code payload} sealed with the key, as a region publishes it (text stays text, bytes stay bytes). */
   private void deliver(long sequence, Object payload) {
+    Object sealed = payload;
+    if (payload instanceof String text) {
+      sealed = KEY.seal(text);
+    } else if (payload instanceof byte[] bytes) {
+      sealed = KEY.seal(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    } else if (payload instanceof HazelcastJsonValue json) {
+      sealed = new HazelcastJsonValue(KEY.seal(json.getValue()));
+    }
+    deliverRaw(sequence, sealed);
+  }
+
+  private void deliverRaw(long sequence, Object payload) {
     listener.storeSequence(sequence);
     listener.onMessage(new Message<>(Invalidation.TOPIC, payload, 0, null));
   }
@@ -114,8 +129,18 @@ class InvalidationListenerTest {
     deliver(1, 42);
     deliver(2, "not json");
 
-    assertEquals(3.0, count(SidecarMetrics.INVALIDATIONS, "outcome", "rejected"));
+    assertEquals(2.0, count(SidecarMetrics.INVALIDATIONS, "outcome", "rejected"));
+    assertEquals(1.0, count(SidecarMetrics.INVALIDATIONS, "outcome", "forged"), "a payload that is not text carries no seal");
     assertEquals(5, cache.fresh(ACME).version());
+  }
+
+  @Test
+  void onMessage_unsealedOrForeignKey_isCountedAsForgedAndSkipped() {
+    deliverRaw(0, json(6));
+    deliverRaw(1, Hmac.of("another-invalidation-key-of-32-chars-or-more").seal(json(6)));
+
+    assertEquals(5, cache.fresh(ACME).version());
+    assertEquals(2.0, count(SidecarMetrics.INVALIDATIONS, "outcome", "forged"));
   }
 
   @Test

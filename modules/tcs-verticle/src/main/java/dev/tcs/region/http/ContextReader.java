@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The read API ({@link ReadApi}): {@code GET /v1/tenants/{tenantId}/context} and
  * {@code GET /v1/hosts/{host}/context}.
  *
- * <p>The bearer token's subject is the consumer; a consumer without a view in the definitions
+ * <p>The bearer token must carry the reader role (403 otherwise: a writer token is not a
+ * consumer's); its subject is the consumer; a consumer without a view in the definitions
  * gets 403, an invalid id or host 400 naming the path parameter, an unknown or deleted tenant or
  * host 404 (all {@code application/problem+json} through core's failure handler); a deleted
  * tenant's or dropped host's 404 carries {@code TCS-Tenant}, {@code TCS-Version} and
@@ -81,12 +82,13 @@ public final class ContextReader {
   private void read(RoutingContext ctx, ReadKey.Kind kind, String parameter) {
     long started = System.nanoTime();
     ctx.response().headers().set(ReadApi.REGION_HEADER, regionHeader);
-    tokens.authenticate(ctx).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
+    tokens.require(ctx, Principal.READER).onComplete(auth -> authorized(ctx, kind, parameter, auth, started));
   }
 
   private void authorized(RoutingContext ctx, ReadKey.Kind kind, String parameter, AsyncResult<Principal> auth, long started) {
     if (auth.failed()) {
-      fail(ctx, Read.UNAUTHORIZED, auth.cause(), started);
+      boolean forbidden = auth.cause() instanceof HttpProblem problem && problem.status() == 403;
+      fail(ctx, forbidden ? Read.FORBIDDEN : Read.UNAUTHORIZED, auth.cause(), started);
       return;
     }
     String consumer = auth.result().subject();

@@ -6,6 +6,7 @@ import dev.tcs.core.http.Routers;
 import dev.tcs.core.read.ReadApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -18,21 +19,20 @@ import java.util.function.Consumer;
  * blocks.
  */
 public final class ReadVerticle extends VerticleBase {
-  private final String host;
-  private final int port;
+  private final HttpServerOptions options;
   private final ContextReader reader;
   private final PrometheusMeterRegistry registry;
   private final List<OpsRoutes.Check> readiness;
   private final Consumer<Router> extraRoutes;
 
   /**
+   * @param options where and how to listen (host, port, TLS)
    * @param extraRoutes mounted after the ops routes and before the read routes (the region's chaos
    *     controls, which gate reads)
    */
   public ReadVerticle(
-      String host, int port, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness, Consumer<Router> extraRoutes) {
-    this.host = host;
-    this.port = port;
+      HttpServerOptions options, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness, Consumer<Router> extraRoutes) {
+    this.options = options;
     this.reader = reader;
     this.registry = registry;
     this.readiness = List.copyOf(readiness);
@@ -45,6 +45,6 @@ public final class ReadVerticle extends VerticleBase {
     extraRoutes.accept(router);
     router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
     router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
-    return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
+    return HttpServers.guarded(vertx.createHttpServer(options)).requestHandler(router).listen();
   }
 }

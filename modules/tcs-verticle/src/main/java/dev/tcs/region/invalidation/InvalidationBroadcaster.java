@@ -1,5 +1,6 @@
 package dev.tcs.region.invalidation;
 
+import dev.tcs.core.security.Hmac;
 import dev.tcs.core.read.InvalidationMessage;
 import dev.tcs.core.retry.Backoff;
 import dev.tcs.region.RegionMetrics;
@@ -25,7 +26,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
   private static final int ATTEMPTS = 3;
   private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(2));
 
-  /** The blocking publish of one encoded message, e.g. to a Hazelcast reliable topic. */
+  /** The blocking publish of one sealed message, e.g. to a Hazelcast reliable topic. */
   @FunctionalInterface
   public interface Publisher {
     /** Returns once the message is accepted; throws if it was not within {@code timeout}. */
@@ -33,6 +34,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
   }
 
   private final String region;
+  private final Hmac key;
   private final Publisher publisher;
   private final Duration timeout;
   private final RegionMetrics metrics;
@@ -41,8 +43,10 @@ public final class InvalidationBroadcaster implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean running = true;
 
-  public InvalidationBroadcaster(String region, Publisher publisher, int capacity, Duration timeout, RegionMetrics metrics) {
+  /** @param key the region's invalidation key: every message is published sealed with it ({@link InvalidationMessage#seal}) */
+  public InvalidationBroadcaster(String region, Hmac key, Publisher publisher, int capacity, Duration timeout, RegionMetrics metrics) {
     this.region = region;
+    this.key = key;
     this.publisher = publisher;
     this.timeout = timeout;
     this.metrics = metrics;
@@ -94,7 +98,7 @@ public final class InvalidationBroadcaster implements AutoCloseable {
   }
 
   private void publish(InvalidationMessage message) {
-    String encoded = message.encode();
+    String encoded = message.seal(key);
     for (int attempt = 1; attempt <= ATTEMPTS && running; attempt++) {
       try {
         publisher.publish(encoded, timeout);

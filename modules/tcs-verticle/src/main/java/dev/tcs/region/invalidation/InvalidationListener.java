@@ -5,6 +5,7 @@ import com.hazelcast.topic.ReliableMessageListener;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.read.InvalidationMessage;
 import dev.tcs.core.read.InvalidationReceiver;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.cache.ViewCache;
 
@@ -14,6 +15,7 @@ import dev.tcs.region.cache.ViewCache;
  *
  * <p>Behaves as every invalidation listener does ({@link InvalidationReceiver}): a gap in the
  * topic's sequence, a delivery failure or a cancellation by Hazelcast flushes the whole cache; a
+ * message not sealed with the region's invalidation key is counted as forged and dropped; a
  * message that cannot be read is counted and logged, never retried. After a cancellation,
  * {@code onCancelled} lets the owner subscribe again.
  *
@@ -23,8 +25,8 @@ public final class InvalidationListener implements ReliableMessageListener<Objec
   private final InvalidationReceiver receiver;
   private final Runnable onCancelled;
 
-  public InvalidationListener(String region, ViewCache cache, RegionMetrics metrics, Runnable onCancelled) {
-    this.receiver = new InvalidationReceiver("region=" + region, new Target(cache, metrics));
+  public InvalidationListener(String region, Hmac invalidationKey, ViewCache cache, RegionMetrics metrics, Runnable onCancelled) {
+    this.receiver = new InvalidationReceiver("region=" + region, invalidationKey, new Target(cache, metrics));
     this.onCancelled = onCancelled;
   }
 
@@ -71,6 +73,11 @@ public final class InvalidationListener implements ReliableMessageListener<Objec
     public void apply(InvalidationMessage message) {
       cache.invalidate(message);
       metrics.invalidationReceived(RegionMetrics.Received.APPLIED);
+    }
+
+    @Override
+    public void forged(ValidationException reason) {
+      metrics.invalidationReceived(RegionMetrics.Received.FORGED);
     }
 
     @Override

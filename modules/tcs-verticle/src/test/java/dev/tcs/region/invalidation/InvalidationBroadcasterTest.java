@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.core.read.Stamp;
 import dev.tcs.region.RegionMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InvalidationBroadcasterTest {
+  private static final Hmac KEY = Hmac.of("a-test-invalidation-key-of-32-chars-or-more");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RegionMetrics metrics = new RegionMetrics(registry, "test");
   private InvalidationBroadcaster broadcaster;
@@ -33,13 +35,13 @@ class InvalidationBroadcasterTest {
   @Test
   void offer_publisher_publishesInOrder() throws Exception {
     BlockingQueue<String> published = new LinkedBlockingQueue<>();
-    broadcaster = new InvalidationBroadcaster("test", (message, timeout) -> published.add(message), 10, Duration.ofSeconds(1), metrics).start();
+    broadcaster = new InvalidationBroadcaster("test", KEY, (message, timeout) -> published.add(message), 10, Duration.ofSeconds(1), metrics).start();
 
     broadcaster.offer(message("acme", 1));
     broadcaster.offer(message("acme", 2));
 
-    assertEquals(InvalidationMessage.decode(published.poll(5, TimeUnit.SECONDS)).invalidation().version(), 1);
-    assertEquals(InvalidationMessage.decode(published.poll(5, TimeUnit.SECONDS)).invalidation().version(), 2);
+    assertEquals(InvalidationMessage.decode(KEY.open(published.poll(5, TimeUnit.SECONDS))).invalidation().version(), 1);
+    assertEquals(InvalidationMessage.decode(KEY.open(published.poll(5, TimeUnit.SECONDS))).invalidation().version(), 2);
   }
 
   @Test
@@ -49,6 +51,7 @@ class InvalidationBroadcasterTest {
     broadcaster =
         new InvalidationBroadcaster(
                 "test",
+                KEY,
                 (message, timeout) -> {
                   publishing.countDown();
                   release.await();
@@ -73,6 +76,7 @@ class InvalidationBroadcasterTest {
     broadcaster =
         new InvalidationBroadcaster(
                 "test",
+                KEY,
                 (message, timeout) -> {
                   attempts.countDown();
                   throw new IllegalStateException("hazelcast down");

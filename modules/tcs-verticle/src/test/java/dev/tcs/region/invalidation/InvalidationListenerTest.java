@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.hazelcast.topic.Message;
 import dev.tcs.core.model.Invalidation;
 import dev.tcs.core.read.InvalidationMessage;
+import dev.tcs.core.security.Hmac;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.core.read.Stamp;
 import dev.tcs.region.RegionMetrics;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class InvalidationListenerTest {
+  private static final Hmac KEY = Hmac.of("a-test-invalidation-key-of-32-chars-or-more");
   private static final ReadKey ACME = ReadKey.tenant("acme", "jira");
   private final AtomicInteger loads = new AtomicInteger();
   private final AtomicLong stored = new AtomicLong(5);
@@ -35,7 +37,7 @@ class InvalidationListenerTest {
   private final AtomicInteger cancellations = new AtomicInteger();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RegionMetrics metrics = new RegionMetrics(registry, "test");
-  private final InvalidationListener listener = new InvalidationListener("test", cache, metrics, cancellations::incrementAndGet);
+  private final InvalidationListener listener = new InvalidationListener("test", KEY, cache, metrics, cancellations::incrementAndGet);
 
   @Test
   void onMessage_newerVersion_dropsEntry() {
@@ -103,7 +105,23 @@ class InvalidationListenerTest {
     assertEquals(0, cancellations.get());
   }
 
+  @Test
+  void onMessage_unsealedOrForeignKey_isCountedAsForgedAndSkipped() {
+    cache.get(ACME).join();
+    String newer = new InvalidationMessage(new Invalidation("acme", "jira", List.of(), 6), 1).encode();
+    deliverRaw(1, newer);
+    deliverRaw(2, Hmac.of("another-invalidation-key-of-32-chars-or-more").seal(newer));
+    cache.get(ACME).join();
+    assertEquals(1, loads.get(), "a forged message drops nothing");
+    assertEquals(2.0, count(RegionMetrics.INVALIDATIONS_RECEIVED, "outcome", "forged"));
+    assertEquals(0.0, count(RegionMetrics.INVALIDATIONS_RECEIVED, "outcome", "applied"));
+  }
+
   private void deliver(long sequence, String payload) {
+    deliverRaw(sequence, KEY.seal(payload));
+  }
+
+  private void deliverRaw(long sequence, String payload) {
     listener.storeSequence(sequence);
     listener.onMessage(new Message<>("tcs.invalidations", payload, 0, null));
   }
