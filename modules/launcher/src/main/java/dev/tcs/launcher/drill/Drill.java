@@ -276,7 +276,7 @@ public final class Drill {
 
   /** PUTs every tenant (32 at a time), then waits until each is readable at every region. */
   private void seed(List<String> tenants) {
-    int batch = 32;
+    int batch = 16;
     for (int i = 0; i < tenants.size(); i += batch) {
       List<Future<Long>> puts = new ArrayList<>();
       for (String tenant : tenants.subList(i, Math.min(tenants.size(), i + batch))) {

@@ -37,13 +37,13 @@ public record DrillSettings(
   /** The drill of the test suite and of {@code tcs drill --short}: each phase once, about a minute. */
   public static DrillSettings short_() {
     return new DrillSettings(
-        1000, 1.0, 300, 256, 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO, 0, Set.of());
+        500, 1.0, 300, 256, 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO, 0, Set.of());
   }
 
   /** {@code tcs drill --long}: a soak of {@code minutes}, the phases repeated, memory sampled after each. */
   public static DrillSettings long_(Duration soak) {
     return new DrillSettings(
-        5000, 1.0, 500, 256, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2), soak, 64, Set.of());
+        2000, 1.0, 500, 256, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2), soak, 64, Set.of());
   }
 
   public DrillSettings withFreshnessTarget(Duration target) {

@@ -51,7 +51,7 @@ final class WriteLoad {
 
   /** PUTs {@code document} for {@code tenant}; completes with the version the catalogue gave it. */
   static Future<Long> put(HttpClient http, String catalogue, String token, String tenant, JsonObject document) {
-    return Http.send(http, HttpMethod.PUT, catalogue + "/v1/tenants/" + tenant, token, document.toBuffer(), Duration.ofSeconds(10))
+    return Http.send(http, HttpMethod.PUT, catalogue + "/v1/tenants/" + tenant, token, document.toBuffer(), Duration.ofSeconds(30))
         .compose(
             answer -> {
               if (answer.status() != 200 && answer.status() != 201) {
