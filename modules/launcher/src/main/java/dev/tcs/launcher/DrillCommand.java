@@ -55,6 +55,9 @@ final class DrillCommand implements Callable<Integer> {
   @Option(names = "--reads-per-second", paramLabel = "N", description = "Reads per second on the sidecar (default: 300 short, 500 long).")
   Integer readsPerSecond;
 
+  @Option(names = "--tenants", paramLabel = "N", description = "Tenants seeded and read (default: 500 short, 2000 long).")
+  Integer tenants;
+
   @Option(names = "--skip", paramLabel = "PHASE", split = ",", description = "Phases not to run, e.g. sidecar-restart. Phases: ${COMPLETION-CANDIDATES}", completionCandidates = PhaseNames.class)
   Set<String> skip = Set.of();
 
@@ -97,6 +100,12 @@ final class DrillCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--reads-per-second must be at least 1, but was " + readsPerSecond);
       }
       settings = settings.withReadsPerSecond(readsPerSecond);
+    }
+    if (tenants != null) {
+      if (tenants < 10) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tenants must be at least 10, but was " + tenants);
+      }
+      settings = settings.withTenants(tenants);
     }
     return settings;
   }

@@ -48,7 +48,8 @@ public final class Drill {
       int lateWrites,
       long regressions,
       List<String> regressionSamples,
-      boolean passed) {
+      boolean passed,
+      String verdict) {
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -126,11 +127,12 @@ public final class Drill {
     List<PhaseResult> results = new ArrayList<>();
     List<Long> heapMb = new ArrayList<>();
     PhaseStats current = new PhaseStats("warm-up");
-    current.faultDescription = "none (the sidecar starts cold)";
+    current.faultDescription = "none; the sidecar and the JVM start cold (reported, not judged)";
+    current.judged = false;
     phaseStart = scrape.reads();
     reads.start(current);
     writes.start(current);
-    Thread.sleep(settings.recovery().toMillis());
+    Thread.sleep(settings.warmUp().toMillis());
     long soakEnds = System.nanoTime() + settings.soak().toNanos();
     int round = 0;
     do {
@@ -284,7 +286,7 @@ public final class Drill {
       }
       Future.all(puts).await();
     }
-    Freshness regions = new Freshness(vertx, http.h2, List.copyOf(system.endpoints().regions().values()), reader, Duration.ofSeconds(60));
+    Freshness regions = new Freshness(vertx, http.h2, List.copyOf(system.endpoints().regions().values()), reader, Duration.ofSeconds(120), 250);
     for (int i = 0; i < tenants.size(); i += 64) {
       List<Future<Long>> visible = new ArrayList<>();
       long now = System.nanoTime();
@@ -293,7 +295,7 @@ public final class Drill {
       }
       for (Future<Long> one : visible) {
         if (one.await() < 0) {
-          throw new IllegalStateException("a seeded tenant was not readable at every region within 60 s");
+          throw new IllegalStateException("a seeded tenant was not readable at every region within 120 s");
         }
       }
     }

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param soak total time of a soak: the phases repeat until it has passed; zero runs them once
  * @param memoryGrowthLimitMb a soak fails when the heap used after GC grows by more than this
  * @param skip names of phases not to run
+ * @param warmUp how long the load runs before the first judged phase (the JVM compiles, the sidecar fills)
  */
 public record DrillSettings(
     int tenants,
@@ -32,29 +33,34 @@ public record DrillSettings(
     Duration readTimeout,
     Duration soak,
     long memoryGrowthLimitMb,
-    Set<String> skip) {
+    Set<String> skip,
+    Duration warmUp) {
 
   /** The drill of the test suite and of {@code tcs drill --short}: each phase once, about a minute. */
   public static DrillSettings short_() {
     return new DrillSettings(
-        500, 1.0, 300, 256, 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO, 0, Set.of());
+        500, 1.0, 300, 256, 3, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO, 0, Set.of(), Duration.ofSeconds(8));
   }
 
   /** {@code tcs drill --long}: a soak of {@code minutes}, the phases repeated, memory sampled after each. */
   public static DrillSettings long_(Duration soak) {
     return new DrillSettings(
-        2000, 1.0, 500, 256, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2), soak, 64, Set.of());
+        2000, 1.0, 500, 256, 5, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(2), soak, 64, Set.of(), Duration.ofSeconds(15));
   }
 
   public DrillSettings withFreshnessTarget(Duration target) {
-    return new DrillSettings(tenants, zipfExponent, readsPerSecond, maxInFlight, writesPerSecond, fault, recovery, target, readTimeout, soak, memoryGrowthLimitMb, skip);
+    return new DrillSettings(tenants, zipfExponent, readsPerSecond, maxInFlight, writesPerSecond, fault, recovery, target, readTimeout, soak, memoryGrowthLimitMb, skip, warmUp);
   }
 
   public DrillSettings withReadsPerSecond(int rate) {
-    return new DrillSettings(tenants, zipfExponent, rate, maxInFlight, writesPerSecond, fault, recovery, freshnessTarget, readTimeout, soak, memoryGrowthLimitMb, skip);
+    return new DrillSettings(tenants, zipfExponent, rate, maxInFlight, writesPerSecond, fault, recovery, freshnessTarget, readTimeout, soak, memoryGrowthLimitMb, skip, warmUp);
+  }
+
+  public DrillSettings withTenants(int count) {
+    return new DrillSettings(count, zipfExponent, readsPerSecond, maxInFlight, writesPerSecond, fault, recovery, freshnessTarget, readTimeout, soak, memoryGrowthLimitMb, skip, warmUp);
   }
 
   public DrillSettings withSkip(Set<String> phases) {
-    return new DrillSettings(tenants, zipfExponent, readsPerSecond, maxInFlight, writesPerSecond, fault, recovery, freshnessTarget, readTimeout, soak, memoryGrowthLimitMb, Set.copyOf(phases));
+    return new DrillSettings(tenants, zipfExponent, readsPerSecond, maxInFlight, writesPerSecond, fault, recovery, freshnessTarget, readTimeout, soak, memoryGrowthLimitMb, Set.copyOf(phases), warmUp);
   }
 }

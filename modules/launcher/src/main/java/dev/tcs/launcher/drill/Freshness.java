@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Measures how long a written version takes to be visible at every target (each region's read
- * API and the sidecar): polls each target every {@value #POLL_MS} ms until it answers that version
+ * API and the sidecar): polls each target every {@value #POLL_MS} ms (by default) until it answers that version
  * or a newer one. Gives up {@code patience} after the start, so a write that never arrives shows
  * as -1 rather than hanging the drill.
  */
@@ -22,8 +22,15 @@ final class Freshness {
   private final List<String> targets;
   private final String token;
   private final Duration patience;
+  private final long pollMillis;
 
   Freshness(Vertx vertx, HttpClient http, List<String> targets, String token, Duration patience) {
+    this(vertx, http, targets, token, patience, POLL_MS);
+  }
+
+  /** As above, polling every {@code pollMillis} (seeding polls many tenants: slower, to leave the regions room to ingest). */
+  Freshness(Vertx vertx, HttpClient http, List<String> targets, String token, Duration patience, long pollMillis) {
+    this.pollMillis = pollMillis;
     this.vertx = vertx;
     this.http = http;
     this.targets = List.copyOf(targets);
@@ -66,7 +73,7 @@ final class Freshness {
               } else if (now - startNanos > patience.toNanos()) {
                 seen.complete(-1L);
               } else {
-                vertx.setTimer(POLL_MS, id -> poll(url, version, startNanos, seen));
+                vertx.setTimer(pollMillis, id -> poll(url, version, startNanos, seen));
               }
             });
   }

@@ -19,6 +19,8 @@ import org.HdrHistogram.Histogram;
 final class PhaseStats {
   final String name;
   volatile String faultDescription = "none";
+  /** False for the warm-up: its figures are printed but do not decide the drill. */
+  volatile boolean judged = true;
   final LongAdder requests = new LongAdder();
   final LongAdder shed = new LongAdder();
   final LongAdder regressions = new LongAdder();

@@ -23,7 +23,8 @@ final class Report {
     Map<String, Long> errors = stats.errorKinds();
     long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
     long regressions = stats.regressions.sum();
-    boolean passed = errorCount == 0 && regressions == 0 && late == 0;
+    boolean passed = !stats.judged || errorCount == 0 && regressions == 0 && late == 0;
+    boolean clean = errorCount == 0 && regressions == 0 && late == 0;
     return new PhaseResult(
         stats.name,
         stats.faultDescription,
@@ -39,7 +40,8 @@ final class Report {
         late,
         regressions,
         stats.regressionSamples(),
-        passed);
+        passed,
+        stats.judged ? (passed ? "ok" : "FAIL") : (clean ? "ok (not judged)" : "- (not judged)"));
   }
 
   private static double millis(Histogram histogram, double percentile) {
@@ -63,7 +65,7 @@ final class Report {
         r.writes(),
         r.writes() == 0 ? "-" : r.freshnessMaxMs() < 0 ? "never" : Long.toString(r.freshnessMaxMs()),
         r.regressions(),
-        r.passed() ? "ok" : "FAIL");
+        r.verdict());
   }
 
   /** The fault, and what went wrong if anything: error kinds, late writes, regression samples, shed reads. */
