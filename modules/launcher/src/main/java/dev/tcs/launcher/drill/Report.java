@@ -92,7 +92,8 @@ final class Report {
     int late = results.stream().mapToInt(PhaseResult::lateWrites).sum();
     out.append(String.format("total: %d reads, %d client-visible errors, %d regressions, %d writes, %d late%n", requests, errors, regressions, writes, late));
     if (!heapMb.isEmpty()) {
-      out.append(String.format("heap used after GC per round (MB): %s; growth limit %d MB: %s%n", heapMb, settings.memoryGrowthLimitMb(), memoryFlat ? "flat" : "GROWING"));
+      String verdict = heapMb.size() < 3 ? "too few rounds to judge (3 needed)" : memoryFlat ? "flat" : "GROWING";
+      out.append(String.format("heap used after GC per round (MB): %s; growth limit %d MB over the rounds after the first: %s%n", heapMb, settings.memoryGrowthLimitMb(), verdict));
     }
     List<String> failed = results.stream().filter(r -> !r.passed()).map(PhaseResult::name).distinct().toList();
     out.append(passed ? "drill PASSED" : "drill FAILED" + (failed.isEmpty() ? "" : ": " + String.join(", ", failed)));
