@@ -28,8 +28,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Failure drill: load on the sidecar and the catalogue while regions, ingestion, Kafka, DynamoDB, Hazelcast and the sidecar fail in turn.")
 final class DrillCommand implements Callable<Integer> {
-  static final List<String> PHASES =
-      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart");
+  static final List<String> PHASES = Drill.PHASES;
 
   @ParentCommand TcsCommand parent;
 

@@ -32,6 +32,10 @@ import java.util.stream.IntStream;
 public final class Drill {
   private static final String READER = "jira";
 
+  /** The phases in the order they run (skipping the warm-up changes nothing: it always runs). */
+  public static final List<String> PHASES =
+      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart");
+
   /** What the load saw during one phase. Latencies in milliseconds; freshness -1 when a write never became visible. */
   public record PhaseResult(
       String name,
@@ -79,6 +83,10 @@ public final class Drill {
   /** Sidecar reads counted in the current phase before a sidecar restart reset its counters. */
   private SidecarScrape.Reads carried = SidecarScrape.Reads.ZERO;
   private SidecarScrape.Reads phaseStart = SidecarScrape.Reads.ZERO;
+  /** The sidecar's read counters over the phase that ended last. */
+  private SidecarScrape.Reads previousReads = SidecarScrape.Reads.ZERO;
+  /** The region the last fault went to, for the phase's description. */
+  private String lastTarget;
 
   private Drill(DemoSystem system, String home, DrillSettings settings, PrintWriter out) {
     this.system = system;
@@ -167,15 +175,17 @@ public final class Drill {
     stats.faultDescription = phase.fault();
     switchTo(stats);
     finish(previous, results, true);
+    lastTarget = null;
     phase.inject().run();
+    if (lastTarget != null && phase.fault().startsWith("primary region")) {
+      stats.faultDescription = phase.fault().replace("primary region", "primary region " + lastTarget);
+    }
     Thread.sleep(settings.fault().toMillis());
     phase.clear().run();
     stats.cleared.complete(System.nanoTime());
     Thread.sleep(settings.recovery().toMillis());
     return stats;
   }
-
-  private SidecarScrape.Reads previousReads = SidecarScrape.Reads.ZERO;
 
   /** Reads and writes count in {@code next} from now; remembers the sidecar's read counters of the phase that ends. */
   private void switchTo(PhaseStats next) {
@@ -223,15 +233,13 @@ public final class Drill {
         new Phase("sidecar-restart", "every region's read API off, the sidecar undeployed and deployed again (no warm restart: empty cache)", () -> restartSidecarRegionsDown(regions), this::clearAll));
   }
 
-  private String lastPrimary;
-
   /** The region the sidecar routes to first now (the one whose fault hurts most). */
   private String primary() {
-    lastPrimary = scrape.primary(home);
-    return lastPrimary;
+    return scrape.primary(home);
   }
 
   private void chaos(String region, JsonObject faults) {
+    lastTarget = region;
     String url = system.endpoints().regions().get(region) + "/chaos";
     Http.Answer answer = Http.send(http.h1, HttpMethod.POST, url, admin, faults.toBuffer(), Duration.ofSeconds(5)).await();
     if (answer.status() != 200) {
