@@ -153,7 +153,7 @@ public final class Drill {
       }
       if (!settings.soak().isZero()) {
         heapMb.add(heapAfterGcMb());
-        out.printf("-- round %d done, heap used after GC %d MB%n", round, heapMb.get(heapMb.size() - 1));
+        out.printf("-- round %d ends (its last phase is reported next): heap used after GC %d MB%n", round, heapMb.get(heapMb.size() - 1));
         out.flush();
       }
     } while (System.nanoTime() < soakEnds);
