@@ -6,7 +6,6 @@ import dev.tcs.infra.EmbeddedHazelcast;
 import dev.tcs.launcher.DemoSystem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -97,7 +96,7 @@ public final class Drill {
     this.reader = system.tokens().issue(READER, Set.of(Principal.READER), ttl);
     this.writer = system.tokens().issue("tcs-drill", Set.of(Principal.WRITER), ttl);
     this.admin = system.tokens().issue("tcs-drill", Set.of(Principal.ADMIN), ttl);
-    this.scrape = new SidecarScrape(http.h1, system.endpoints().sidecar());
+    this.scrape = new SidecarScrape(http, system.endpoints().sidecar());
   }
 
   /**
@@ -241,7 +240,7 @@ public final class Drill {
   private void chaos(String region, JsonObject faults) {
     lastTarget = region;
     String url = system.endpoints().regions().get(region) + "/chaos";
-    Http.Answer answer = Http.send(http.h1, HttpMethod.POST, url, admin, faults.toBuffer(), Duration.ofSeconds(5)).await();
+    Http.Answer answer = http.control("POST", url, admin, faults.encode(), Duration.ofSeconds(5));
     if (answer.status() != 200) {
       throw new IllegalStateException("chaos " + region + " answered " + answer.status() + ": " + answer.body());
     }
@@ -249,7 +248,7 @@ public final class Drill {
 
   private void clearAll() {
     for (String url : system.endpoints().regions().values()) {
-      Http.Answer answer = Http.send(http.h1, HttpMethod.DELETE, url + "/chaos", admin, null, Duration.ofSeconds(5)).await();
+      Http.Answer answer = http.control("DELETE", url + "/chaos", admin, null, Duration.ofSeconds(5));
       if (answer.status() != 200) {
         throw new IllegalStateException("clearing chaos at " + url + " answered " + answer.status());
       }

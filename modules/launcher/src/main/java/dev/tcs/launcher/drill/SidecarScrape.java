@@ -1,6 +1,5 @@
 package dev.tcs.launcher.drill;
 
-import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,16 +45,16 @@ final class SidecarScrape {
     }
   }
 
-  private final HttpClient http;
+  private final Http http;
   private final String sidecar;
 
-  SidecarScrape(HttpClient http, String sidecar) {
+  SidecarScrape(Http http, String sidecar) {
     this.http = http;
     this.sidecar = sidecar;
   }
 
   private String metrics() {
-    Http.Answer answer = Http.get(http, sidecar + "/metrics", null, Duration.ofSeconds(5)).await();
+    Http.Answer answer = http.control("GET", sidecar + "/metrics", null, null, Duration.ofSeconds(5));
     if (answer.status() != 200) {
       throw new IllegalStateException("sidecar /metrics answered " + answer.status());
     }
