@@ -39,6 +39,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -61,6 +62,8 @@ public final class DemoSystem implements AutoCloseable {
   private final Tokens tokens;
   private final Endpoints endpoints;
   private final List<HazelcastInstance> clients;
+  private final Supplier<Future<String>> sidecarDeployer;
+  private String sidecarDeployment;
 
   /** Where each part answers. */
   public record Endpoints(String catalogue, String projector, Map<String, String> regions, String sidecar) {}
@@ -75,7 +78,15 @@ public final class DemoSystem implements AutoCloseable {
   public record Options(Path configDir, Map<String, String> env, boolean freePorts) {}
 
   private DemoSystem(
-      LocalInfra infra, Vertx vertx, DynamoDbAsyncClient dynamo, EventLog eventLog, Tokens tokens, Endpoints endpoints, List<HazelcastInstance> clients) {
+      LocalInfra infra,
+      Vertx vertx,
+      DynamoDbAsyncClient dynamo,
+      EventLog eventLog,
+      Tokens tokens,
+      Endpoints endpoints,
+      List<HazelcastInstance> clients,
+      Supplier<Future<String>> sidecarDeployer,
+      String sidecarDeployment) {
     this.infra = infra;
     this.vertx = vertx;
     this.dynamo = dynamo;
@@ -83,6 +94,8 @@ public final class DemoSystem implements AutoCloseable {
     this.tokens = tokens;
     this.endpoints = endpoints;
     this.clients = clients;
+    this.sidecarDeployer = sidecarDeployer;
+    this.sidecarDeployment = sidecarDeployment;
   }
 
   public static DemoSystem start(Options options) {
@@ -137,11 +150,13 @@ public final class DemoSystem implements AutoCloseable {
       withDemoSnapshot(sidecarJson.getJsonObject("sidecar"));
       HazelcastInstance client = EmbeddedHazelcast.startClient(clusterOf(home), infra.hazelcastAddresses(clusterOf(home)));
       clients.add(client);
-      started("sidecar", url(sidecarJson), Sidecar.deploy(vertx, SidecarConfig.from(Settings.of("", sidecarJson)), client, tokens, registry, clock));
+      SidecarConfig sidecar = SidecarConfig.from(Settings.of("", sidecarJson));
+      Supplier<Future<String>> sidecarDeployer = () -> Sidecar.deploy(vertx, sidecar, client, tokens, registry, clock);
+      String sidecarDeployment = started("sidecar", url(sidecarJson), sidecarDeployer.get());
 
       Endpoints endpoints =
           new Endpoints(url(catalogueJson), url(projectorJson), Map.copyOf(regionUrls), url(sidecarJson));
-      return new DemoSystem(infra, vertx, dynamo, eventLog, tokens, endpoints, clients);
+      return new DemoSystem(infra, vertx, dynamo, eventLog, tokens, endpoints, clients, sidecarDeployer, sidecarDeployment);
     } catch (Exception | Error e) {
       // Future.await() rethrows checked causes (a BindException) as they are: catch them too.
       clients.forEach(HazelcastInstance::shutdown);
@@ -213,6 +228,21 @@ public final class DemoSystem implements AutoCloseable {
         components);
   }
 
+  /** Undeploys the sidecar (its port closes, its cache and meters go); blocks. For drills. */
+  public synchronized void stopSidecar() {
+    if (sidecarDeployment != null) {
+      vertx.undeploy(sidecarDeployment).await();
+      sidecarDeployment = null;
+    }
+  }
+
+  /** Deploys the sidecar again on its port with the same config (after {@link #stopSidecar}); blocks until it listens. */
+  public synchronized void startSidecar() {
+    if (sidecarDeployment == null) {
+      sidecarDeployment = started("sidecar", endpoints.sidecar(), sidecarDeployer.get());
+    }
+  }
+
   @Override
   public void close() {
     undeployAll(vertx);
@@ -233,9 +263,9 @@ public final class DemoSystem implements AutoCloseable {
   }
 
   /** Waits for a deployment; a failure names the component and its address (a busy port, say). */
-  private static void started(String component, String url, Future<String> deployment) {
+  private static String started(String component, String url, Future<String> deployment) {
     try {
-      deployment.await();
+      return deployment.await();
     } catch (Exception e) { // await() rethrows checked causes (a BindException) as they are
       throw new IllegalStateException(component + " could not start at " + url + ": " + e.getMessage(), e);
     }

@@ -43,7 +43,12 @@ final class KafkaSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscription.class);
   private static final int HIGH_WATER = 2_000;
   private static final int LOW_WATER = 200;
-  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
+  /**
+   * Retries of a record whose handling failed (its store is down, say). Capped at a second: once
+   * the store is back the record goes through within about a second, not after a long backoff
+   * (the failure drill's dynamo-failing phase measures it); a retry a second is cheap.
+   */
+  private static final Backoff RETRY = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1));
 
   private final Vertx vertx;
   private final Context context;

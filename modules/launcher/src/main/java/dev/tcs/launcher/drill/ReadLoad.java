@@ -1,0 +1,175 @@
+package dev.tcs.launcher.drill;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Steady reads on the sidecar, as an application sends them: {@code readsPerSecond} tenant reads
+ * over HTTP/2, tenants drawn with Zipf's law, paced by a 10 ms timer (open loop: a slow answer does
+ * not slow the sending), at most {@code maxInFlight} at once (beyond, a read is counted as shed).
+ *
+ * <p>Each answer must be a 200 carrying {@code TCS-Version} (every tenant read exists: a 404 is an
+ * error too); anything else, or a transport failure or timeout, is a client-visible error. The
+ * load keeps per tenant the highest version answered so far: an answer to a read sent after a
+ * higher version had been answered is a regression.
+ *
+ * <p>Runs on its own Vert.x event loop; {@link #phase}, {@link #pause} and {@link #onlySeen} may be
+ * called from any thread.
+ */
+final class ReadLoad {
+  private static final long TICK_MS = 10;
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final String sidecar;
+  private final String token;
+  private final List<String> tenants;
+  private final Zipf zipf;
+  private final DrillSettings settings;
+  private final AtomicLongArray highest;
+  private final SplittableRandom random = new SplittableRandom(42);
+  private volatile PhaseStats phase;
+  private volatile boolean paused;
+  private volatile boolean onlySeen;
+  private long timer = -1;
+  private long lastTick;
+  private double credit;
+  private int inFlight; // event-loop confined
+  private volatile int inFlightSeen; // its last value, for other threads
+
+  ReadLoad(Vertx vertx, HttpClient http, String sidecar, String token, List<String> tenants, DrillSettings settings) {
+    this.vertx = vertx;
+    this.http = http;
+    this.sidecar = sidecar;
+    this.token = token;
+    this.tenants = tenants;
+    this.zipf = new Zipf(tenants.size(), settings.zipfExponent());
+    this.settings = settings;
+    this.highest = new AtomicLongArray(tenants.size());
+  }
+
+  void start(PhaseStats first) {
+    phase = first;
+    vertx.runOnContext(v -> {
+      lastTick = System.nanoTime();
+      timer = vertx.setPeriodic(TICK_MS, id -> tick());
+    });
+  }
+
+  void stop() {
+    vertx.runOnContext(v -> vertx.cancelTimer(timer));
+  }
+
+  /** Reads sent from now on count in {@code next}. */
+  void phase(PhaseStats next) {
+    phase = next;
+  }
+
+  /** While paused no read is sent (the sidecar is being restarted: there is nothing to send to). */
+  void pause(boolean pause) {
+    paused = pause;
+  }
+
+  /** True: read only tenants already answered once (while no region answers, nothing can answer the others). */
+  void onlySeen(boolean only) {
+    onlySeen = only;
+  }
+
+  /** Waits (blocking; never on an event loop) until no read is in flight, at most {@code timeout}. */
+  void awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (inFlightSeen == 0) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    credit += settings.readsPerSecond() * (now - lastTick) / 1e9;
+    lastTick = now;
+    int due = (int) credit;
+    credit -= due;
+    if (paused) {
+      return;
+    }
+    PhaseStats stats = phase;
+    for (int i = 0; i < due; i++) {
+      int tenant = pick();
+      if (tenant < 0) {
+        continue;
+      }
+      if (inFlight >= settings.maxInFlight()) {
+        stats.shed.increment();
+        continue;
+      }
+      read(stats, tenant);
+    }
+  }
+
+  private int pick() {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int tenant = zipf.next(random);
+      if (!onlySeen || highest.get(tenant) > 0) {
+        return tenant;
+      }
+    }
+    return -1;
+  }
+
+  private void read(PhaseStats stats, int tenant) {
+    long floor = highest.get(tenant);
+    long started = System.nanoTime();
+    inFlight++;
+    inFlightSeen = inFlight;
+    stats.requests.increment();
+    stats.inFlight.increment();
+    Http.get(http, sidecar + "/v1/tenants/" + tenants.get(tenant) + "/context", token, settings.readTimeout())
+        .onComplete(
+            done -> {
+              inFlight--;
+              inFlightSeen = inFlight;
+              stats.inFlight.decrement();
+              stats.latency.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+              if (done.failed()) {
+                stats.error("transport: " + kind(done.cause()));
+                return;
+              }
+              Http.Answer answer = done.result();
+              if (answer.status() != 200) {
+                stats.error("HTTP " + answer.status() + problemTitle(answer));
+                return;
+              }
+              long version = Http.version(answer);
+              if (version < 1) {
+                stats.error("200 without TCS-Version");
+                return;
+              }
+              if (version < floor) {
+                stats.regression(tenants.get(tenant), floor, version);
+              }
+              highest.accumulateAndGet(tenant, version, Math::max);
+            });
+  }
+
+  private static String kind(Throwable cause) {
+    String message = cause.getMessage();
+    String simple = cause.getClass().getSimpleName();
+    return message == null ? simple : simple + " " + (message.length() > 60 ? message.substring(0, 60) : message);
+  }
+
+  private static String problemTitle(Http.Answer answer) {
+    try {
+      String title = answer.body().toJsonObject().getString("title");
+      return title == null ? "" : " " + title;
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.tcs.launcher.drill;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the sidecar's {@code /metrics}: its reads by outcome ({@code tcs_sidecar_reads_total}) and
+ * the region adaptive routing chose as primary ({@code tcs_sidecar_primary}). Blocking: call from
+ * the drill's thread, never an event loop.
+ */
+final class SidecarScrape {
+  private static final Pattern READS = Pattern.compile("^tcs_sidecar_reads_total\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
+  private static final Pattern PRIMARY = Pattern.compile("^tcs_sidecar_primary\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
+  private static final Pattern OUTCOME = Pattern.compile("outcome=\"([^\"]*)\"");
+  private static final Pattern REGION = Pattern.compile("region=\"([^\"]*)\"");
+
+  /** Reads answered by outcome (hit, miss, stale, error) since the sidecar started. */
+  record Reads(Map<String, Double> byOutcome) {
+    static final Reads ZERO = new Reads(Map.of());
+
+    double get(String outcome) {
+      return byOutcome.getOrDefault(outcome, 0.0);
+    }
+
+    /** This minus {@code before}, per outcome. */
+    Reads since(Reads before) {
+      Map<String, Double> delta = new HashMap<>();
+      byOutcome.forEach((k, v) -> delta.put(k, v - before.get(k)));
+      return new Reads(delta);
+    }
+
+    Reads plus(Reads other) {
+      Map<String, Double> sum = new HashMap<>(byOutcome);
+      other.byOutcome.forEach((k, v) -> sum.merge(k, v, Double::sum));
+      return new Reads(sum);
+    }
+
+    /** Hits over all reads, or NaN when there were none. */
+    double hitRatio() {
+      double all = byOutcome.values().stream().mapToDouble(Double::doubleValue).sum();
+      return all == 0 ? Double.NaN : get("hit") / all;
+    }
+  }
+
+  private final Http http;
+  private final String sidecar;
+
+  SidecarScrape(Http http, String sidecar) {
+    this.http = http;
+    this.sidecar = sidecar;
+  }
+
+  private String metrics() {
+    Http.Answer answer = http.control("GET", sidecar + "/metrics", null, null, Duration.ofSeconds(5));
+    if (answer.status() != 200) {
+      throw new IllegalStateException("sidecar /metrics answered " + answer.status());
+    }
+    return answer.body().toString();
+  }
+
+  Reads reads() {
+    Map<String, Double> byOutcome = new HashMap<>();
+    Matcher m = READS.matcher(metrics());
+    while (m.find()) {
+      Matcher outcome = OUTCOME.matcher(m.group(1));
+      if (outcome.find()) {
+        byOutcome.merge(outcome.group(1), Double.parseDouble(m.group(2)), Double::sum);
+      }
+    }
+    return new Reads(byOutcome);
+  }
+
+  /** The region adaptive routing has chosen as primary now, or {@code fallback} when none is marked. */
+  String primary(String fallback) {
+    Matcher m = PRIMARY.matcher(metrics());
+    while (m.find()) {
+      Matcher region = REGION.matcher(m.group(1));
+      if (Double.parseDouble(m.group(2)) >= 1 && region.find()) {
+        return region.group(1);
+      }
+    }
+    return fallback;
+  }
+}

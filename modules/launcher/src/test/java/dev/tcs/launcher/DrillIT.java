@@ -1,0 +1,54 @@
+package dev.tcs.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code tcs drill --short} in the suite: the demo system on free ports, load on the sidecar and
+ * the catalogue, every scripted phase but the sidecar restart (which needs the warm restart to
+ * keep answering while every region is down), and the drill must pass: no client-visible error, no
+ * version regression, every write visible everywhere within the target after its fault cleared.
+ *
+ * <p>Lighter than the command's default (200 tenants, 100 reads/s, a 5 s freshness target) so that a CI box
+ * shared with other builds does not fail it for want of CPU; BENCHMARKS.md holds a default run.
+ */
+class DrillIT {
+  private static final Path CONFIG = Path.of("../../config").toAbsolutePath().normalize();
+
+  @Test
+  void shortDrill_everyPhasePasses() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new TcsCommand());
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+
+    int exit =
+        command.execute(
+            "--config-dir", CONFIG.toString(), "drill", "--short", "--skip", "sidecar-restart", "--reads-per-second", "100", "--tenants", "200", "--freshness-target", "5s");
+
+    String printed = out + "\n" + err;
+    assertEquals(0, exit, printed);
+    for (String phase : List.of("baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed")) {
+      assertTrue(printed.lines().anyMatch(line -> line.startsWith(phase + " ") && line.endsWith(" ok")), phase + " did not pass:\n" + printed);
+    }
+    assertTrue(printed.contains("drill PASSED"), printed);
+  }
+
+  @Test
+  void drillSkippingAnUnknownPhase_isRefusedNamingTheOption() {
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new TcsCommand());
+    command.setErr(new PrintWriter(err, true));
+    int exit = command.execute("--config-dir", CONFIG.toString(), "drill", "--skip", "tea-break");
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("--skip"), err.toString());
+  }
+}
