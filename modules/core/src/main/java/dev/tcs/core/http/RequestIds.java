@@ -1,5 +1,6 @@
 package dev.tcs.core.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,7 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * The id of a request: the caller's {@code X-Request-Id} when it is short and plain, else a new
- * one. Kept on the routing context and echoed on the response.
+ * one. Kept on the routing context and echoed on the response. A cache hit answered by the read
+ * fast path ({@code dev.tcs.core.read.ReadFastPath}) carries no generated id (a new header value
+ * per response defeats HTTP/2 header compression); it echoes the caller's.
  *
  * <p>New ids are a random per-process prefix and a counter ({@code 5f3a9c1e-1b}): unique across
  * restarts in practice, and cheap on the read path, where a random UUID per request would cost a
@@ -30,6 +33,19 @@ public final class RequestIds {
       ctx.put(KEY, id);
     }
     return id;
+  }
+
+  /**
+   * The caller's {@code X-Request-Id} if it is short and plain, {@code ""} when the caller sent
+   * none, null when it sent one this service would replace (the read fast path then leaves the
+   * request to the router, which assigns a new id).
+   */
+  public static String offered(HttpServerRequest request) {
+    String offered = request.getHeader(HEADER);
+    if (offered == null) {
+      return "";
+    }
+    return SAFE.matcher(offered).matches() ? offered : null;
   }
 
   /** A route handler that assigns the id and echoes it; mount it first. */

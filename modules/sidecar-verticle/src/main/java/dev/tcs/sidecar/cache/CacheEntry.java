@@ -3,6 +3,11 @@ package dev.tcs.sidecar.cache;
 import dev.tcs.sidecar.lane.RegionAnswer;
 
 /**
- * A cached region answer (a value or a 404) and when it was stored, on the cache's ticker.
+ * A cached region answer (a value or a 404) and when it was stored, on the cache's ticker; a
+ * value carries its {@link Hit}, prepared once here so a hit builds no header value.
  */
-record CacheEntry(RegionAnswer answer, long storedAtNanos) {}
+record CacheEntry(RegionAnswer answer, long storedAtNanos, Hit hit) {
+  CacheEntry(RegionAnswer answer, long storedAtNanos) {
+    this(answer, storedAtNanos, answer.isValue() ? Hit.of(answer) : null);
+  }
+}

@@ -35,6 +35,11 @@ public final class CachingReader {
     return cache.fresh(key);
   }
 
+  /** The fresh cached value for {@code key}, ready to write, or null: the read fast path. */
+  public Hit cachedHit(ReadKey key) {
+    return cache.freshHit(key);
+  }
+
   /**
    * Loads {@code key} from the regions, or joins the load already running for it.
    *

@@ -89,6 +89,12 @@ public final class ViewCache {
     return entry != null && isFresh(entry) ? entry.answer() : null;
   }
 
+  /** The cached value if it is fresh, ready to write (the read fast path), else null: a 404 or a miss goes the slow way. */
+  public Hit freshHit(ReadKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && entry.hit() != null && isFresh(entry) ? entry.hit() : null;
+  }
+
   /** The cached value even past its ttl (within stale-ttl), else null: the answer of last resort. */
   public RegionAnswer stale(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);

@@ -36,6 +36,6 @@ public final class ReadVerticle extends VerticleBase {
     Router router = Routers.base(vertx, registry, readiness);
     router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
     router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
-    return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(router).listen();
+    return vertx.createHttpServer(HttpServers.options(host, port)).requestHandler(reader.fastPath(router)).listen();
   }
 }
