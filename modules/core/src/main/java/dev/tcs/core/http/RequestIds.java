@@ -29,10 +29,15 @@ public final class RequestIds {
     String id = ctx.get(KEY);
     if (id == null) {
       String offered = ctx.request().getHeader(HEADER);
-      id = offered != null && SAFE.matcher(offered).matches() ? offered : PREFIX + Long.toHexString(NEXT.incrementAndGet());
+      id = offered != null && SAFE.matcher(offered).matches() ? offered : next();
       ctx.put(KEY, id);
     }
     return id;
+  }
+
+  /** A new id, for work no request asked for (a refresh-ahead). */
+  public static String next() {
+    return PREFIX + Long.toHexString(NEXT.incrementAndGet());
   }
 
   /**

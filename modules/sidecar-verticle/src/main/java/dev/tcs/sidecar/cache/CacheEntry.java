@@ -7,7 +7,8 @@ import dev.tcs.sidecar.lane.RegionAnswer;
  * value carries its {@link Hit}, prepared once here so a hit builds no header value.
  */
 record CacheEntry(RegionAnswer answer, long storedAtNanos, Hit hit) {
-  CacheEntry(RegionAnswer answer, long storedAtNanos) {
-    this(answer, storedAtNanos, answer.isValue() ? Hit.of(answer) : null);
+  /** @param refreshAheadNanos how long after storing a hit starts a refresh-ahead */
+  CacheEntry(RegionAnswer answer, long storedAtNanos, long refreshAheadNanos) {
+    this(answer, storedAtNanos, answer.isValue() ? Hit.of(answer, storedAtNanos + refreshAheadNanos) : null);
   }
 }

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>A value is served from memory for {@code ttl}, then kept {@code stale-ttl} longer to
- *       answer when no region does; a 404 is kept {@code negative-ttl}; 401/403 never.
+ *       answer when no region does; a 404 is kept {@code negative-ttl}; 401/403 never. A value
+ *       read in the last quarter of its ttl is refreshed ahead once ({@link #claimRefresh}).
  *   <li>A fetched answer older than the cached one (same tenant; by version, then definitions
  *       revision) is neither stored nor answered.
  *   <li>An invalidation drops the entries of its (tenant, consumer), by tenant and by host, that
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Nothing here blocks or does I/O.
  */
 public final class ViewCache {
+  /** A value read in the last 1/4 of its ttl is refreshed ahead of it, once. */
+  static final long REFRESH_AHEAD_DIVISOR = 4;
   private final Cache<ReadKey, CacheEntry> entries;
   private final Cache<TenantConsumer, Floor> floors;
   /** The host keys stored per (tenant, consumer), so an invalidation finds hosts a tenant lost. */
@@ -51,6 +54,7 @@ public final class ViewCache {
   private final AtomicLong epoch = new AtomicLong();
   private final Ticker ticker;
   private final long ttlNanos;
+  private final long refreshAheadNanos;
   private final boolean cacheNegatives;
   private final SidecarMetrics metrics;
 
@@ -63,6 +67,7 @@ public final class ViewCache {
   public ViewCache(SidecarConfig.Cache settings, Ticker ticker, Executor executor, SidecarMetrics metrics) {
     this.ticker = ticker;
     this.ttlNanos = settings.ttl().toNanos();
+    this.refreshAheadNanos = ttlNanos - ttlNanos / REFRESH_AHEAD_DIVISOR;
     this.cacheNegatives = !settings.negativeTtl().isZero();
     this.metrics = metrics;
     this.entries =
@@ -93,6 +98,16 @@ public final class ViewCache {
   public Hit freshHit(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && entry.hit() != null && isFresh(entry) ? entry.hit() : null;
+  }
+
+  /**
+   * True for exactly one caller once {@code hit} is in the last quarter of its ttl: that caller
+   * starts a refresh-ahead, so a value read often is replaced before it expires and its readers
+   * never wait for a region. A refresh that fails is not retried for this entry: at ttl the read
+   * path fetches again, or answers the stale value.
+   */
+  public boolean claimRefresh(Hit hit) {
+    return ticker.read() - hit.refreshAtNanos() >= 0 && !hit.refreshClaimed().get() && hit.refreshClaimed().compareAndSet(false, true);
   }
 
   /** The cached value even past its ttl (within stale-ttl), else null: the answer of last resort. */
@@ -144,7 +159,7 @@ public final class ViewCache {
             unindex(k, existing);
           }
           served[0] = new Served(fetched, Read.MISS);
-          return new CacheEntry(detached(fetched), ticker.read());
+          return new CacheEntry(detached(fetched), ticker.read(), refreshAheadNanos);
         }
         case UNCACHED -> {
           if (floor != null && fetched.isVersioned()) {

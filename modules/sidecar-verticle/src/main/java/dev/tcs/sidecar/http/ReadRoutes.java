@@ -73,7 +73,14 @@ public final class ReadRoutes {
     }
     hit.headers().answer(request, hit.body());
     metrics.read(Read.HIT, start);
+    reader.refreshAhead(key, hit, () -> refreshRequest(key, request.getHeader(ReadApi.AUTHORIZATION)));
     return true;
+  }
+
+  private static RegionRequest refreshRequest(ReadKey key, String authorization) {
+    return key.kind() == ReadKey.Kind.TENANT
+        ? new RegionRequest(ReadApi.tenantPath(key.id()), key.id(), authorization, RequestIds.next())
+        : new RegionRequest(ReadApi.hostPath(key.id()), null, authorization, RequestIds.next());
   }
 
   private void readTenant(RoutingContext ctx) {
