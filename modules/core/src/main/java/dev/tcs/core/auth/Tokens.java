@@ -153,6 +153,14 @@ public final class Tokens {
     return null;
   }
 
+  /**
+   * True while {@code principal}, returned by {@link #verified(String)} or {@link #authenticate},
+   * is still acceptable (before {@code exp + leeway} on this instance's clock).
+   */
+  public boolean isUnexpired(Principal principal) {
+    return millisLeft(principal) > 0;
+  }
+
   /** As {@link #authenticate(RoutingContext)}, and fails with 403 unless the token has {@code role}. */
   public Future<Principal> require(RoutingContext ctx, String role) {
     return authenticate(ctx)

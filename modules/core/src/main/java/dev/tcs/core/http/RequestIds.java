@@ -1,5 +1,6 @@
 package dev.tcs.core.http;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class RequestIds {
   public static final String HEADER = "X-Request-Id";
+  /** {@link #HEADER} lowercase, for the hot path (no lowercasing per lookup on HTTP/2). */
+  public static final CharSequence HEADER_NAME = HttpHeaders.createOptimized("x-request-id");
   private static final String KEY = "tcs.requestId";
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String PREFIX = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + "-";
@@ -46,7 +49,7 @@ public final class RequestIds {
    * request to the router, which assigns a new id).
    */
   public static String offered(HttpServerRequest request) {
-    String offered = request.getHeader(HEADER);
+    String offered = request.getHeader(HEADER_NAME);
     if (offered == null) {
       return "";
     }

@@ -25,7 +25,8 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code RoutingContext} and a request body per request) was 25-47 % of a hit's CPU
  * (BENCHMARKS.md "Reads").
  *
- * <p>Runs on the server's event loop; never blocks; thread-safe when {@code hits} is.
+ * <p>Runs on the server's event loop; never blocks; thread-safe when {@code hits} is (build one
+ * per server instance all the same: its last-token memo then stays on one core).
  */
 public final class ReadFastPath implements Handler<HttpServerRequest> {
   private static final String TENANTS = "/v1/tenants/";
@@ -46,6 +47,7 @@ public final class ReadFastPath implements Handler<HttpServerRequest> {
   private final String role;
   private final Hits hits;
   private final Handler<HttpServerRequest> fallback;
+  private Verified last;
 
   /**
    * @param tokens the verified-token cache
@@ -85,7 +87,7 @@ public final class ReadFastPath implements Handler<HttpServerRequest> {
     if (kind == null) {
       return false;
     }
-    Principal principal = tokens.verified(request.getHeader(HttpHeaders.AUTHORIZATION));
+    Principal principal = verified(request.getHeader(HttpHeaders.AUTHORIZATION));
     if (principal == null || !principal.has(role)) {
       return false;
     }
@@ -94,14 +96,38 @@ public final class ReadFastPath implements Handler<HttpServerRequest> {
       return false;
     }
     if (!requestId.isEmpty()) {
-      request.response().headers().set(RequestIds.HEADER, requestId);
+      request.response().headers().set(RequestIds.HEADER_NAME, requestId);
     }
     if (hits.answer(request, new ReadKey(kind, id, principal.subject()))) {
       return true;
     }
-    request.response().headers().remove(RequestIds.HEADER);
+    request.response().headers().remove(RequestIds.HEADER_NAME);
     return false;
   }
+
+  /**
+   * {@link Tokens#verified}, through a one-entry memo of the last header value that verified: a
+   * client sends the same token on every request, and comparing it with the last one costs far
+   * less than hashing its ~500 characters for the cache. The memo only ever holds what
+   * {@link Tokens#verified} returned, and its expiry is checked on every use.
+   */
+  private Principal verified(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    Verified last = this.last;
+    if (last != null && last.authorization.equals(authorization)) {
+      return tokens.isUnexpired(last.principal) ? last.principal : null;
+    }
+    Principal principal = tokens.verified(authorization);
+    if (principal != null) {
+      this.last = new Verified(authorization, principal);
+    }
+    return principal;
+  }
+
+  /** A header value and the principal its token verified to; immutable, so a racy read sees a whole pair. */
+  private record Verified(String authorization, Principal principal) {}
 
   /** {@code path[start, end)} when it is one non-empty segment, else null. */
   private static String segment(String path, int start, int end) {
