@@ -159,7 +159,7 @@ public final class ViewCache {
             unindex(k, existing);
           }
           served[0] = new Served(fetched, Read.MISS);
-          return new CacheEntry(detached(fetched), ticker.read(), refreshAheadNanos);
+          return new CacheEntry(detached(fetched, sameBody(k, fetched)), ticker.read(), refreshAheadNanos);
         }
         case UNCACHED -> {
           if (floor != null && fetched.isVersioned()) {
@@ -301,9 +301,45 @@ public final class ViewCache {
     return known.tenantId() != null && known.tenantId().equals(fetched.tenantId());
   }
 
-  /** A copy whose body shares no memory with the connection it was read from. */
-  private static RegionAnswer detached(RegionAnswer answer) {
-    Buffer body = Buffer.buffer(answer.body().getBytes());
+  /**
+   * The body already cached for the same tenant, consumer and stamp under another key (the tenant
+   * key for a host read, a host key for a tenant read) when its bytes are equal, else null: one
+   * view is then held once for its tenant key and all its host keys. Reads other keys only, so it
+   * may run inside {@code compute}.
+   */
+  private Buffer sameBody(ReadKey key, RegionAnswer fetched) {
+    if (!fetched.isValue() || fetched.tenantId() == null) {
+      return null;
+    }
+    if (key.kind() == ReadKey.Kind.HOST) {
+      return bodyIfSame(entries.getIfPresent(ReadKey.tenant(fetched.tenantId(), key.consumer())), fetched);
+    }
+    Set<String> hosts = hostsOf.get(new TenantConsumer(fetched.tenantId(), key.consumer()));
+    if (hosts != null) {
+      for (String host : hosts) {
+        Buffer body = bodyIfSame(entries.getIfPresent(ReadKey.host(host, key.consumer())), fetched);
+        if (body != null) {
+          return body;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Buffer bodyIfSame(CacheEntry entry, RegionAnswer fetched) {
+    if (entry == null || !entry.answer().isValue() || !fetched.tenantId().equals(entry.answer().tenantId())) {
+      return null;
+    }
+    RegionAnswer known = entry.answer();
+    return known.stamp().equals(fetched.stamp()) && known.body().equals(fetched.body()) ? known.body() : null;
+  }
+
+  /**
+   * A copy whose body shares no memory with the connection it was read from: {@code shared} (an
+   * equal body already cached under another key) when given, else a new copy.
+   */
+  private static RegionAnswer detached(RegionAnswer answer, Buffer shared) {
+    Buffer body = shared != null ? shared : Buffer.buffer(answer.body().getBytes());
     return new RegionAnswer(
         answer.lane(),
         answer.status(),
