@@ -194,7 +194,7 @@ final class RegionVerticle extends VerticleBase {
                 : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
     return vertx
         .deployVerticle(
-            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness, chaos::mount),
+            () -> new ReadVerticle(config.host(), config.port(), reader, registry, readiness, chaos::mount, chaos::gatesReads),
             new DeploymentOptions().setInstances(config.readInstances()))
         .mapEmpty();
   }
