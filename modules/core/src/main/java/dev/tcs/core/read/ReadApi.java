@@ -63,6 +63,15 @@ public final class ReadApi {
   /** {@link #TENANT} for writing. */
   public static final CharSequence TENANT_HEADER = HttpHeaders.createOptimized(TENANT.toLowerCase(Locale.ROOT));
 
+  /** {@link #STALE} for writing. */
+  public static final CharSequence STALE_HEADER = HttpHeaders.createOptimized(STALE.toLowerCase(Locale.ROOT));
+
+  /** {@link #AGE} for writing. */
+  public static final CharSequence AGE_HEADER = HttpHeaders.createOptimized(AGE.toLowerCase(Locale.ROOT));
+
+  /** The value of {@link #STALE} on a stale answer. */
+  public static final CharSequence STALE_TRUE = HttpHeaders.createOptimized("true");
+
   private ReadApi() {}
 
   /** The path of a tenant read; {@code tenantId} must already be valid. */

@@ -141,9 +141,9 @@ public final class ReadRoutes {
 
   /** A value no region confirmed: {@code TCS-Stale: true} and its {@code Age} in whole seconds. */
   private static void markStale(HttpServerResponse response, long ageNanos) {
-    response.putHeader(ReadApi.STALE, "true");
+    response.putHeader(ReadApi.STALE_HEADER, ReadApi.STALE_TRUE);
     if (ageNanos >= 0) {
-      response.putHeader(ReadApi.AGE, Long.toString(TimeUnit.NANOSECONDS.toSeconds(ageNanos)));
+      response.putHeader(ReadApi.AGE_HEADER, Long.toString(TimeUnit.NANOSECONDS.toSeconds(ageNanos)));
     }
   }
 
