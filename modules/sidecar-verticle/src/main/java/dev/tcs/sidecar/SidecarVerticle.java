@@ -4,28 +4,29 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.http.HttpServers;
-import dev.tcs.core.http.Tls;
 import dev.tcs.core.http.OpsRoutes;
-import dev.tcs.core.http.Routers;
+import dev.tcs.core.http.Tls;
 import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.cache.ConsumerGrants;
 import dev.tcs.sidecar.cache.ViewCache;
 import dev.tcs.sidecar.http.ReadRoutes;
+import dev.tcs.sidecar.http.ReadVerticle;
 import dev.tcs.sidecar.invalidation.InvalidationSubscription;
 import dev.tcs.sidecar.lane.HedgedFetcher;
 import dev.tcs.sidecar.lane.LaneLimit;
 import dev.tcs.sidecar.lane.RegionLane;
 import dev.tcs.sidecar.snapshot.CacheSnapshots;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sidecar: deploys one {@link RegionLane} per configured region (child verticles, each on
  * its own event-loop context), subscribes to the home region's invalidations, and serves the read
- * API on localhost (h2c and HTTP/1.1 on one port).
+ * API on localhost (h2c and HTTP/1.1 on one port) from one {@link ReadVerticle} per core, all
+ * sharing one cache and one hedged fetcher.
  *
  * <p>Consumes application reads, region answers and invalidation messages; produces read answers
  * and the sidecar's meters. Blocking Hazelcast calls run on a worker; nothing blocks the event
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SidecarVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SidecarVerticle.class);
+  /** Read verticles: one per core, as a region deploys them (DESIGN.md: reads on every event loop). */
+  static final int READ_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final SidecarConfig config;
   private final HazelcastInstance homeRegionClient;
@@ -54,8 +58,8 @@ final class SidecarVerticle extends VerticleBase {
   private final Map<String, RegionLane> lanes = new LinkedHashMap<>();
   private ViewCache cache;
   private InvalidationSubscription invalidations;
-  private HttpServer server;
   private CacheSnapshots snapshots;
+  private final List<ReadVerticle> readers = new CopyOnWriteArrayList<>();
 
   SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker, Clock clock) {
     this.config = config;
@@ -120,22 +124,26 @@ final class SidecarVerticle extends VerticleBase {
     return invalidations.start();
   }
 
+  /** One read verticle per event-loop core ({@link #READ_INSTANCES}), sharing one cache and one fetcher. */
   private Future<?> serveReads() {
     HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
-    Router router = Routers.base(vertx, registry, readinessChecks());
     ConsumerGrants grants = new ConsumerGrants(ticker, ConsumerGrants.RECHECK_AFTER, cache::dropConsumer);
-    new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics, grants).mount(router);
-    return HttpServers.guarded(vertx
-        .createHttpServer(Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls())))
-        .requestHandler(router)
-        .listen()
+    ReadRoutes routes = new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics, grants);
+    List<OpsRoutes.Check> readiness = readinessChecks();
+    HttpServerOptions options = Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls());
+    return vertx
+        .deployVerticle(
+            () -> {
+              ReadVerticle reader = new ReadVerticle(options, routes, registry, readiness);
+              readers.add(reader);
+              return reader;
+            },
+            new DeploymentOptions().setInstances(READ_INSTANCES))
         .onSuccess(
-            listening -> {
-              server = listening;
-              log.info(
-                  "sidecar listening host={} port={} primary={} regions={} requestTimeoutMs={}",
-                  config.http().host(), listening.actualPort(), config.primary(), config.regions().keySet(), config.requestTimeout().toMillis());
-            });
+            id ->
+                log.info(
+                    "sidecar listening host={} port={} readInstances={} primary={} regions={} requestTimeoutMs={}",
+                    config.http().host(), actualPort(), READ_INSTANCES, config.primary(), config.regions().keySet(), config.requestTimeout().toMillis()));
   }
 
   private List<OpsRoutes.Check> readinessChecks() {
@@ -149,6 +157,6 @@ final class SidecarVerticle extends VerticleBase {
 
   /** The port the read API listens on (after start). */
   int actualPort() {
-    return server == null ? -1 : server.actualPort();
+    return readers.isEmpty() ? -1 : readers.get(0).actualPort();
   }
 }

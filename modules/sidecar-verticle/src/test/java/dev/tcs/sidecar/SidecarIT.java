@@ -249,6 +249,11 @@ class SidecarIT {
     assertEquals("\"" + tenant + "-1\"", first.headers().firstValue("ETag").orElseThrow());
     assertEquals(tenant + "_jira", new JsonObject(first.body()).getJsonObject("jira").getString("db-user"));
     assertEquals(first.body(), second.body());
+    for (String header : List.of("TCS-Version", "TCS-Revision", "TCS-Tenant", "TCS-Region", "ETag", "Content-Type")) {
+      assertEquals(first.headers().firstValue(header), second.headers().firstValue(header), header + " of the hit");
+    }
+    assertTrue(first.headers().firstValue("X-Request-Id").isPresent(), "a miss keeps its request id");
+    assertTrue(second.headers().firstValue("X-Request-Id").isEmpty(), "a hit carries no generated request id (HPACK)");
     assertEquals(asked, totalRequests(), "the second read must not reach a region");
     assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "hit"));
     assertEquals(1.0, counter(SidecarMetrics.READS, "outcome", "miss"));

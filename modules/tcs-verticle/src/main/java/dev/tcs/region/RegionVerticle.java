@@ -215,7 +215,7 @@ final class RegionVerticle extends VerticleBase {
                 : Future.failedFuture("not yet subscribed to " + config.viewsTopic())));
     return vertx
         .deployVerticle(
-            () -> new ReadVerticle(Tls.apply(HttpServers.options(config.host(), config.port()), config.tls()), reader, registry, readiness, chaos::mount),
+            () -> new ReadVerticle(Tls.apply(HttpServers.options(config.host(), config.port()), config.tls()), reader, registry, readiness, chaos::mount, chaos::gatesReads),
             new DeploymentOptions().setInstances(config.readInstances()))
         .mapEmpty();
   }

@@ -1,6 +1,7 @@
 package dev.tcs.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.auth.Principal;
@@ -86,6 +87,7 @@ class RegionChaosIT {
   void latency_fractionOne_delaysEveryRead() {
     String tenant = served(1);
     String path = "/v1/tenants/" + tenant + "/context";
+    double delayedBefore = faults("read-delayed"); // other tests of this class delay reads too
     JsonObject shown = post(new JsonObject().put("latency", "300ms"));
     assertEquals(1.0, shown.getDouble("latencyFraction"), "latency alone applies to every read");
 
@@ -95,13 +97,39 @@ class RegionChaosIT {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       assertTrue(tookMs >= 300, "read took " + tookMs + " ms");
     }
-    assertEquals(3, faults("read-delayed"));
+    assertEquals(delayedBefore + 3, faults("read-delayed"));
 
     post(new JsonObject().put("latencyFraction", 0));
     long started = System.nanoTime();
     assertEquals(200, region.read(path).status());
     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 300);
-    assertEquals(3, faults("read-delayed"), "fraction 0 delays nothing");
+    assertEquals(delayedBefore + 3, faults("read-delayed"), "fraction 0 delays nothing");
+  }
+
+  @Test
+  void readFaults_gateCacheHitsOnTheFastPathToo() {
+    String path = "/v1/tenants/" + served(1) + "/context";
+    String reader = region.tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(10));
+    assertEquals(200, region.get(path, reader).status(), "the token's first read verifies it (routed)");
+    Answer fast = region.get(path, reader);
+    assertEquals(200, fast.status(), fast::toString);
+    assertNull(fast.headers().get("X-Request-Id"), "precondition: a fast-path hit carries no generated request id");
+    double delayedBefore = faults("read-delayed");
+
+    post(new JsonObject().put("latency", "300ms"));
+    long started = System.nanoTime();
+    assertEquals(200, region.get(path, reader).status());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertTrue(tookMs >= 300, "a cached key answered in " + tookMs + " ms past the latency fault");
+    assertEquals(delayedBefore + 1, faults("read-delayed"));
+
+    post(new JsonObject().put("readOff", true));
+    assertTrue(failsToAnswer(path, reader), "a cached key answered while the read API was off");
+
+    region.send(HttpMethod.DELETE, "/chaos", admin, null);
+    Answer again = region.get(path, reader);
+    assertEquals(200, again.status(), again::toString);
+    assertNull(again.headers().get("X-Request-Id"), "with no read fault, hits take the fast path again");
   }
 
   @Test
@@ -201,8 +229,12 @@ class RegionChaosIT {
   }
 
   private static boolean failsToAnswer(String path) {
+    return failsToAnswer(path, region.tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(10)));
+  }
+
+  private static boolean failsToAnswer(String path, String token) {
     try {
-      Answer answer = region.read(path);
+      Answer answer = region.get(path, token);
       return answer == null;
     } catch (RuntimeException e) {
       return true;

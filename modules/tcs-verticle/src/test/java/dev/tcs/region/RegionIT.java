@@ -2,6 +2,7 @@ package dev.tcs.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -160,6 +161,19 @@ class RegionIT {
     assertEquals(REGION, jira.headers().get("TCS-Region"));
     assertEquals(tenant, jira.headers().get("TCS-Tenant"));
     assertEquals("application/json", jira.headers().get("Content-Type"));
+
+    // A token's first read is verified by the routed path; once verified, a cached value is
+    // answered by the fast path: the same headers and body, and no generated request id.
+    String reader = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(11));
+    Answer routed = get(http, "/v1/tenants/" + tenant + "/context", reader, null);
+    Answer fast = get(http, "/v1/tenants/" + tenant + "/context", reader, null);
+    assertEquals(200, fast.status());
+    assertEquals(routed.json(), fast.json());
+    for (String header : List.of("ETag", "TCS-Version", "TCS-Revision", "TCS-Region", "TCS-Tenant", "Content-Type")) {
+      assertEquals(routed.headers().get(header), fast.headers().get(header), header);
+    }
+    assertNotNull(routed.headers().get("X-Request-Id"), "the routed answer keeps its request id");
+    assertNull(fast.headers().get("X-Request-Id"), "a fast-path hit carries no generated request id");
 
     Answer ingress = eventually(() -> get("/v1/tenants/" + tenant + "/context", "network-ingress"), a -> a.status() == 200);
     JsonObject ingressBody = ingress.json();

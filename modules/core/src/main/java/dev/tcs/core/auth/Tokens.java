@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * whether a token is valid. A token is refused from the instant {@code exp + leeway} is reached.
  *
  * <p>Reads verify a token on every request, and an RSA signature check costs tens of
- * microseconds, so a verified token is remembered (by its exact text) until it expires; a token
- * that fails verification is never remembered. Nothing here blocks: verification runs on the
+ * microseconds, so a verified token is remembered (by the exact {@code Authorization} header
+ * value it came in) until it expires; a token that fails verification is never remembered.
+ * {@link #verified(String)} is that lookup alone, for the read fast path. Nothing here blocks: verification runs on the
  * caller's thread and completes at once.
  */
 public final class Tokens {
@@ -127,16 +128,41 @@ public final class Tokens {
     if (token.isEmpty()) {
       return Future.failedFuture(HttpProblem.unauthorized("Authorization must be 'Bearer <token>'"));
     }
-    Principal known = verified.getIfPresent(token);
+    Principal known = verified(authorization);
     if (known != null) {
-      if (millisLeft(known) > 0) {
-        return Future.succeededFuture(known);
-      }
-      verified.invalidate(token);
+      return Future.succeededFuture(known);
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(HttpProblem.unauthorized("bearer token rejected: " + e.getMessage())))
-        .compose(user -> toPrincipal(token, claimsOf(user)));
+        .compose(user -> toPrincipal(authorization, claimsOf(user)));
+  }
+
+  /**
+   * The principal of an {@code Authorization} header value whose token verified earlier and has
+   * not expired since, else null (never verified, failed, expired, or forgotten: then
+   * {@link #authenticate(String)} decides). One map lookup; verifies nothing, allocates nothing.
+   */
+  public Principal verified(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    Principal known = verified.getIfPresent(authorization);
+    if (known == null) {
+      return null;
+    }
+    if (millisLeft(known) > 0) {
+      return known;
+    }
+    verified.invalidate(authorization);
+    return null;
+  }
+
+  /**
+   * True while {@code principal}, returned by {@link #verified(String)} or {@link #authenticate},
+   * is still acceptable (before {@code exp + leeway} on this instance's clock).
+   */
+  public boolean isUnexpired(Principal principal) {
+    return millisLeft(principal) > 0;
   }
 
   /** As {@link #authenticate(RoutingContext)}, and fails with 403 unless the token has {@code role}. */
@@ -158,7 +184,8 @@ public final class Tokens {
     return payload != null ? payload : new JsonObject();
   }
 
-  private Future<Principal> toPrincipal(String token, JsonObject claims) {
+  /** Checks the verified claims; remembers the principal under {@code authorization} when they hold. */
+  private Future<Principal> toPrincipal(String authorization, JsonObject claims) {
     Object subject = claims.getValue("sub");
     Object exp = claims.getValue("exp");
     if (!(subject instanceof String sub) || sub.isBlank() || !(exp instanceof Number expiry)) {
@@ -180,7 +207,7 @@ public final class Tokens {
     if (millisLeft(principal) <= 0) {
       return Future.failedFuture(HttpProblem.unauthorized("bearer token expired at " + principal.expiresAtEpochSecond() + " (epoch second)"));
     }
-    verified.put(token, principal);
+    verified.put(authorization, principal);
     return Future.succeededFuture(principal);
   }
 

@@ -1,5 +1,7 @@
 package dev.tcs.core.http;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * The id of a request: the caller's {@code X-Request-Id} when it is short and plain, else a new
- * one. Kept on the routing context and echoed on the response.
+ * one. Kept on the routing context and echoed on the response. A cache hit answered by the read
+ * fast path ({@code dev.tcs.core.read.ReadFastPath}) carries no generated id (a new header value
+ * per response defeats HTTP/2 header compression); it echoes the caller's.
  *
  * <p>New ids are a random per-process prefix and a counter ({@code 5f3a9c1e-1b}): unique across
  * restarts in practice, and cheap on the read path, where a random UUID per request would cost a
@@ -15,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class RequestIds {
   public static final String HEADER = "X-Request-Id";
+  /** {@link #HEADER} lowercase, for the hot path (no lowercasing per lookup on HTTP/2). */
+  public static final CharSequence HEADER_NAME = HttpHeaders.createOptimized("x-request-id");
   private static final String KEY = "tcs.requestId";
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String PREFIX = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + "-";
@@ -26,10 +32,28 @@ public final class RequestIds {
     String id = ctx.get(KEY);
     if (id == null) {
       String offered = ctx.request().getHeader(HEADER);
-      id = offered != null && SAFE.matcher(offered).matches() ? offered : PREFIX + Long.toHexString(NEXT.incrementAndGet());
+      id = offered != null && SAFE.matcher(offered).matches() ? offered : next();
       ctx.put(KEY, id);
     }
     return id;
+  }
+
+  /** A new id, for work no request asked for (a refresh-ahead). */
+  public static String next() {
+    return PREFIX + Long.toHexString(NEXT.incrementAndGet());
+  }
+
+  /**
+   * The caller's {@code X-Request-Id} if it is short and plain, {@code ""} when the caller sent
+   * none, null when it sent one this service would replace (the read fast path then leaves the
+   * request to the router, which assigns a new id).
+   */
+  public static String offered(HttpServerRequest request) {
+    String offered = request.getHeader(HEADER_NAME);
+    if (offered == null) {
+      return "";
+    }
+    return SAFE.matcher(offered).matches() ? offered : null;
   }
 
   /** A route handler that assigns the id and echoes it; mount it first. */

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /** One Prometheus registry per process, shared by Vert.x's own metrics and every component. */
@@ -24,9 +25,19 @@ public final class Metrics {
     return registry;
   }
 
-  /** A Vert.x instance that reports HTTP server/client and pool metrics into {@code registry}. */
+  /**
+   * A Vert.x instance that reports HTTP client, pool and event-bus metrics into {@code registry}.
+   *
+   * <p>Vert.x's per-request HTTP server metrics ({@code vertx_http_server_*}) are off: they look up
+   * tagged meters on every request, 6-8 % of a read's CPU (BENCHMARKS.md "Reads"). Each component
+   * times its own requests instead ({@code tcs.<component>.read.latency}, {@code tcs.catalogue.*}).
+   */
   public static Vertx vertx(VertxOptions options, PrometheusMeterRegistry registry) {
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
+    options.setMetricsOptions(
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(false)
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 }

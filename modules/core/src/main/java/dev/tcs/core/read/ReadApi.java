@@ -1,6 +1,7 @@
 package dev.tcs.core.read;
 
 import io.vertx.core.http.HttpHeaders;
+import java.util.Locale;
 
 /**
  * The read API every region and every sidecar serve identically (DESIGN.md "Read API"): its two
@@ -9,7 +10,8 @@ import io.vertx.core.http.HttpHeaders;
  * <p>Every answer about a tenant, a 404 for a deleted tenant included, carries {@link #TENANT}
  * and {@link #VERSION} (and {@link #REVISION} when known), so any reader can rank two answers
  * with {@link Stamp#olderThan}. The header names come twice: as {@code String} for reading and
- * as Vert.x optimized {@code CharSequence} for writing on the hot path.
+ * as Vert.x optimized lowercase {@code CharSequence} for writing on the hot path (HTTP/2 wants
+ * lowercase names: Vert.x lowercases any other name into a new string on every {@code set}).
  */
 public final class ReadApi {
   /** Path parameter of a tenant read. */
@@ -50,16 +52,25 @@ public final class ReadApi {
   public static final String AUTHORIZATION = "Authorization";
 
   /** {@link #VERSION} for writing. */
-  public static final CharSequence VERSION_HEADER = HttpHeaders.createOptimized(VERSION);
+  public static final CharSequence VERSION_HEADER = HttpHeaders.createOptimized(VERSION.toLowerCase(Locale.ROOT));
 
   /** {@link #REVISION} for writing. */
-  public static final CharSequence REVISION_HEADER = HttpHeaders.createOptimized(REVISION);
+  public static final CharSequence REVISION_HEADER = HttpHeaders.createOptimized(REVISION.toLowerCase(Locale.ROOT));
 
   /** {@link #REGION} for writing. */
-  public static final CharSequence REGION_HEADER = HttpHeaders.createOptimized(REGION);
+  public static final CharSequence REGION_HEADER = HttpHeaders.createOptimized(REGION.toLowerCase(Locale.ROOT));
 
   /** {@link #TENANT} for writing. */
-  public static final CharSequence TENANT_HEADER = HttpHeaders.createOptimized(TENANT);
+  public static final CharSequence TENANT_HEADER = HttpHeaders.createOptimized(TENANT.toLowerCase(Locale.ROOT));
+
+  /** {@link #STALE} for writing. */
+  public static final CharSequence STALE_HEADER = HttpHeaders.createOptimized(STALE.toLowerCase(Locale.ROOT));
+
+  /** {@link #AGE} for writing. */
+  public static final CharSequence AGE_HEADER = HttpHeaders.createOptimized(AGE.toLowerCase(Locale.ROOT));
+
+  /** The value of {@link #STALE} on a stale answer. */
+  public static final CharSequence STALE_TRUE = HttpHeaders.createOptimized("true");
 
   private ReadApi() {}
 

@@ -324,6 +324,35 @@ class TokensTest {
     return request.build();
   }
 
+  // ---- verified(): the read fast path's lookup ----
+
+  @Test
+  void verified_neverAuthenticated_null() {
+    String token = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    assertEquals(null, tokens.verified("Bearer " + token));
+    assertEquals(null, tokens.verified(null));
+  }
+
+  @Test
+  void verified_afterAuthenticate_principalUntilLeewayEnds() {
+    String token = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    ok(tokens.authenticate("Bearer " + token));
+    assertEquals("jira", tokens.verified("Bearer " + token).subject());
+    assertEquals(null, tokens.verified("bearer " + token), "keyed by the exact header value");
+    clock.advance(Duration.ofSeconds(64));
+    assertEquals("jira", tokens.verified("Bearer " + token).subject());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(null, tokens.verified("Bearer " + token));
+  }
+
+  @Test
+  void verified_tokenThatFailed_null() {
+    String token = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertEquals(401, problem(tokens.authenticate("Bearer " + tampered)).status());
+    assertEquals(null, tokens.verified("Bearer " + tampered));
+  }
+
   // ---- expiry, with the clock moved by hand ----
 
   @Test

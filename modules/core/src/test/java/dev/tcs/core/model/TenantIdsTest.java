@@ -19,6 +19,21 @@ class TenantIdsTest {
   }
 
   @Test
+  void isValid_randomStrings_agreesWithTheRuleAsARegex() {
+    java.util.regex.Pattern rule = java.util.regex.Pattern.compile(TenantIds.RULE);
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "abz09-A_.é/";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder id = new StringBuilder();
+      int length = random.nextInt(67);
+      for (int j = 0; j < length; j++) {
+        id.append(alphabet.charAt(random.nextInt(random.nextInt(10) < 8 ? 6 : alphabet.length())));
+      }
+      assertEquals(rule.matcher(id).matches(), TenantIds.isValid(id.toString()), id::toString);
+    }
+  }
+
+  @Test
   void isValid_longestAllowed_true() {
     assertTrue(TenantIds.isValid("a" + "b".repeat(62)));
   }

@@ -9,12 +9,14 @@ import dev.tcs.sidecar.lane.RegionRequest;
 import io.vertx.core.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Reads through the {@link ViewCache}: a fresh entry answers at once; otherwise one hedged fetch
  * per key runs at a time (single flight: concurrent readers of a key share it), its answer is
  * judged by the version rules, and when no region answers a value kept past its ttl answers
- * instead. Only when there is none does the read fail, with a 503 {@link HttpProblem}.
+ * instead. Only when there is none does the read fail, with a 503 {@link HttpProblem}. A hit in
+ * the last quarter of its ttl starts one background refresh ({@link #refreshAhead}).
  *
  * <p>{@link #load} must be called on a Vert.x context: the lanes answer there. The returned
  * futures may be completed on another event loop, so callers bridge them back onto their own
@@ -33,6 +35,31 @@ public final class CachingReader {
   /** The fresh cached answer for {@code key}, or null: the fast path, no I/O. */
   public RegionAnswer cached(ReadKey key) {
     return cache.fresh(key);
+  }
+
+  /** The fresh cached value for {@code key}, ready to write, or null: the read fast path. */
+  public Hit cachedHit(ReadKey key) {
+    return cache.freshHit(key);
+  }
+
+  /**
+   * Starts a refresh-ahead of {@code hit} (just answered for {@code key}) when it is due and no
+   * other reader started it: a background load whose answer goes through the version rules like
+   * any other. Call on a Vert.x context.
+   *
+   * @param request what to ask the regions, built only when the refresh starts
+   * @return true when a refresh started
+   */
+  public boolean refreshAhead(ReadKey key, Hit hit, Supplier<RegionRequest> request) {
+    if (!cache.claimRefresh(hit) || loads.containsKey(key)) {
+      return false;
+    }
+    CompletableFuture<Served> mine = new CompletableFuture<>();
+    if (loads.putIfAbsent(key, mine) != null) {
+      return false;
+    }
+    fetchInto(key, request.get(), mine);
+    return true;
   }
 
   /**
@@ -61,6 +88,12 @@ public final class CachingReader {
       mine.complete(new Served(fresh, Read.HIT));
       return mine;
     }
+    fetchInto(key, request, mine);
+    return mine;
+  }
+
+  /** Fetches {@code key} and completes {@code mine} (registered in {@link #loads}) with what to answer. */
+  private void fetchInto(ReadKey key, RegionRequest request, CompletableFuture<Served> mine) {
     cache.noteConsumer(key.consumer());
     long epoch = cache.epoch();
     Future<RegionAnswer> fetched;
@@ -79,7 +112,6 @@ public final class CachingReader {
                 mine.completeExceptionally(e);
               }
             });
-    return mine;
   }
 
   /** How long ago a region answered the value held for {@code key}, or -1 (the {@code Age} of a stale answer). */

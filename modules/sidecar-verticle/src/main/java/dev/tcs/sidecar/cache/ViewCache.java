@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>A value is served from memory for {@code ttl}, then kept {@code stale-ttl} longer to
- *       answer when no region does; a 404 is kept {@code negative-ttl}; 401/403 never.
+ *       answer when no region does; a 404 is kept {@code negative-ttl}; 401/403 never. A value
+ *       read in the last quarter of its ttl is refreshed ahead once ({@link #claimRefresh}).
  *   <li>A fetched answer older than the cached one (same tenant; by version, then definitions
  *       revision) is neither stored nor answered.
  *   <li>An invalidation drops the entries of its (tenant, consumer), by tenant and by host, that
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Nothing here blocks or does I/O.
  */
 public final class ViewCache {
+  /** A value read in the last 1/4 of its ttl is refreshed ahead of it, once. */
+  static final long REFRESH_AHEAD_DIVISOR = 4;
   private final Cache<ReadKey, CacheEntry> entries;
   private final Cache<TenantConsumer, Floor> floors;
   /** The host keys stored per (tenant, consumer), so an invalidation finds hosts a tenant lost. */
@@ -54,6 +57,7 @@ public final class ViewCache {
   private final Ticker ticker;
   private final long ttlNanos;
   private final long valueLifeNanos;
+  private final long refreshAheadNanos;
   private final boolean cacheNegatives;
   private final SidecarMetrics metrics;
 
@@ -67,6 +71,7 @@ public final class ViewCache {
     this.ticker = ticker;
     this.ttlNanos = settings.ttl().toNanos();
     this.valueLifeNanos = ttlNanos + settings.staleTtl().toNanos();
+    this.refreshAheadNanos = ttlNanos - ttlNanos / REFRESH_AHEAD_DIVISOR;
     this.cacheNegatives = !settings.negativeTtl().isZero();
     this.metrics = metrics;
     this.entries =
@@ -91,6 +96,22 @@ public final class ViewCache {
   public RegionAnswer fresh(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && isFresh(entry) ? entry.answer() : null;
+  }
+
+  /** The cached value if it is fresh, ready to write (the read fast path), else null: a 404 or a miss goes the slow way. */
+  public Hit freshHit(ReadKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && entry.hit() != null && isFresh(entry) ? entry.hit() : null;
+  }
+
+  /**
+   * True for exactly one caller once {@code hit} is in the last quarter of its ttl: that caller
+   * starts a refresh-ahead, so a value read often is replaced before it expires and its readers
+   * never wait for a region. A refresh that fails is not retried for this entry: at ttl the read
+   * path fetches again, or answers the stale value.
+   */
+  public boolean claimRefresh(Hit hit) {
+    return ticker.read() - hit.refreshAtNanos() >= 0 && !hit.refreshClaimed().get() && hit.refreshClaimed().compareAndSet(false, true);
   }
 
   /** The cached value even past its ttl (within stale-ttl), else null: the answer of last resort. */
@@ -147,7 +168,7 @@ public final class ViewCache {
             unindex(k, existing);
           }
           served[0] = new Served(fetched, Read.MISS);
-          return new CacheEntry(detached(fetched), ticker.read());
+          return new CacheEntry(detached(fetched, sameBody(k, fetched)), ticker.read(), refreshAheadNanos);
         }
         case UNCACHED -> {
           if (floor != null && fetched.isVersioned()) {
@@ -268,7 +289,7 @@ public final class ViewCache {
         return existing;
       }
       restored[0] = true;
-      return new CacheEntry(value, ticker.read() - ageNanos, true);
+      return CacheEntry.restored(value, ticker.read() - ageNanos);
     });
     if (!restored[0] && key.kind() == ReadKey.Kind.HOST && !isIndexedEntry(key, owner)) {
       unindexHost(owner, key.id());
@@ -349,9 +370,45 @@ public final class ViewCache {
     return known.tenantId() != null && known.tenantId().equals(fetched.tenantId());
   }
 
-  /** A copy whose body shares no memory with the connection it was read from. */
-  private static RegionAnswer detached(RegionAnswer answer) {
-    Buffer body = Buffer.buffer(answer.body().getBytes());
+  /**
+   * The body already cached for the same tenant, consumer and stamp under another key (the tenant
+   * key for a host read, a host key for a tenant read) when its bytes are equal, else null: one
+   * view is then held once for its tenant key and all its host keys. Reads other keys only, so it
+   * may run inside {@code compute}.
+   */
+  private Buffer sameBody(ReadKey key, RegionAnswer fetched) {
+    if (!fetched.isValue() || fetched.tenantId() == null) {
+      return null;
+    }
+    if (key.kind() == ReadKey.Kind.HOST) {
+      return bodyIfSame(entries.getIfPresent(ReadKey.tenant(fetched.tenantId(), key.consumer())), fetched);
+    }
+    Set<String> hosts = hostsOf.get(new TenantConsumer(fetched.tenantId(), key.consumer()));
+    if (hosts != null) {
+      for (String host : hosts) {
+        Buffer body = bodyIfSame(entries.getIfPresent(ReadKey.host(host, key.consumer())), fetched);
+        if (body != null) {
+          return body;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Buffer bodyIfSame(CacheEntry entry, RegionAnswer fetched) {
+    if (entry == null || !entry.answer().isValue() || !fetched.tenantId().equals(entry.answer().tenantId())) {
+      return null;
+    }
+    RegionAnswer known = entry.answer();
+    return known.stamp().equals(fetched.stamp()) && known.body().equals(fetched.body()) ? known.body() : null;
+  }
+
+  /**
+   * A copy whose body shares no memory with the connection it was read from: {@code shared} (an
+   * equal body already cached under another key) when given, else a new copy.
+   */
+  private static RegionAnswer detached(RegionAnswer answer, Buffer shared) {
+    Buffer body = shared != null ? shared : Buffer.buffer(answer.body().getBytes());
     return new RegionAnswer(
         answer.lane(),
         answer.status(),

@@ -9,14 +9,18 @@ import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.read.ETags;
 import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.sidecar.SidecarMetrics.Read;
 import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.cache.ConsumerGrants;
+import dev.tcs.sidecar.cache.Hit;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import dev.tcs.sidecar.lane.RegionRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ETag}, {@code TCS-Version}, {@code TCS-Region} (the region it came from) and
  * {@code TCS-Tenant}, and {@code If-None-Match} gives 304. A region's 404, 403 or 401 is answered
  * as the sidecar's own {@code application/problem+json}, keeping the region's title and detail.
- * Runs on the server's event loop; never blocks.
+ * A fresh hit of a token that verified before is answered by {@link #fastPath} without routing.
+ * Runs on the server's event loop; never blocks; one instance serves every read verticle.
  */
 public final class ReadRoutes {
   private final Tokens tokens;
@@ -52,6 +57,37 @@ public final class ReadRoutes {
   public void mount(Router router) {
     router.get(ReadApi.TENANT_ROUTE).handler(this::readTenant);
     router.get(ReadApi.HOST_ROUTE).handler(this::readHost);
+  }
+
+  /**
+   * The request handler of the read server: fresh cache hits of verified reader tokens answered
+   * by core's {@link ReadFastPath} before vertx-web routing; everything else by {@code router}
+   * (which has these routes mounted).
+   */
+  public Handler<HttpServerRequest> fastPath(Router router) {
+    return new ReadFastPath(tokens, Principal.READER, this::answerHit, router);
+  }
+
+  /** Answers a fresh cached value and returns true, or returns false having written nothing. */
+  boolean answerHit(HttpServerRequest request, ReadKey key) {
+    if (!grants.mayAnswerFromCache(key.consumer())) {
+      return false;
+    }
+    long start = System.nanoTime();
+    Hit hit = reader.cachedHit(key);
+    if (hit == null) {
+      return false;
+    }
+    hit.headers().answer(request, hit.body());
+    metrics.read(Read.HIT, start);
+    reader.refreshAhead(key, hit, () -> refreshRequest(key, request.getHeader(ReadApi.AUTHORIZATION)));
+    return true;
+  }
+
+  private static RegionRequest refreshRequest(ReadKey key, String authorization) {
+    return key.kind() == ReadKey.Kind.TENANT
+        ? new RegionRequest(ReadApi.tenantPath(key.id()), key.id(), authorization, RequestIds.next())
+        : new RegionRequest(ReadApi.hostPath(key.id()), null, authorization, RequestIds.next());
   }
 
   private void readTenant(RoutingContext ctx) {
@@ -115,9 +151,9 @@ public final class ReadRoutes {
 
   /** A value no region confirmed: {@code TCS-Stale: true} and its {@code Age} in whole seconds. */
   private static void markStale(HttpServerResponse response, long ageNanos) {
-    response.putHeader(ReadApi.STALE, "true");
+    response.putHeader(ReadApi.STALE_HEADER, ReadApi.STALE_TRUE);
     if (ageNanos >= 0) {
-      response.putHeader(ReadApi.AGE, Long.toString(TimeUnit.NANOSECONDS.toSeconds(ageNanos)));
+      response.putHeader(ReadApi.AGE_HEADER, Long.toString(TimeUnit.NANOSECONDS.toSeconds(ageNanos)));
     }
   }
 

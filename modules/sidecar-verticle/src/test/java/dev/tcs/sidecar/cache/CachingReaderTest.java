@@ -135,4 +135,51 @@ class CachingReaderTest {
     assertEquals(6, result.get().answer().version());
     assertEquals(6, reader.cached(ACME).version());
   }
+
+  // ---- refresh-ahead ----
+
+  @Test
+  void refreshAhead_beforeTheLastQuarterOfTtl_startsNothing() {
+    reader.load(ACME, READ);
+    usEast.last().answer(value("us-east", "acme", 3));
+    ticker.advance(TTL.multipliedBy(3).dividedBy(4).minusSeconds(1));
+
+    assertEquals(false, reader.refreshAhead(ACME, reader.cachedHit(ACME), () -> READ));
+    assertEquals(1, usEast.calls().size());
+  }
+
+  @Test
+  void refreshAhead_inTheLastQuarter_oneRefreshWhoseAnswerReplacesTheValue() {
+    reader.load(ACME, READ);
+    usEast.last().answer(value("us-east", "acme", 3));
+    ticker.advance(TTL.multipliedBy(3).dividedBy(4));
+    Hit hit = reader.cachedHit(ACME);
+
+    assertTrue(reader.refreshAhead(ACME, hit, () -> READ));
+    assertEquals(false, reader.refreshAhead(ACME, hit, () -> READ), "one refresh per entry");
+    assertEquals(2, usEast.calls().size());
+    assertEquals(3, reader.cached(ACME).version(), "still answered while the refresh runs");
+    usEast.last().answer(value("us-east", "acme", 4));
+
+    assertEquals(4, reader.cached(ACME).version());
+    ticker.advance(TTL.dividedBy(2));
+    assertEquals(4, reader.cached(ACME).version(), "the refreshed value lives a whole ttl from its refresh");
+    assertEquals(0, reader.loading());
+  }
+
+  @Test
+  void refreshAhead_failed_notRetriedForThatEntryAndTheValueStaysUntilTtl() {
+    reader.load(ACME, READ);
+    usEast.last().answer(value("us-east", "acme", 3));
+    ticker.advance(TTL.multipliedBy(3).dividedBy(4));
+    Hit hit = reader.cachedHit(ACME);
+
+    assertTrue(reader.refreshAhead(ACME, hit, () -> READ));
+    usEast.last().fail(LaneFailure.Kind.ERROR);
+    euWest.last().fail(LaneFailure.Kind.ERROR);
+
+    assertEquals(false, reader.refreshAhead(ACME, reader.cachedHit(ACME), () -> READ));
+    assertEquals(3, reader.cached(ACME).version());
+    assertEquals(0, reader.loading());
+  }
 }

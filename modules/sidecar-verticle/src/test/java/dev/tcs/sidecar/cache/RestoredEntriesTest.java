@@ -35,6 +35,7 @@ class RestoredEntriesTest {
     assertTrue(cache.restore(ACME, value("us-east", "acme", 4), Duration.ofSeconds(90).toNanos()));
 
     assertNull(cache.fresh(ACME), "a restored value missed invalidations: it must be revalidated");
+    assertNull(cache.freshHit(ACME), "the read fast path never serves a restored value");
     assertEquals(4, cache.stale(ACME).version());
     assertEquals(Duration.ofSeconds(90).toNanos(), cache.ageNanos(ACME));
     ticker.advance(Duration.ofSeconds(10));
@@ -77,6 +78,7 @@ class RestoredEntriesTest {
 
     assertEquals(Read.MISS, same.outcome());
     assertEquals(4, cache.fresh(ACME).version());
+    assertNotNull(cache.freshHit(ACME), "once a region confirmed it, the fast path serves it");
     assertEquals(5, newer.answer().version());
     assertEquals(5, cache.fresh(ReadKey.tenant("globex", "jira")).version());
   }

@@ -276,6 +276,19 @@ class ViewCacheTest {
   }
 
   @Test
+  void settle_sameViewByTenantAndByHost_bodyHeldOnce() {
+    store(ACME, value("us-east", "acme", 5));
+    store(ACME_HOST, value("us-east", "acme", 5));
+    assertSame(cache.fresh(ACME).body(), cache.fresh(ACME_HOST).body());
+
+    ReadKey other = ReadKey.host("www.acme.example.net", "jira");
+    store(other, value("us-east", "acme", 6));
+    assertFalse(cache.fresh(ACME).body() == cache.fresh(other).body(), "another version keeps its own body");
+    store(ACME, value("us-east", "acme", 6));
+    assertSame(cache.fresh(other).body(), cache.fresh(ACME).body(), "a tenant read reuses a host key's equal body");
+  }
+
+  @Test
   void settle_hostReadOlderThanInvalidation_isNotStored() {
     store(ACME, value("us-east", "acme", 5));
     cache.apply(invalidation("acme", "jira", 6));

@@ -1,6 +1,7 @@
 package dev.tcs.region.cache;
 
 import dev.tcs.core.read.ETags;
+import dev.tcs.core.read.HitHeaders;
 import dev.tcs.core.read.Stamp;
 import dev.tcs.region.store.StoredView;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +31,7 @@ public final class CachedView {
   private final CharSequence versionHeader;
   private final CharSequence revisionHeader;
   private final CharSequence tenantHeader;
+  private final HitHeaders hit;
 
   private CachedView(String tenantId, Stamp version, boolean found, boolean cacheable, Throwable failure, Buffer body) {
     this.tenantId = tenantId;
@@ -46,6 +48,7 @@ public final class CachedView {
     this.versionHeader = speaksOfTenant ? HttpHeaders.createOptimized(Long.toString(version.version())) : null;
     this.revisionHeader = speaksOfTenant && version.hasRevision() ? HttpHeaders.createOptimized(Long.toString(version.revision())) : null;
     this.tenantHeader = speaksOfTenant ? HttpHeaders.createOptimized(tenantId) : null;
+    this.hit = found ? HitHeaders.of(etagText, tenantId, version, null, null) : null;
   }
 
   /** The entry for what the store answered. */
@@ -92,6 +95,11 @@ public final class CachedView {
   /** The view's JSON body, encoded; null unless {@link #found()}. Shared: never write to it. */
   public Buffer body() {
     return body;
+  }
+
+  /** The prepared headers of this value's 200 or 304 (without {@code TCS-Region}); null unless {@link #found()}. */
+  public HitHeaders hit() {
+    return hit;
   }
 
   /** {@code "<version>.<revision>"}, quoted, as the {@code ETag} header value. */

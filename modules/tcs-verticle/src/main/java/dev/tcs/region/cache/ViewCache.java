@@ -79,6 +79,20 @@ public final class ViewCache {
   }
 
   /**
+   * The view under {@code key} when it is loaded and found: the read fast path's lookup. Starts no
+   * load (a refresh-ahead when the entry is past {@code refresh-after-write}, as any read); null
+   * on a miss, a load in flight, a 404 or a failure.
+   */
+  public CachedView cachedValue(ReadKey key) {
+    CompletableFuture<CachedView> entry = cache.getIfPresent(key);
+    if (entry == null || !entry.isDone() || entry.isCompletedExceptionally()) {
+      return null;
+    }
+    CachedView view = entry.join();
+    return view.found() ? view : null;
+  }
+
+  /**
    * Applies an invalidation of {@code (tenant, consumer)}: entries of its tenant key and host keys
    * older than its {@link Stamp} are dropped, newer or equal ones kept (the {@link Stamp#olderThan}
    * rule: without a revision, an entry of the same version is not older, so it stays).

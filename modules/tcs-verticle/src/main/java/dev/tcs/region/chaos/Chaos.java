@@ -98,6 +98,19 @@ public final class Chaos {
     return faults;
   }
 
+  /**
+   * True while a fault acts on reads (read API off, or latency on a share of reads): then a
+   * region's read server sends cache hits through the router too, past the gate {@link #mount}
+   * puts there, instead of its fast path. One volatile read.
+   */
+  public boolean gatesReads() {
+    return enabled && gates(faults);
+  }
+
+  private static boolean gates(Faults now) {
+    return now.readOff() || (now.latencyFraction() > 0 && !now.latency().isZero());
+  }
+
   /** Replaces the faults (as {@code POST /chaos} does), for the launcher's drills and tests. */
   public void set(Faults next) {
     if (!enabled) {

@@ -7,8 +7,8 @@ import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.model.ViewDefinitions;
-import dev.tcs.core.read.ETags;
 import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.RegionMetrics.Read;
@@ -16,10 +16,12 @@ import dev.tcs.region.cache.CachedView;
 import dev.tcs.region.cache.ViewCache;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +46,12 @@ import org.slf4j.LoggerFactory;
  * which region gave it ({@code TCS-Region}).
  *
  * <p>A cache hit is answered on the calling event loop without leaving it: the body buffer and
- * header values come prepared from the cache. A miss completes on a store thread and comes back
+ * header values come prepared from the cache ({@link CachedView#hit()}); {@link #fastPath} answers
+ * hits of verified reader tokens before vertx-web routing, the routes answer the rest. A miss completes on a store thread and comes back
  * to the request's context. One instance serves every read verticle of a region.
  */
 public final class ContextReader {
   private static final Logger log = LoggerFactory.getLogger(ContextReader.class);
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final ViewCache cache;
@@ -130,19 +132,35 @@ public final class ContextReader {
       fail(ctx, Read.NOT_FOUND, HttpProblem.notFound(what + " has no context in region " + region), started);
       return;
     }
-    HttpServerResponse response = ctx.response();
-    MultiMap headers = response.headers();
-    headers.set(HttpHeaders.ETAG, view.etag());
-    headers.set(ReadApi.VERSION_HEADER, view.versionHeader());
-    headers.set(ReadApi.REVISION_HEADER, view.revisionHeader());
-    headers.set(ReadApi.TENANT_HEADER, view.tenantHeader());
-    if (ETags.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), view.etagText())) {
-      response.setStatusCode(304).end();
-    } else {
-      headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
-      response.end(view.body());
-    }
+    view.hit().answer(ctx.request(), view.body());
     metrics.read(hit ? Read.HIT : Read.MISS, started);
+  }
+
+  /**
+   * The request handler of a read server: cache hits answered by core's {@link ReadFastPath},
+   * everything else by {@code router}.
+   */
+  public Handler<HttpServerRequest> fastPath(Router router) {
+    return new ReadFastPath(tokens, Principal.READER, this::answerHit, router);
+  }
+
+  /**
+   * Answers a cached value of {@code key} for a verified consumer that has a view, and returns
+   * true; returns false, having written nothing, for everything else (the router then answers).
+   */
+  boolean answerHit(HttpServerRequest request, ReadKey key) {
+    long started = System.nanoTime();
+    if (!views.hasView(key.consumer())) {
+      return false;
+    }
+    CachedView view = cache.cachedValue(key);
+    if (view == null) {
+      return false;
+    }
+    request.response().headers().set(ReadApi.REGION_HEADER, regionHeader);
+    view.hit().answer(request, view.body());
+    metrics.read(Read.HIT, started);
+    return true;
   }
 
   private void fail(RoutingContext ctx, Read outcome, Throwable problem, long started) {

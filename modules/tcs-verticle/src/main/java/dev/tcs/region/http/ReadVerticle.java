@@ -9,14 +9,19 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * One HTTP server instance of a region's read API (HTTP/2 cleartext with prior knowledge and
  * HTTP/1.1 on one port, shared by all instances), plus {@code /metrics} and {@code /health/*}.
- * A region deploys several; they share one {@link ContextReader} and so one cache. Nothing here
- * blocks.
+ * A region deploys several; they share one {@link ContextReader} and so one cache. Cache hits
+ * take the read fast path before routing, except while {@code readFaults} says a read fault is
+ * active: then every request goes through the router, so the chaos gate sees hits too. Nothing
+ * here blocks.
  */
 public final class ReadVerticle extends VerticleBase {
   private final HttpServerOptions options;
@@ -24,19 +29,28 @@ public final class ReadVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final List<OpsRoutes.Check> readiness;
   private final Consumer<Router> extraRoutes;
+  private final BooleanSupplier readFaults;
 
   /**
    * @param options where and how to listen (host, port, TLS)
    * @param extraRoutes mounted after the ops routes and before the read routes (the region's chaos
    *     controls, which gate reads)
+   * @param readFaults true while a fault acts on reads (the chaos gate in {@code extraRoutes}):
+   *     asked per request, so it must be cheap; while true no request takes the fast path
    */
   public ReadVerticle(
-      HttpServerOptions options, ContextReader reader, PrometheusMeterRegistry registry, List<OpsRoutes.Check> readiness, Consumer<Router> extraRoutes) {
+      HttpServerOptions options,
+      ContextReader reader,
+      PrometheusMeterRegistry registry,
+      List<OpsRoutes.Check> readiness,
+      Consumer<Router> extraRoutes,
+      BooleanSupplier readFaults) {
     this.options = options;
     this.reader = reader;
     this.registry = registry;
     this.readiness = List.copyOf(readiness);
     this.extraRoutes = extraRoutes;
+    this.readFaults = readFaults;
   }
 
   @Override
@@ -45,6 +59,14 @@ public final class ReadVerticle extends VerticleBase {
     extraRoutes.accept(router);
     router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
     router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
-    return HttpServers.guarded(vertx.createHttpServer(options)).requestHandler(router).listen();
+    Handler<HttpServerRequest> fast = reader.fastPath(router);
+    Handler<HttpServerRequest> handler = request -> {
+      if (readFaults.getAsBoolean()) {
+        router.handle(request);
+      } else {
+        fast.handle(request);
+      }
+    };
+    return HttpServers.guarded(vertx.createHttpServer(options)).requestHandler(handler).listen();
   }
 }

@@ -1,0 +1,85 @@
+package dev.tcs.core.read;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The headers of a cached value's 200 (and of its 304), prepared once when the value is cached:
+ * {@code ETag}, {@code TCS-Version}, {@code TCS-Revision}, {@code TCS-Tenant}, {@code Content-Type}
+ * and, when the cache knows it per entry, {@code TCS-Region}, each as a Vert.x optimized
+ * {@code CharSequence}, so a hit builds no string and Netty encodes no value afresh.
+ *
+ * <p>Immutable; one instance is written to many responses from any event loop.
+ */
+public final class HitHeaders {
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  private final String etagText;
+  private final CharSequence etag;
+  private final CharSequence version;
+  private final CharSequence revision;
+  private final CharSequence tenant;
+  private final CharSequence region;
+  private final CharSequence contentType;
+
+  private HitHeaders(String etag, String tenantId, Stamp stamp, String region, String contentType) {
+    this.etagText = etag;
+    this.etag = HttpHeaders.createOptimized(etag);
+    this.version = stamp.isKnown() ? HttpHeaders.createOptimized(Long.toString(stamp.version())) : null;
+    this.revision = stamp.isKnown() && stamp.hasRevision() ? HttpHeaders.createOptimized(Long.toString(stamp.revision())) : null;
+    this.tenant = tenantId == null ? null : HttpHeaders.createOptimized(tenantId);
+    this.region = region == null ? null : HttpHeaders.createOptimized(region);
+    this.contentType =
+        contentType == null || contentType.equals("application/json") ? APPLICATION_JSON : HttpHeaders.createOptimized(contentType);
+  }
+
+  /**
+   * The headers of a value.
+   *
+   * @param etag the quoted entity tag ({@link ETags#of})
+   * @param tenantId the tenant, or null when unknown (then no {@code TCS-Tenant})
+   * @param stamp version and revision; an unknown version or revision is left out
+   * @param region the serving region, or null when the caller sets {@code TCS-Region} itself
+   * @param contentType the body's media type; null means {@code application/json}
+   */
+  public static HitHeaders of(String etag, String tenantId, Stamp stamp, String region, String contentType) {
+    return new HitHeaders(etag, tenantId, stamp, region, contentType);
+  }
+
+  /** The quoted entity tag, for {@link ETags#matches}. */
+  public String etagText() {
+    return etagText;
+  }
+
+  /**
+   * Answers {@code request} with {@code body}, or with 304 and the same headers when its
+   * {@code If-None-Match} matches the tag. Ends the response.
+   */
+  public void answer(HttpServerRequest request, Buffer body) {
+    HttpServerResponse response = request.response();
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.ETAG, etag);
+    if (version != null) {
+      headers.set(ReadApi.VERSION_HEADER, version);
+    }
+    if (revision != null) {
+      headers.set(ReadApi.REVISION_HEADER, revision);
+    }
+    if (tenant != null) {
+      headers.set(ReadApi.TENANT_HEADER, tenant);
+    }
+    if (region != null) {
+      headers.set(ReadApi.REGION_HEADER, region);
+    }
+    String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (ifNoneMatch != null && ETags.matches(ifNoneMatch, etagText)) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    headers.set(HttpHeaders.CONTENT_TYPE, contentType);
+    response.end(body);
+  }
+}
