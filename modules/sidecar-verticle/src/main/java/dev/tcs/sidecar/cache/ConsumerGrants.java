@@ -36,6 +36,20 @@ public final class ConsumerGrants {
   }
 
   /**
+   * True when {@code consumer} was confirmed by a region within the recheck interval; a pure read
+   * that claims nothing, for the read fast path (which hands anything else to the routed path,
+   * where {@link #mayAnswerFromCache} claims a due recheck).
+   */
+  public boolean confirmedRecently(String consumer) {
+    AtomicLong confirmed = confirmedAt.get(consumer);
+    if (confirmed == null) {
+      return false;
+    }
+    long at = confirmed.get();
+    return at != REVOKED && ticker.read() - at < recheckNanos;
+  }
+
+  /**
    * True when this read may be answered from the cache; false when it must go to the regions:
    * the consumer was never confirmed, was revoked, or this read claimed its due recheck.
    */

@@ -70,8 +70,8 @@ public final class ReadRoutes {
 
   /** Answers a fresh cached value and returns true, or returns false having written nothing. */
   boolean answerHit(HttpServerRequest request, ReadKey key) {
-    if (!grants.mayAnswerFromCache(key.consumer())) {
-      return false;
+    if (!grants.confirmedRecently(key.consumer())) {
+      return false; // a due recheck or a revoked consumer: the routed path decides
     }
     long start = System.nanoTime();
     Hit hit = reader.cachedHit(key);
