@@ -22,6 +22,7 @@ final class Freshness {
   private final List<String> targets;
   private final String token;
   private final Duration patience;
+  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
   private final long pollMillis;
 
   Freshness(Vertx vertx, HttpClient http, List<String> targets, String token, Duration patience) {
@@ -63,8 +64,25 @@ final class Freshness {
             });
   }
 
+  /**
+   * One poll, abandoned after {@link #POLL_TIMEOUT}: a Vert.x request future that never completes
+   * (seen a few times in drills, cause not found) must cost one poll, not the whole check.
+   */
   private void poll(String url, long version, long startNanos, Promise<Long> seen) {
-    Http.get(http, url, token, Duration.ofSeconds(2))
+    Promise<Http.Answer> attempt = Promise.promise();
+    long timer = vertx.setTimer(POLL_TIMEOUT.toMillis(), id -> attempt.tryFail("poll of " + url + " did not complete in " + POLL_TIMEOUT));
+    Http.get(http, url, token, POLL_TIMEOUT)
+        .onComplete(
+            answer -> {
+              vertx.cancelTimer(timer);
+              if (answer.succeeded()) {
+                attempt.tryComplete(answer.result());
+              } else {
+                attempt.tryFail(answer.cause());
+              }
+            });
+    attempt
+        .future()
         .onComplete(
             answer -> {
               long now = System.nanoTime();
