@@ -63,7 +63,6 @@ final class RegionVerticle extends VerticleBase {
   private static final Backoff REJOIN = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private final RegionConfig config;
-  private final ViewDefinitions views;
   private final DynamoDbAsyncClient dynamo;
   private final EventLog eventLog;
   private final HazelcastInstance member;
@@ -97,7 +96,6 @@ final class RegionVerticle extends VerticleBase {
       PrometheusMeterRegistry registry,
       Clock clock) {
     this.config = config;
-    this.views = views;
     this.dynamo = dynamo;
     this.eventLog = eventLog;
     this.member = member;
@@ -205,7 +203,7 @@ final class RegionVerticle extends VerticleBase {
   }
 
   private Future<Void> deployReaders() {
-    ContextReader reader = new ContextReader(config.name(), cache, tokens, views, metrics);
+    ContextReader reader = new ContextReader(config.name(), cache, tokens, definitions, metrics);
     List<OpsRoutes.Check> readiness =
         List.of(
             new OpsRoutes.Check("table", () -> Async.on(vertx.getOrCreateContext(), store.isActive())

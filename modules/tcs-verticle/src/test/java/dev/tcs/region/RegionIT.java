@@ -254,6 +254,21 @@ class RegionIT {
     }
   }
 
+  /** Regression: the read path checked consumers against the definitions the region started with, so a rebuild's new consumer got 403. */
+  @Test
+  void read_consumerAddedByNewerDefinitions_isServedOnceTheyArrive() {
+    String tenant = tenant();
+    String path = "/v1/tenants/" + tenant + "/context";
+    assertEquals(403, get(path, "billing").status());
+
+    JsonObject withBilling = VIEWS.toJson().put("revision", 3);
+    withBilling.getJsonObject("consumers").put("billing", new JsonObject().put("include", new JsonArray().add("/jira")));
+    eventLog.append(SignedDefinitions.topic(config.viewsTopic()), "view-definitions", SignedDefinitions.seal(Hmac.of(KEY), ViewDefinitions.fromJson(withBilling))).await();
+
+    Answer answer = eventually(() -> get(path, "billing"), a -> a.status() != 403);
+    assertEquals(404, answer.status(), "billing may read now; the tenant has no view of it yet");
+  }
+
   @Test
   void ingest_olderVersionArrivingLater_doesNotReplaceNewer() {
     String tenant = tenant();

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class KnownDefinitions {
   private final ConcurrentSkipListMap<Long, ViewDefinitions> byRevision = new ConcurrentSkipListMap<>();
+  private volatile ViewDefinitions newest;
 
   public KnownDefinitions(ViewDefinitions initial) {
     add(initial);
@@ -20,11 +21,17 @@ public final class KnownDefinitions {
   /** Remembers {@code definitions}; the first definitions seen for a revision stay. */
   public void add(ViewDefinitions definitions) {
     byRevision.putIfAbsent(definitions.revision(), definitions);
+    newest = byRevision.lastEntry().getValue();
   }
 
   /** The newest revision known. */
   public long newestRevision() {
-    return byRevision.lastKey();
+    return newest.revision();
+  }
+
+  /** The newest definitions known: which consumers may read now (one volatile read, for the read path). */
+  public ViewDefinitions newest() {
+    return newest;
   }
 
   /**

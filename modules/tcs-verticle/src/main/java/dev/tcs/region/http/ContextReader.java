@@ -6,10 +6,10 @@ import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantIds;
 import dev.tcs.core.model.ValidationException;
-import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.core.read.ReadApi;
 import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.security.KnownDefinitions;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.RegionMetrics.Read;
 import dev.tcs.region.cache.CachedView;
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/hosts/{host}/context}.
  *
  * <p>The bearer token must carry the reader role (403 otherwise: a writer token is not a
- * consumer's); its subject is the consumer; a consumer without a view in the definitions
+ * consumer's); its subject is the consumer; a consumer without a view in the newest definitions
+ * the region knows (a rebuild's revision takes effect when it arrives)
  * gets 403, an invalid id or host 400 naming the path parameter, an unknown or deleted tenant or
  * host 404 (all {@code application/problem+json} through core's failure handler); a deleted
  * tenant's or dropped host's 404 carries {@code TCS-Tenant}, {@code TCS-Version} and
@@ -56,17 +57,17 @@ public final class ContextReader {
 
   private final ViewCache cache;
   private final Tokens tokens;
-  private final ViewDefinitions views;
+  private final KnownDefinitions definitions;
   private final RegionMetrics metrics;
   private final CharSequence regionHeader;
   private final String region;
   private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
 
-  public ContextReader(String region, ViewCache cache, Tokens tokens, ViewDefinitions views, RegionMetrics metrics) {
+  public ContextReader(String region, ViewCache cache, Tokens tokens, KnownDefinitions definitions, RegionMetrics metrics) {
     this.region = region;
     this.cache = cache;
     this.tokens = tokens;
-    this.views = views;
+    this.definitions = definitions;
     this.metrics = metrics;
     this.regionHeader = HttpHeaders.createOptimized(region);
   }
@@ -94,7 +95,7 @@ public final class ContextReader {
       return;
     }
     String consumer = auth.result().subject();
-    if (!views.hasView(consumer)) {
+    if (!definitions.newest().hasView(consumer)) {
       fail(ctx, Read.FORBIDDEN, HttpProblem.forbidden("consumer '" + consumer + "' has no view of tenant contexts"), started);
       return;
     }
@@ -150,7 +151,7 @@ public final class ContextReader {
    */
   boolean answerHit(HttpServerRequest request, ReadKey key) {
     long started = System.nanoTime();
-    if (!views.hasView(key.consumer())) {
+    if (!definitions.newest().hasView(key.consumer())) {
       return false;
     }
     CachedView view = cache.cachedValue(key);

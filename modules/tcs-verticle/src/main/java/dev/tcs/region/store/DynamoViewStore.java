@@ -478,19 +478,7 @@ public final class DynamoViewStore implements ViewSource {
             .expressionAttributeNames(names)
             .expressionAttributeValues(used)
             .build();
-    return dynamo
-        .updateItem(request)
-        .handle(
-            (response, error) -> {
-              if (error == null) {
-                return true;
-              }
-              Throwable cause = Async.unwrap(error);
-              if (cause instanceof ConditionalCheckFailedException) {
-                return false;
-              }
-              throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
-            });
+    return conditionHeld(dynamo.updateItem(request));
   }
 
   /** True if {@code text} holds {@code token} not followed by another name character ({@code :version} vs {@code :versionX}). */
@@ -529,19 +517,22 @@ public final class DynamoViewStore implements ViewSource {
             .expressionAttributeNames(names(condition))
             .expressionAttributeValues(condition.contains(":tenantId") ? values : withoutTenant(values))
             .build();
-    return dynamo
-        .putItem(request)
-        .handle(
-            (response, error) -> {
-              if (error == null) {
-                return true;
-              }
-              Throwable cause = Async.unwrap(error);
-              if (cause instanceof ConditionalCheckFailedException) {
-                return false;
-              }
-              throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
-            });
+    return conditionHeld(dynamo.putItem(request));
+  }
+
+  /** True when the write happened, false when its condition did not hold; any other failure fails the future. */
+  private static CompletableFuture<Boolean> conditionHeld(CompletableFuture<?> write) {
+    return write.handle(
+        (response, error) -> {
+          if (error == null) {
+            return true;
+          }
+          Throwable cause = Async.unwrap(error);
+          if (cause instanceof ConditionalCheckFailedException) {
+            return false;
+          }
+          throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        });
   }
 
   private Map<String, AttributeValue> item(String partitionKey, View view, boolean deleted, String body) {
