@@ -27,6 +27,12 @@ import java.util.Set;
  * the environment, and a variable under the prefix that matches no key of the file stops
  * start-up naming it (a misspelt variable, or a key the file does not declare, would otherwise
  * be ignored in silence); the file declares every key (with its default) that may be overridden.
+ *
+ * <p>A section can also be given whole, as a JSON object in the variable named after it; its
+ * members are merged over the file's. That is how a free-form map the file declares empty
+ * ({@code kafka.properties: {}}) gets entries whose names hold dots, for example
+ * {@code TCS_REGION_KAFKA_PROPERTIES='{"security.protocol":"SASL_SSL"}'}; a variable for one
+ * of the section's own keys still wins over it.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -77,6 +83,11 @@ public final class ConfigLoader {
       Object value = section.getValue(key);
       String name = envName(prefix, key);
       if (value instanceof JsonObject child) {
+        matched.add(name);
+        String whole = env.get(name);
+        if (whole != null) {
+          child.mergeIn(section(name, whole), true);
+        }
         override(child, env, name, matched);
         continue;
       }
@@ -85,6 +96,14 @@ public final class ConfigLoader {
       if (raw != null) {
         section.put(key, parse(name, value, raw));
       }
+    }
+  }
+
+  private static JsonObject section(String name, String raw) {
+    try {
+      return new JsonObject(raw.trim());
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException("environment variable " + name + " names a section, so it must be a JSON object, but was '" + raw + "'");
     }
   }
 

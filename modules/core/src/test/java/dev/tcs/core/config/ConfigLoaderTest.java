@@ -28,6 +28,7 @@ class ConfigLoaderTest {
       kafka:
         bootstrap-servers: 127.0.0.1:9092
         commit-interval: 500ms
+        properties: {}
       catalogue:
         ratio: 0.5
         relay-enabled: true
@@ -107,6 +108,29 @@ class ConfigLoaderTest {
     JsonObject json = new JsonObject().put("kafka", new JsonObject().put("client-id", "x"));
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.applyEnv(json, Map.of("P_KAFKA_COMMIT_INTERVAL", "5s"), "P"));
     assertTrue(e.getMessage().contains("P_KAFKA_COMMIT_INTERVAL"), e.getMessage());
+  }
+
+  @Test
+  void load_sectionAsJsonObject_mergedOverTheFile() throws IOException {
+    JsonObject json =
+        load(Map.of("TCS_CATALOGUE_KAFKA_PROPERTIES", "{\"security.protocol\": \"SASL_SSL\", \"sasl.mechanism\": \"SCRAM-SHA-512\"}"));
+    JsonObject properties = json.getJsonObject("kafka").getJsonObject("properties");
+    assertEquals("SASL_SSL", properties.getString("security.protocol"));
+    assertEquals("SCRAM-SHA-512", properties.getString("sasl.mechanism"));
+  }
+
+  @Test
+  void load_sectionAsJsonObject_aKeysOwnVariableWins() throws IOException {
+    JsonObject json = load(Map.of("TCS_CATALOGUE_HTTP", "{\"port\": 1, \"host\": \"0.0.0.0\"}", "TCS_CATALOGUE_HTTP_PORT", "2"));
+    assertEquals(2, json.getJsonObject("http").getInteger("port"));
+    assertEquals("0.0.0.0", json.getJsonObject("http").getString("host"));
+  }
+
+  @Test
+  void load_sectionVariableNotAnObject_namesVariable() throws IOException {
+    Throwable e = loadFailure(Map.of("TCS_CATALOGUE_KAFKA_PROPERTIES", "security.protocol=SSL"));
+    assertInstanceOf(ConfigException.class, e);
+    assertTrue(e.getMessage().startsWith("environment variable TCS_CATALOGUE_KAFKA_PROPERTIES names a section, so it must be a JSON object"), e.getMessage());
   }
 
   @Test
