@@ -24,6 +24,8 @@ final class Freshness {
   private final Duration patience;
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
   private final long pollMillis;
+  /** Polls abandoned, by the stage they were stuck at and the target (diagnosis). */
+  final java.util.Map<String, java.util.concurrent.atomic.LongAdder> abandoned = new java.util.concurrent.ConcurrentHashMap<>();
 
   Freshness(Vertx vertx, HttpClient http, List<String> targets, String token, Duration patience) {
     this(vertx, http, targets, token, patience, POLL_MS);
@@ -70,8 +72,13 @@ final class Freshness {
    */
   private void poll(String url, long version, long startNanos, Promise<Long> seen) {
     Promise<Http.Answer> attempt = Promise.promise();
-    long timer = vertx.setTimer(POLL_TIMEOUT.toMillis(), id -> attempt.tryFail("poll of " + url + " did not complete in " + POLL_TIMEOUT));
-    Http.get(http, url, token, POLL_TIMEOUT)
+    java.util.concurrent.atomic.AtomicReference<Http.Stage> stage = new java.util.concurrent.atomic.AtomicReference<>();
+    long timer = vertx.setTimer(POLL_TIMEOUT.toMillis() + 500, id -> {
+      if (attempt.tryFail("poll of " + url + " did not complete in " + POLL_TIMEOUT)) {
+        abandoned.computeIfAbsent(stage.get() + " " + url.replaceAll("/v1/.*", ""), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+      }
+    });
+    Http.send(http, io.vertx.core.http.HttpMethod.GET, url, token, null, POLL_TIMEOUT, stage)
         .onComplete(
             answer -> {
               vertx.cancelTimer(timer);

@@ -36,7 +36,16 @@ final class Http {
     this.h1 = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(32));
   }
 
+  /** How far an exchange got (for a drill that abandons one): a stream obtained, the request sent, the answer's head read. */
+  enum Stage { WAITING_FOR_STREAM, STREAM_OBTAINED, HEAD_RECEIVED, DONE }
+
   static Future<Answer> send(HttpClient client, HttpMethod method, String url, String token, Buffer body, Duration timeout) {
+    return send(client, method, url, token, body, timeout, new java.util.concurrent.atomic.AtomicReference<>());
+  }
+
+  static Future<Answer> send(
+      HttpClient client, HttpMethod method, String url, String token, Buffer body, Duration timeout, java.util.concurrent.atomic.AtomicReference<Stage> stage) {
+    stage.set(Stage.WAITING_FOR_STREAM);
     RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeout.toMillis());
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
@@ -46,8 +55,17 @@ final class Http {
     }
     return client
         .request(options)
-        .compose(request -> body != null ? request.send(body) : request.send())
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b)));
+        .compose(request -> {
+          stage.set(Stage.STREAM_OBTAINED);
+          return body != null ? request.send(body) : request.send();
+        })
+        .compose(response -> {
+          stage.set(Stage.HEAD_RECEIVED);
+          return response.body().map(b -> {
+            stage.set(Stage.DONE);
+            return new Answer(response.statusCode(), response.headers(), b);
+          });
+        });
   }
 
   /** A blocking control call (never on an event loop): one retry after a timeout or I/O failure. */

@@ -40,6 +40,7 @@ final class Report {
         late,
         regressions,
         stats.regressionSamples(),
+        stats.excusedKinds(),
         passed,
         stats.judged ? (passed ? "ok" : "FAIL") : (clean ? "ok (not judged)" : "- (not judged)"));
   }
@@ -73,6 +74,7 @@ final class Report {
     List<String> lines = new ArrayList<>();
     lines.add("    fault: " + r.fault());
     r.errors().forEach((kind, count) -> lines.add("    error x" + count + ": " + kind));
+    r.excused().forEach((kind, count) -> lines.add("    not counted x" + count + ": " + kind));
     if (r.lateWrites() > 0) {
       lines.add("    " + r.lateWrites() + " of " + r.writes() + " writes not visible everywhere within the target after the fault cleared");
     }

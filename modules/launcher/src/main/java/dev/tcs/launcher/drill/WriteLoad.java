@@ -25,12 +25,14 @@ final class WriteLoad {
   private final Zipf zipf;
   private final DrillSettings settings;
   private final Freshness freshness;
+  private final ReadLoad reads;
   private final SplittableRandom random = new SplittableRandom(7);
   private volatile PhaseStats phase;
   private long timer = -1;
   private long sequence;
 
-  WriteLoad(Vertx vertx, HttpClient http, String catalogue, String token, List<String> tenants, DrillSettings settings, Freshness freshness) {
+  WriteLoad(Vertx vertx, HttpClient http, String catalogue, String token, List<String> tenants, DrillSettings settings, Freshness freshness, ReadLoad reads) {
+    this.reads = reads;
     this.vertx = vertx;
     this.http = http;
     this.catalogue = catalogue;
@@ -77,9 +79,14 @@ final class WriteLoad {
 
   private void write() {
     PhaseStats stats = phase;
-    String tenant = tenants.get(zipf.next(random));
+    int index = zipf.next(random);
+    String tenant = tenants.get(index);
+    reads.writing(index);
     put(http, catalogue, token, tenant, document(tenant, ++sequence))
-        .onSuccess(version -> check(stats, tenant, version, System.nanoTime()))
+        .onSuccess(version -> {
+          reads.wrote(index, version);
+          check(stats, tenant, version, System.nanoTime());
+        })
         .onFailure(e -> stats.error("write: " + e.getMessage().lines().findFirst().orElse("")));
   }
 
