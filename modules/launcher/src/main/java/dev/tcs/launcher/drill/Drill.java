@@ -295,7 +295,7 @@ public final class Drill {
     system.stopSidecar();
     system.startSidecar();
     phaseStart = SidecarScrape.Reads.ZERO;
-    out.printf("   (sidecar down for %d ms, reads paused meanwhile)%n", (System.nanoTime() - stopping) / 1_000_000);
+    out.printf("   (sidecar down for %d ms, reads paused meanwhile; it restarted holding %d entries)%n", (System.nanoTime() - stopping) / 1_000_000, scrape.cacheSize());
     reads.pause(false);
   }
 

@@ -46,7 +46,11 @@ final class Http {
   static Future<Answer> send(
       HttpClient client, HttpMethod method, String url, String token, Buffer body, Duration timeout, java.util.concurrent.atomic.AtomicReference<Stage> stage) {
     stage.set(Stage.WAITING_FOR_STREAM);
-    RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeout.toMillis());
+    // Both waits Vert.x leaves unbounded are bounded here: the wait for a connection or stream from
+    // the pool (no connect timeout by default) and the body after the head (the request's idle
+    // timeout is cancelled when the head arrives: HttpClientRequestBase.handleResponse).
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeout.toMillis()).setConnectTimeout(timeout.toMillis());
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
@@ -61,7 +65,9 @@ final class Http {
         })
         .compose(response -> {
           stage.set(Stage.HEAD_RECEIVED);
-          return response.body().map(b -> {
+          Vertx owner = Vertx.currentContext().owner();
+          long stalled = owner.setTimer(timeout.toMillis(), id -> response.request().reset(0, new java.util.concurrent.TimeoutException("no body within " + timeout + " of the head")));
+          return response.body().andThen(done -> owner.cancelTimer(stalled)).map(b -> {
             stage.set(Stage.DONE);
             return new Answer(response.statusCode(), response.headers(), b);
           });

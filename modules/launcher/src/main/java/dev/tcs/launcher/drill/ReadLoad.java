@@ -182,7 +182,7 @@ final class ReadLoad {
               stats.inFlight.decrement();
               stats.latency.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
               if (done.failed()) {
-                stats.error("transport: " + kind(done.cause()));
+                stats.error("transport (" + stage.get() + "): " + kind(done.cause()));
                 return;
               }
               Http.Answer answer = done.result();
