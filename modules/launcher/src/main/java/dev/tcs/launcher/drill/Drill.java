@@ -214,7 +214,7 @@ public final class Drill {
     while (stats.inFlight.sum() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    // Bounded: in one run a poll's HTTP future never completed (cause not found); such a check counts as never visible.
+    // Bounded (a backstop: Http.send bounds each exchange); a check still out counts as never visible.
     List<Future<Long>> checks = stats.freshness();
     long freshDeadline = System.nanoTime() + settings.freshnessTarget().plusSeconds(15).toNanos();
     while (checks.stream().anyMatch(check -> !check.isComplete()) && System.nanoTime() < freshDeadline) {

@@ -2,10 +2,13 @@ package dev.tcs.launcher.drill;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Steady reads on the sidecar, as an application sends them: {@code readsPerSecond} tenant reads
@@ -66,7 +69,7 @@ final class ReadLoad {
     written.set(tenant, Long.MAX_VALUE);
   }
 
-  /** A write of {@code tenant} was answered with {@code version}, or failed ({@code version} -1: it may have happened). */
+  /** A write of {@code tenant} was answered with {@code version} (a failed write leaves the tenant not owed: it may have happened). */
   void wrote(int tenant, long version) {
     if (version > 0) {
       written.set(tenant, version);
@@ -159,9 +162,9 @@ final class ReadLoad {
     inFlightSeen = inFlight;
     stats.requests.increment();
     stats.inFlight.increment();
-    java.util.concurrent.atomic.AtomicReference<Http.Stage> stage = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
-    // The request's idle timeout ends at the answer's head; this catches an exchange that never completes at all.
+    AtomicReference<Http.Stage> stage = new AtomicReference<>();
+    AtomicBoolean settled = new AtomicBoolean();
+    // A backstop: Http.send bounds the pool wait, the head and the body; a read it let hang would still count, naming its stage.
     long watchdog = vertx.setTimer(settings.readTimeout().toMillis() + 500, id -> {
       if (settled.compareAndSet(false, true)) {
         inFlight--;
@@ -170,7 +173,7 @@ final class ReadLoad {
         stats.error("read never completed (stuck at " + stage.get() + ")");
       }
     });
-    Http.send(http, io.vertx.core.http.HttpMethod.GET, sidecar + "/v1/tenants/" + tenants.get(tenant) + "/context", token, null, settings.readTimeout(), stage)
+    Http.send(http, HttpMethod.GET, sidecar + "/v1/tenants/" + tenants.get(tenant) + "/context", token, null, settings.readTimeout(), stage)
         .onComplete(
             done -> {
               vertx.cancelTimer(watchdog);
