@@ -307,7 +307,7 @@ public final class Drill {
     for (int i = 0; i < tenants.size(); i += batch) {
       List<Future<Long>> puts = new ArrayList<>();
       for (String tenant : tenants.subList(i, Math.min(tenants.size(), i + batch))) {
-        puts.add(WriteLoad.put(http.h1, system.endpoints().catalogue(), writer, tenant, WriteLoad.document(tenant, 0)));
+        puts.add(seedOne(tenant, 3));
       }
       Future.all(puts).await();
     }
@@ -324,6 +324,12 @@ public final class Drill {
         }
       }
     }
+  }
+
+  /** PUTs a seed document, again after a failure ({@code attempts} in all): on a loaded box one PUT can time out. */
+  private Future<Long> seedOne(String tenant, int attempts) {
+    return WriteLoad.put(http.h1, system.endpoints().catalogue(), writer, tenant, WriteLoad.document(tenant, 0))
+        .recover(e -> attempts > 1 ? seedOne(tenant, attempts - 1) : Future.failedFuture(e));
   }
 
   private static long heapAfterGcMb() {
