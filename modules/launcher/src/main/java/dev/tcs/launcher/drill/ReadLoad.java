@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,8 +41,10 @@ final class ReadLoad {
   private final Zipf zipf;
   private final DrillSettings settings;
   private final AtomicLongArray highest;
-  /** Per tenant, the newest version the drill wrote ({@link Long#MAX_VALUE} while a write is out). */
+  /** Per tenant, the newest version the drill wrote ({@link Long#MAX_VALUE} after a write that failed: it may have happened). */
   private final AtomicLongArray written;
+  /** Per tenant, writes sent and not answered yet (writes of one tenant overlap on a loaded box). */
+  private final AtomicIntegerArray writesOut;
   private final SplittableRandom random = new SplittableRandom(42);
   private volatile PhaseStats phase;
   private volatile boolean paused;
@@ -62,24 +65,27 @@ final class ReadLoad {
     this.settings = settings;
     this.highest = new AtomicLongArray(tenants.size());
     this.written = new AtomicLongArray(tenants.size());
+    this.writesOut = new AtomicIntegerArray(tenants.size());
   }
 
-  /** A write of {@code tenant} (an index into the tenants) is being sent: until it is answered, no read of it is owed. */
+  /** A write of {@code tenant} (an index into the tenants) is being sent: until every write of it is answered, no read of it is owed. */
   void writing(int tenant) {
-    written.set(tenant, Long.MAX_VALUE);
+    writesOut.incrementAndGet(tenant);
   }
 
-  /** A write of {@code tenant} was answered with {@code version} (a failed write leaves the tenant not owed: it may have happened). */
+  /**
+   * A write of {@code tenant} ended: answered with {@code version}; 0 when refused (nothing written);
+   * negative when it failed otherwise (it may have happened: no read of the tenant is owed again).
+   */
   void wrote(int tenant, long version) {
-    if (version > 0) {
-      written.set(tenant, version);
-    }
+    written.accumulateAndGet(tenant, version < 0 ? Long.MAX_VALUE : version, Math::max);
+    writesOut.decrementAndGet(tenant);
   }
 
   /** True when the sidecar has answered the newest version written of {@code tenant}: it holds a current copy. */
   private boolean heldCurrent(int tenant) {
     long floor = highest.get(tenant);
-    return floor > 0 && floor >= written.get(tenant);
+    return floor > 0 && writesOut.get(tenant) == 0 && floor >= written.get(tenant);
   }
 
   void start(PhaseStats first) {

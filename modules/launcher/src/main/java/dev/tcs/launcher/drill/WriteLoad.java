@@ -87,7 +87,11 @@ final class WriteLoad {
           reads.wrote(index, version);
           check(stats, tenant, version, System.nanoTime());
         })
-        .onFailure(e -> stats.error("write: " + e.getMessage().lines().findFirst().orElse("")));
+        .onFailure(e -> {
+          boolean refused = e.getMessage() != null && e.getMessage().matches("(?s)HTTP 4\\d\\d .*"); // a 4xx (409 conflict): nothing was written
+          reads.wrote(index, refused ? 0 : -1);
+          stats.error("write: " + e.getMessage().lines().findFirst().orElse(""));
+        });
   }
 
   /** Checks freshness from when the fault cleared, or from the write if it came later. */
