@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -133,7 +134,7 @@ public final class RegionMetrics implements AutoCloseable {
    * Registers the chaos state gauges (only when chaos is enabled): {@value #CHAOS_ENABLED} is 1, and
    * {@value #CHAOS_ACTIVE}{@code {fault}} is 1 while {@code active} says that fault is set, else 0.
    */
-  public void gaugeChaos(java.util.function.Predicate<ActiveFault> active) {
+  public void gaugeChaos(Predicate<ActiveFault> active) {
     meters.gauge("chaos.enabled", "1 where the chaos controls are enabled (an admin token can inject faults)", null, () -> 1);
     for (ActiveFault fault : ActiveFault.values()) {
       meters.gauge("chaos.active", "1 while the chaos controls are set to inject this fault, else 0", null, () -> active.test(fault) ? 1 : 0, "fault", Meters.tag(fault));
