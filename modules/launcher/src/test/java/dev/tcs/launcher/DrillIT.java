@@ -12,9 +12,10 @@ import picocli.CommandLine;
 
 /**
  * {@code tcs drill --short} in the suite: the demo system on free ports, load on the sidecar and
- * the catalogue, every scripted phase but the sidecar restart (which needs the warm restart to
- * keep answering while every region is down), and the drill must pass: no client-visible error, no
+ * the catalogue, every scripted phase, and the drill must pass: no client-visible error, no
  * version regression, every write visible everywhere within the target after its fault cleared.
+ * In the sidecar restart (every region down) a read is owed an answer when the sidecar had
+ * answered its tenant's newest written version before: its warm restart answers those stale.
  *
  * <p>Lighter than the command's default (200 tenants, 100 reads/s, a 5 s freshness target) so that a CI box
  * shared with other builds does not fail it for want of CPU; BENCHMARKS.md holds a default run.
@@ -32,11 +33,11 @@ class DrillIT {
 
     int exit =
         command.execute(
-            "--config-dir", CONFIG.toString(), "drill", "--short", "--skip", "sidecar-restart", "--reads-per-second", "100", "--tenants", "200", "--freshness-target", "5s");
+            "--config-dir", CONFIG.toString(), "drill", "--short", "--reads-per-second", "100", "--tenants", "200", "--freshness-target", "5s");
 
     String printed = out + "\n" + err;
     assertEquals(0, exit, printed);
-    for (String phase : List.of("baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed")) {
+    for (String phase : List.of("baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart")) {
       assertTrue(printed.lines().anyMatch(line -> line.startsWith(phase + " ") && line.endsWith(" ok")), phase + " did not pass:\n" + printed);
     }
     assertTrue(printed.contains("drill PASSED"), printed);

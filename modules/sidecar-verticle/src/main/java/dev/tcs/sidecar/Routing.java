@@ -54,7 +54,7 @@ final class Routing {
               log.warn("region ejected region={} consecutiveFailures={} forMs={}", region, failures, TimeUnit.NANOSECONDS.toMillis(forNanos));
             });
     for (Lane lane : ordered) {
-      metrics.routing(lane.region(), () -> scores.ewmaNanos(lane.region()), () -> lane.region().equals(scores.primary()));
+      metrics.routing(lane.region(), () -> scores.ewmaNanos(lane.region()), () -> lane.region().equals(scores.primary()), () -> scores.ejected(lane.region()));
     }
     return new AdaptiveRouting(ordered, scores, System::nanoTime);
   }

@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
  *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
  *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
+ *       {@value #REGION_EJECTED}{@code {region}}: 1 while it is ejected, else 0;
  *       {@value #REGION_LIMIT}{@code {region}}: a lane's adaptive concurrency limit
  * </ul>
  *
@@ -52,6 +53,7 @@ public final class SidecarMetrics implements AutoCloseable {
   public static final String PRIMARY = "tcs.sidecar.primary";
   public static final String REGION_EJECTIONS = "tcs.sidecar.region.ejections";
   public static final String REGION_LIMIT = "tcs.sidecar.region.limit";
+  public static final String REGION_EJECTED = "tcs.sidecar.region.ejected";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -120,10 +122,14 @@ public final class SidecarMetrics implements AutoCloseable {
     meters.gauge("cache.size", "Entries held by the sidecar cache", null, size);
   }
 
-  /** Publishes adaptive routing's view of {@code region}: its EWMA (nanos, NaN before a sample) and whether it is primary. */
-  public void routing(String region, Supplier<Number> ewmaNanos, Supplier<Boolean> primary) {
+  /**
+   * Publishes adaptive routing's view of {@code region}: its EWMA (nanos, NaN before a sample),
+   * whether it is primary, and whether it is ejected now.
+   */
+  public void routing(String region, Supplier<Number> ewmaNanos, Supplier<Boolean> primary, Supplier<Boolean> ejected) {
     meters.gauge("region.latency.ewma", "Latency EWMA of a region as adaptive routing ranks it", "seconds", () -> ewmaNanos.get().doubleValue() / 1e9, "region", region);
     meters.gauge("primary", "1 for the region chosen as primary, else 0", null, () -> primary.get() ? 1 : 0, "region", region);
+    meters.gauge("region.ejected", "1 while adaptive routing has ejected the region (back-off or probe), else 0", null, () -> ejected.get() ? 1 : 0, "region", region);
   }
 
   /** Counts an ejection of a failing region. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,8 @@ public final class RegionMetrics implements AutoCloseable {
   public static final String CACHE_FLUSHES = "tcs.region.cache.flushes";
   public static final String CACHE_SIZE = "tcs.region.cache.size";
   public static final String CHAOS_FAULTS = "tcs.region.chaos.faults";
+  public static final String CHAOS_ENABLED = "tcs.region.chaos.enabled";
+  public static final String CHAOS_ACTIVE = "tcs.region.chaos.active";
 
   /** How a read was answered. */
   public enum Read { HIT, MISS, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, BAD_REQUEST, ERROR }
@@ -62,6 +65,9 @@ public final class RegionMetrics implements AutoCloseable {
 
   /** A fault the chaos controls injected. */
   public enum Fault { READ_RESET, READ_DELAYED, INGEST_HELD, INGEST_DELAYED, INVALIDATION_DROPPED, DYNAMO_FAILED }
+
+  /** A fault the chaos controls are set to inject now (the state behind {@link Fault}'s counts). */
+  public enum ActiveFault { READ_OFF, READ_LATENCY, INGEST_PAUSED, INGEST_DELAY, INVALIDATIONS_DROPPED, DYNAMO_FAILURES }
 
   private final Meters meters;
   private final Map<Read, Counter> reads;
@@ -122,6 +128,17 @@ public final class RegionMetrics implements AutoCloseable {
   /** Registers the counters of injected chaos faults (only when chaos is enabled). */
   public Map<Fault, Counter> chaosFaults() {
     return meters.counters(Fault.class, "chaos.faults", "Faults injected by the chaos controls", "fault");
+  }
+
+  /**
+   * Registers the chaos state gauges (only when chaos is enabled): {@value #CHAOS_ENABLED} is 1, and
+   * {@value #CHAOS_ACTIVE}{@code {fault}} is 1 while {@code active} says that fault is set, else 0.
+   */
+  public void gaugeChaos(Predicate<ActiveFault> active) {
+    meters.gauge("chaos.enabled", "1 where the chaos controls are enabled (an admin token can inject faults)", null, () -> 1);
+    for (ActiveFault fault : ActiveFault.values()) {
+      meters.gauge("chaos.active", "1 while the chaos controls are set to inject this fault, else 0", null, () -> active.test(fault) ? 1 : 0, "fault", Meters.tag(fault));
+    }
   }
 
   /** Removes this region's meters from the registry. */

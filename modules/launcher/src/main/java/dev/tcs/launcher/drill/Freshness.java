@@ -4,9 +4,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Measures how long a written version takes to be visible at every target (each region's read
@@ -24,6 +29,8 @@ final class Freshness {
   private final Duration patience;
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
   private final long pollMillis;
+  /** Polls abandoned, by the stage they were stuck at and the target (diagnosis). */
+  final Map<String, LongAdder> abandoned = new ConcurrentHashMap<>();
 
   Freshness(Vertx vertx, HttpClient http, List<String> targets, String token, Duration patience) {
     this(vertx, http, targets, token, patience, POLL_MS);
@@ -65,13 +72,19 @@ final class Freshness {
   }
 
   /**
-   * One poll, abandoned after {@link #POLL_TIMEOUT}: a Vert.x request future that never completes
-   * (seen a few times in drills, cause not found) must cost one poll, not the whole check.
+   * One poll. {@link Http#send} bounds every wait of the exchange; this timer, a little later, is a
+   * backstop: a poll it abandons costs one poll, not the whole check, and is reported by the stage
+   * it was stuck at ({@link #abandoned}, printed at the end of the drill).
    */
   private void poll(String url, long version, long startNanos, Promise<Long> seen) {
     Promise<Http.Answer> attempt = Promise.promise();
-    long timer = vertx.setTimer(POLL_TIMEOUT.toMillis(), id -> attempt.tryFail("poll of " + url + " did not complete in " + POLL_TIMEOUT));
-    Http.get(http, url, token, POLL_TIMEOUT)
+    AtomicReference<Http.Stage> stage = new AtomicReference<>();
+    long timer = vertx.setTimer(POLL_TIMEOUT.toMillis() + 500, id -> {
+      if (attempt.tryFail("poll of " + url + " did not complete in " + POLL_TIMEOUT)) {
+        abandoned.computeIfAbsent(stage.get() + " " + url.replaceAll("/v1/.*", ""), k -> new LongAdder()).increment();
+      }
+    });
+    Http.send(http, HttpMethod.GET, url, token, null, POLL_TIMEOUT, stage)
         .onComplete(
             answer -> {
               vertx.cancelTimer(timer);

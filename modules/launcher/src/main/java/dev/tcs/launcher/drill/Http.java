@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The drill's HTTP clients: HTTP/2 (prior knowledge) for reads, HTTP/1.1 for writes, chaos and metrics. */
 final class Http {
@@ -23,7 +25,9 @@ final class Http {
    * Control calls ({@code /chaos}, {@code /metrics}) go through the JDK client, apart from the load's
    * pools, with a timeout on the whole exchange: in one soak a {@code POST /chaos} on the Vert.x
    * HTTP/1.1 pool (shared with the writes) reached the region but its future never completed,
-   * despite the idle timeout; the cause is not found.
+   * despite the idle timeout. The idle timeout only covers the wait for the answer's head (Vert.x
+   * cancels it when the head arrives), and the wait for a pooled connection had no bound at all:
+   * {@link #send} now bounds both.
    */
   private final java.net.http.HttpClient control =
       java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -36,8 +40,21 @@ final class Http {
     this.h1 = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(32));
   }
 
+  /** How far an exchange got (for a drill that abandons one): a stream obtained, the request sent, the answer's head read. */
+  enum Stage { WAITING_FOR_STREAM, STREAM_OBTAINED, HEAD_RECEIVED, DONE }
+
   static Future<Answer> send(HttpClient client, HttpMethod method, String url, String token, Buffer body, Duration timeout) {
-    RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeout.toMillis());
+    return send(client, method, url, token, body, timeout, new AtomicReference<>());
+  }
+
+  static Future<Answer> send(
+      HttpClient client, HttpMethod method, String url, String token, Buffer body, Duration timeout, AtomicReference<Stage> stage) {
+    stage.set(Stage.WAITING_FOR_STREAM);
+    // Both waits Vert.x leaves unbounded are bounded here: the wait for a connection or stream from
+    // the pool (no connect timeout by default) and the body after the head (the request's idle
+    // timeout is cancelled when the head arrives: HttpClientRequestBase.handleResponse).
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(timeout.toMillis()).setConnectTimeout(timeout.toMillis());
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
@@ -46,8 +63,19 @@ final class Http {
     }
     return client
         .request(options)
-        .compose(request -> body != null ? request.send(body) : request.send())
-        .compose(response -> response.body().map(b -> new Answer(response.statusCode(), response.headers(), b)));
+        .compose(request -> {
+          stage.set(Stage.STREAM_OBTAINED);
+          return body != null ? request.send(body) : request.send();
+        })
+        .compose(response -> {
+          stage.set(Stage.HEAD_RECEIVED);
+          Vertx owner = Vertx.currentContext().owner();
+          long stalled = owner.setTimer(timeout.toMillis(), id -> response.request().reset(0, new TimeoutException("no body within " + timeout + " of the head")));
+          return response.body().andThen(done -> owner.cancelTimer(stalled)).map(b -> {
+            stage.set(Stage.DONE);
+            return new Answer(response.statusCode(), response.headers(), b);
+          });
+        });
   }
 
   /** A blocking control call (never on an event loop): one retry after a timeout or I/O failure. */

@@ -27,6 +27,8 @@ final class PhaseStats {
   /** Reads sent in this phase and not answered yet. */
   final LongAdder inFlight = new LongAdder();
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  /** Failed reads the sidecar could not have answered (see {@link ReadLoad}): reported, not errors. */
+  final Map<String, LongAdder> excused = new ConcurrentHashMap<>();
   /** Read latency in microseconds, up to a minute. */
   final Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
   /** Completes with the {@link System#nanoTime()} at which the phase's fault cleared. */
@@ -40,6 +42,16 @@ final class PhaseStats {
 
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  void excused(String kind) {
+    excused.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  Map<String, Long> excusedKinds() {
+    Map<String, Long> kinds = new TreeMap<>();
+    excused.forEach((kind, count) -> kinds.put(kind, count.sum()));
+    return kinds;
   }
 
   long errorCount() {

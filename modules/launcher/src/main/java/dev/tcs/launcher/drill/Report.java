@@ -40,6 +40,7 @@ final class Report {
         late,
         regressions,
         stats.regressionSamples(),
+        stats.excusedKinds(),
         passed,
         stats.judged ? (passed ? "ok" : "FAIL") : (clean ? "ok (not judged)" : "- (not judged)"));
   }
@@ -73,6 +74,7 @@ final class Report {
     List<String> lines = new ArrayList<>();
     lines.add("    fault: " + r.fault());
     r.errors().forEach((kind, count) -> lines.add("    error x" + count + ": " + kind));
+    r.excused().forEach((kind, count) -> lines.add("    not counted x" + count + ": " + kind));
     if (r.lateWrites() > 0) {
       lines.add("    " + r.lateWrites() + " of " + r.writes() + " writes not visible everywhere within the target after the fault cleared");
     }
@@ -90,7 +92,12 @@ final class Report {
     long regressions = results.stream().mapToLong(PhaseResult::regressions).sum();
     int writes = results.stream().mapToInt(PhaseResult::writes).sum();
     int late = results.stream().mapToInt(PhaseResult::lateWrites).sum();
+    long excused = results.stream().mapToLong(r -> r.excused().values().stream().mapToLong(Long::longValue).sum()).sum();
     out.append(String.format("total: %d reads, %d client-visible errors, %d regressions, %d writes, %d late%n", requests, errors, regressions, writes, late));
+    if (excused > 0) {
+      out.append(String.format(
+          "not counted: %d failed reads of tenants written since the sidecar last answered them, while no region answered (it held no current copy)%n", excused));
+    }
     if (!heapMb.isEmpty()) {
       String verdict = heapMb.size() < 3 ? "too few rounds to judge (3 needed)" : memoryFlat ? "flat" : "GROWING";
       out.append(String.format("heap used after GC per round (MB): %s; growth limit %d MB over the rounds after the first: %s%n", heapMb, settings.memoryGrowthLimitMb(), verdict));

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 final class SidecarScrape {
   private static final Pattern READS = Pattern.compile("^tcs_sidecar_reads_total\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
   private static final Pattern PRIMARY = Pattern.compile("^tcs_sidecar_primary\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
+  private static final Pattern CACHE_SIZE = Pattern.compile("^tcs_sidecar_cache_size(?:\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE);
   private static final Pattern OUTCOME = Pattern.compile("outcome=\"([^\"]*)\"");
   private static final Pattern REGION = Pattern.compile("region=\"([^\"]*)\"");
 
@@ -71,6 +72,12 @@ final class SidecarScrape {
       }
     }
     return new Reads(byOutcome);
+  }
+
+  /** Entries the sidecar's cache holds now (after a restart: what it restored from its snapshot), or -1 when not published. */
+  long cacheSize() {
+    Matcher m = CACHE_SIZE.matcher(metrics());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   /** The region adaptive routing has chosen as primary now, or {@code fallback} when none is marked. */

@@ -25,12 +25,14 @@ final class WriteLoad {
   private final Zipf zipf;
   private final DrillSettings settings;
   private final Freshness freshness;
+  private final ReadLoad reads;
   private final SplittableRandom random = new SplittableRandom(7);
   private volatile PhaseStats phase;
   private long timer = -1;
   private long sequence;
 
-  WriteLoad(Vertx vertx, HttpClient http, String catalogue, String token, List<String> tenants, DrillSettings settings, Freshness freshness) {
+  WriteLoad(Vertx vertx, HttpClient http, String catalogue, String token, List<String> tenants, DrillSettings settings, Freshness freshness, ReadLoad reads) {
+    this.reads = reads;
     this.vertx = vertx;
     this.http = http;
     this.catalogue = catalogue;
@@ -77,10 +79,19 @@ final class WriteLoad {
 
   private void write() {
     PhaseStats stats = phase;
-    String tenant = tenants.get(zipf.next(random));
+    int index = zipf.next(random);
+    String tenant = tenants.get(index);
+    reads.writing(index);
     put(http, catalogue, token, tenant, document(tenant, ++sequence))
-        .onSuccess(version -> check(stats, tenant, version, System.nanoTime()))
-        .onFailure(e -> stats.error("write: " + e.getMessage().lines().findFirst().orElse("")));
+        .onSuccess(version -> {
+          reads.wrote(index, version);
+          check(stats, tenant, version, System.nanoTime());
+        })
+        .onFailure(e -> {
+          boolean refused = e.getMessage() != null && e.getMessage().matches("(?s)HTTP 4\\d\\d .*"); // a 4xx (409 conflict): nothing was written
+          reads.wrote(index, refused ? 0 : -1);
+          stats.error("write: " + e.getMessage().lines().findFirst().orElse(""));
+        });
   }
 
   /** Checks freshness from when the fault cleared, or from the write if it came later. */

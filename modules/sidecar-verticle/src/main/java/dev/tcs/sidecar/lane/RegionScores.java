@@ -28,7 +28,8 @@ import java.util.function.LongSupplier;
  * avoid flapping the primary changes only when it is ejected or another region's EWMA is below
  * {@value #SWITCH_RATIO} of its own. The secondary is a random other healthy region, or the
  * region due for a probe. When every region is ejected, the one whose ejection ends first is
- * still asked: there is nothing better to do.
+ * still asked: there is nothing better to do; such a read is not a probe (a failure leaves its
+ * back-off as it is, an answer brings the region back).
  *
  * <p>Thread-safe (synchronized; each call is a few comparisons). Time comes from the injected
  * nano clock.
@@ -134,8 +135,14 @@ public final class RegionScores {
       }
     }
     if (healthy.isEmpty()) {
-      Score soonest = dueProbe != null ? dueProbe : scores.values().stream().min((a, b) -> Long.compare(a.ejectedUntil - now, b.ejectedUntil - now)).orElseThrow();
-      soonest.probing = true;
+      if (dueProbe != null) {
+        dueProbe.probing = true;
+        return new Choice(dueProbe.region, null);
+      }
+      // Asked, but not as a probe: its failure must not eject it again (every read while all are
+      // ejected would double the back-off, up to eject-max, before any probe was due); an answer
+      // still brings it back at once.
+      Score soonest = scores.values().stream().min((a, b) -> Long.compare(a.ejectedUntil - now, b.ejectedUntil - now)).orElseThrow();
       return new Choice(soonest.region, null);
     }
     Score first = best(healthy);

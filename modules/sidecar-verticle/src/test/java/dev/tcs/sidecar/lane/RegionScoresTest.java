@@ -166,6 +166,38 @@ class RegionScoresTest {
   }
 
   @Test
+  void everyRegionEjected_readsFailingBeforeAProbeIsDue_doNotGrowTheBackOff() {
+    measureAll(5, 6, 7);
+    for (String region : List.of("eu-west", "us-east", "ap-south")) {
+      for (int i = 0; i < 3; i++) {
+        scores.failed(region);
+      }
+    }
+    for (int i = 0; i < 20; i++) { // every read of an outage of all regions, none due for a probe
+      scores.failed(scores.choose().primary());
+    }
+    assertEquals(List.of(1000 * MS, 1000 * MS, 1000 * MS), ejectedFor, "reads that were not probes ejected a region again");
+
+    clock.addAndGet(1000 * MS); // due: the probe fails, the back-off doubles once
+    scores.failed(scores.choose().primary());
+    assertEquals(2000 * MS, ejectedFor.get(ejectedFor.size() - 1));
+  }
+
+  @Test
+  void everyRegionEjected_theRegionAskedAnswers_comesBackAtOnce() {
+    measureAll(5, 6, 7);
+    for (String region : List.of("eu-west", "us-east", "ap-south")) {
+      for (int i = 0; i < 3; i++) {
+        scores.failed(region);
+      }
+    }
+    String asked = scores.choose().primary();
+    scores.answered(asked, 5 * MS);
+    assertFalse(scores.ejected(asked));
+    assertEquals(asked, scores.choose().primary());
+  }
+
+  @Test
   void singleRegion_hasNoSecondary() {
     RegionScores one = new RegionScores(List.of("us-east"), SETTINGS, clock::get, n -> 0, (r, f, t) -> {});
     assertEquals(new RegionScores.Choice("us-east", null), one.choose());

@@ -44,8 +44,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * share of reads); {@link #ingest} wraps the views topic's batch handler (hold batches while
  * paused, delay each); {@link #dropInvalidation} is asked before each invalidation is published;
  * {@link #dynamo} wraps the region's DynamoDB client (a share of calls fail at once). Every
- * injected fault is counted in {@value RegionMetrics#CHAOS_FAULTS}{@code {fault}} and each
- * change of faults is logged at WARN.
+ * injected fault is counted in {@value RegionMetrics#CHAOS_FAULTS}{@code {fault}}, the faults set
+ * now show in {@value RegionMetrics#CHAOS_ACTIVE}{@code {fault}} (and {@value
+ * RegionMetrics#CHAOS_ENABLED} is 1), and each change of faults is logged at WARN.
  *
  * <p>Thread-safe: the faults are one volatile immutable value. Nothing blocks: delays are timers.
  */
@@ -70,6 +71,22 @@ public final class Chaos {
     this.tokens = tokens;
     this.random = random;
     this.injected = enabled ? metrics.chaosFaults() : Map.of();
+    if (enabled) {
+      metrics.gaugeChaos(this::active);
+    }
+  }
+
+  /** True while {@code fault} is set (the {@value RegionMetrics#CHAOS_ACTIVE} gauges). */
+  private boolean active(RegionMetrics.ActiveFault fault) {
+    Faults now = faults;
+    return switch (fault) {
+      case READ_OFF -> now.readOff();
+      case READ_LATENCY -> now.latencyFraction() > 0 && !now.latency().isZero();
+      case INGEST_PAUSED -> now.ingestPaused();
+      case INGEST_DELAY -> !now.ingestDelay().isZero();
+      case INVALIDATIONS_DROPPED -> now.dropInvalidations() > 0;
+      case DYNAMO_FAILURES -> now.dynamoFailures() > 0;
+    };
   }
 
   /**

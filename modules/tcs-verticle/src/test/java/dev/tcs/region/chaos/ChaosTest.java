@@ -101,6 +101,28 @@ class ChaosTest {
     assertEquals(0, registry.get(RegionMetrics.CHAOS_FAULTS).tag("fault", "dynamo-failed").counter().count());
   }
 
+  @Test
+  void chaosState_gauges_showTheFaultsSetNow() {
+    Chaos chaos = enabled(0.0);
+    assertEquals(1, registry.get(RegionMetrics.CHAOS_ENABLED).gauge().value());
+    assertEquals(0, registry.get(RegionMetrics.CHAOS_ACTIVE).tag("fault", "read-off").gauge().value());
+
+    setFaults(chaos, new JsonObject().put("readOff", true).put("dynamoFailures", 0.5));
+
+    assertEquals(1, registry.get(RegionMetrics.CHAOS_ACTIVE).tag("fault", "read-off").gauge().value());
+    assertEquals(1, registry.get(RegionMetrics.CHAOS_ACTIVE).tag("fault", "dynamo-failures").gauge().value());
+    assertEquals(0, registry.get(RegionMetrics.CHAOS_ACTIVE).tag("fault", "ingest-paused").gauge().value());
+    chaos.set(Faults.NONE);
+    assertEquals(0, registry.get(RegionMetrics.CHAOS_ACTIVE).tag("fault", "read-off").gauge().value());
+  }
+
+  @Test
+  void disabled_hasNoChaosStateGauges() {
+    Chaos.of(ChaosSettings.DISABLED, "r", tokens, metrics, () -> 0.0);
+    assertTrue(registry.find(RegionMetrics.CHAOS_ENABLED).gauges().isEmpty());
+    assertTrue(registry.find(RegionMetrics.CHAOS_ACTIVE).gauges().isEmpty());
+  }
+
   private Chaos enabled(double... draws) {
     AtomicInteger next = new AtomicInteger();
     return Chaos.of(new ChaosSettings(true), "r", tokens, metrics, () -> draws[next.getAndIncrement() % draws.length]);
