@@ -11,8 +11,10 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -31,9 +33,12 @@ import java.util.stream.IntStream;
 public final class Drill {
   private static final String READER = "jira";
 
+  /** Under {@code tcs up} only: the primary region's process SIGKILLed, then started again. */
+  public static final String REGION_PROCESS_KILLED = "region-process-killed";
+
   /** The phases in the order they run (skipping the warm-up changes nothing: it always runs). */
   public static final List<String> PHASES =
-      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart");
+      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart", REGION_PROCESS_KILLED);
 
   /** What the load saw during one phase. Latencies in milliseconds; freshness -1 when a write never became visible. */
   public record PhaseResult(
@@ -67,7 +72,7 @@ public final class Drill {
 
   private record Phase(String name, String fault, Step inject, Step clear) {}
 
-  private final DemoSystem system;
+  private final DrillTarget system;
   private final String home;
   private final DrillSettings settings;
   private final PrintWriter out;
@@ -86,8 +91,10 @@ public final class Drill {
   private SidecarScrape.Reads previousReads = SidecarScrape.Reads.ZERO;
   /** The region the last fault went to, for the phase's description. */
   private String lastTarget;
+  /** Phases this system cannot run, with the reason. */
+  private final Map<String, String> skipped = new LinkedHashMap<>();
 
-  private Drill(DemoSystem system, String home, DrillSettings settings, PrintWriter out) {
+  private Drill(DrillTarget system, String home, DrillSettings settings, PrintWriter out) {
     this.system = system;
     this.home = home;
     this.settings = settings;
@@ -105,6 +112,11 @@ public final class Drill {
    * @param home the sidecar's home region (whose Hazelcast cluster sends it invalidations)
    */
   public static Result run(DemoSystem system, String home, DrillSettings settings, PrintWriter out) throws Exception {
+    return run(DrillTarget.of(system), home, settings, out);
+  }
+
+  /** Runs the drill against {@code system} (the demo in this JVM, or a {@code tcs up} system); phases it cannot run are reported as skipped. */
+  public static Result run(DrillTarget system, String home, DrillSettings settings, PrintWriter out) throws Exception {
     Drill drill = new Drill(system, home, settings, out);
     try {
       return drill.run();
@@ -148,6 +160,11 @@ public final class Drill {
         if (settings.skip().contains(phase.name())) {
           continue;
         }
+        Optional<String> cannot = system.cannotRun(phase.name());
+        if (cannot.isPresent()) {
+          skipped.put(phase.name(), cannot.get());
+          continue;
+        }
         current = runPhase(current, phase, results);
       }
       if (!settings.soak().isZero()) {
@@ -159,6 +176,7 @@ public final class Drill {
     reads.stop();
     writes.stop();
     finish(current, results, false);
+    skipped.forEach((name, why) -> out.println(Report.skipped(name, why)));
 
     boolean memoryFlat = memoryFlat(heapMb);
     boolean passed = memoryFlat && results.stream().allMatch(PhaseResult::passed);
@@ -236,10 +254,16 @@ public final class Drill {
         new Phase("region-off", "primary region's read API off", () -> chaos(primary(), new JsonObject().put("readOff", true)), this::clearAll),
         new Phase("region-slow", "primary region +400 ms on every read", () -> chaos(primary(), new JsonObject().put("latency", "400ms").put("latencyFraction", 1.0)), this::clearAll),
         new Phase("ingest-paused", "home region " + home + " ingestion paused, then resumed", () -> chaos(home, new JsonObject().put("ingestPaused", true)), this::clearAll),
-        new Phase("kafka-restart", "Kafka broker stopped, then restarted on its port", () -> system.infra().kafka().stop(), () -> system.infra().kafka().restart()),
+        new Phase("kafka-restart", "Kafka broker stopped, then restarted on its port", () -> system.stopKafka(), () -> system.restartKafka()),
         new Phase("dynamo-failing", "primary region's DynamoDB calls all failing", () -> chaos(primary(), new JsonObject().put("dynamoFailures", 1.0)), this::clearAll),
         new Phase("hazelcast-member-killed", "a second member joins " + home + "'s cluster, then is killed (terminate)", this::killHazelcastMember, () -> {}),
-        new Phase("sidecar-restart", "every region's read API off, the sidecar undeployed and deployed again (no warm restart: empty cache)", () -> restartSidecarRegionsDown(regions), this::clearAll));
+        new Phase("sidecar-restart", "every region's read API off, the sidecar undeployed and deployed again (no warm restart: empty cache)", () -> restartSidecarRegionsDown(regions), this::clearAll),
+        new Phase(REGION_PROCESS_KILLED, "primary region's process SIGKILLed, started again after the fault (tcs up)", this::killRegionProcess, () -> system.restartRegionProcess(lastTarget)));
+  }
+
+  private void killRegionProcess() {
+    lastTarget = primary();
+    system.killRegionProcess(lastTarget);
   }
 
   /** The region the sidecar routes to first now (the one whose fault hurts most). */
@@ -268,7 +292,7 @@ public final class Drill {
 
   private void killHazelcastMember() throws InterruptedException {
     String cluster = "tcs-" + home;
-    HazelcastInstance second = EmbeddedHazelcast.startMember(cluster, system.infra().hazelcastAddresses(cluster));
+    HazelcastInstance second = EmbeddedHazelcast.startMember(cluster, system.hazelcastAddresses(cluster));
     Thread.sleep(1000); // partitions migrate to it, the sidecar's client connects to it
     second.getLifecycleService().terminate();
   }
