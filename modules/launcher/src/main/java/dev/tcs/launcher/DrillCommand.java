@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "drill",
     mixinStandardHelpOptions = true,
-    description = "Failure drill: load on the sidecar and the catalogue while regions, ingestion, Kafka, DynamoDB, Hazelcast and the sidecar fail in turn.")
+    description = "Failure drill: load on the sidecar and the catalogue while regions, ingestion, Kafka, DynamoDB, Hazelcast and the sidecar fail in turn; against a running ./tcs up, a region process is also SIGKILLed and restarted.")
 final class DrillCommand implements Callable<Integer> {
   static final List<String> PHASES = Drill.PHASES;
 

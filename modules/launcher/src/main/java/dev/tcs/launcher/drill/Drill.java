@@ -26,8 +26,10 @@ import java.util.stream.IntStream;
  * every write of the phase visible at every region and the sidecar within the freshness target
  * after the fault cleared. A soak repeats the phases and samples the heap after each round.
  *
- * <p>Runs against a {@link DemoSystem} in this JVM (its Kafka, Hazelcast members and the sidecar
- * deployment are reachable as objects); region faults go through each region's {@code /chaos}
+ * <p>Runs against a {@link DrillTarget}: a {@link DemoSystem} in this JVM (its Kafka, Hazelcast
+ * members and the sidecar deployment are reachable as objects), or a {@code tcs up} system of
+ * separate processes, where a region process can be SIGKILLed; a phase the target cannot run is
+ * reported as skipped with the reason. Region faults go through each region's {@code /chaos}
  * with an admin token, as {@code tcs chaos} sends them. Blocking: call from {@code main} or a test.
  */
 public final class Drill {
