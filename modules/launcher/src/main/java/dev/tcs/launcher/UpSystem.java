@@ -99,10 +99,13 @@ final class UpSystem {
       Map<String, Path> overlays = new LinkedHashMap<>();
       JsonObject infraSection = new JsonObject().put("kafka", new JsonObject().put("bootstrap-servers", kafka)).put("dynamodb", new JsonObject().put("endpoint", dynamodb));
 
-      components.put("catalogue", url(files.load("catalogue")));
-      overlays.put("catalogue", overlay(dir, "catalogue", infraSection.copy()));
-      components.put("projector", url(files.load("projector")));
-      overlays.put("projector", overlay(dir, "projector", new JsonObject().put("kafka", infraSection.getJsonObject("kafka").copy())));
+      // Ports go into the overlays too: a restart started from another shell gets the same ones.
+      JsonObject catalogueFile = files.load("catalogue");
+      components.put("catalogue", url(catalogueFile));
+      overlays.put("catalogue", overlay(dir, "catalogue", infraSection.copy().put("http", bind(catalogueFile))));
+      JsonObject projectorFile = files.load("projector");
+      components.put("projector", url(projectorFile));
+      overlays.put("projector", overlay(dir, "projector", new JsonObject().put("kafka", infraSection.getJsonObject("kafka").copy()).put("http", bind(projectorFile))));
 
       JsonObject sidecarRegions = new JsonObject();
       for (Map.Entry<String, Integer> region : regionPorts.entrySet()) {
@@ -127,7 +130,8 @@ final class UpSystem {
       JsonObject sidecar =
           new JsonObject()
               .put("sidecar", new JsonObject().put("regions", sidecarRegions).put("snapshot", snapshot(sidecarFile, dir)))
-              .put("hazelcast", new JsonObject().put("cluster-name", homeCluster).put("members", new JsonArray(hazelcast.get(homeCluster))));
+              .put("hazelcast", new JsonObject().put("cluster-name", homeCluster).put("members", new JsonArray(hazelcast.get(homeCluster))))
+              .put("http", bind(sidecarFile));
       components.put("sidecar", url(sidecarFile));
       overlays.put("sidecar", overlay(dir, "sidecar", sidecar));
 
@@ -270,6 +274,12 @@ final class UpSystem {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The host and port a component's file (with the environment) binds. */
+  private static JsonObject bind(JsonObject json) {
+    JsonObject http = json.getJsonObject("http");
+    return new JsonObject().put("host", http.getString("host", LOOPBACK)).put("port", http.getInteger("port"));
   }
 
   private static String url(JsonObject json) {
