@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a running {@code tcs demo} can be found: the addresses of its infrastructure (Kafka,
- * DynamoDB Local, each Hazelcast cluster's members) and of every component's HTTP server, plus
- * the pid of the JVM that runs it. The demo {@link #write writes} it atomically once it is up and
- * {@link #delete deletes} it on a clean stop; commands that talk to a running demo
- * ({@code tcs replay}, later {@code tcs up} and components joining a demo) {@link #readLive read}
- * it and ignore it when its process is gone (a demo that was killed).
+ * Where a running {@code tcs demo} or {@code tcs up} can be found: the addresses of its
+ * infrastructure (Kafka, DynamoDB Local, each Hazelcast cluster's members) and of every
+ * component's HTTP server, the pid of the process that runs it (for {@code tcs up}, the
+ * infrastructure's), and under {@code tcs up} each local process with its pid and command line.
+ * The demo and {@code tcs up} {@link #write write} it atomically once up and {@link #delete delete}
+ * it on a clean stop; commands that talk to a running system ({@code tcs replay}, {@code chaos},
+ * {@code import}, {@code drill}, {@code down}) {@link #readLive read} it and ignore it when its
+ * process is gone (a demo that was killed).
  *
  * <p>The file is {@code $TCS_STATE_DIR/demo.json}, by default {@code ~/.tcs/demo.json}.
  *
