@@ -43,7 +43,7 @@ final class UpSystem {
   static final String INFRA = "infra";
   private static final String LOOPBACK = "127.0.0.1";
   static final String MAIN = TcsCommand.class.getName();
-  static final Duration START_TIMEOUT = Duration.ofSeconds(300); // a guard: about 20-30 s on a quiet 2-core machine, minutes on a loaded one
+  static final Duration START_TIMEOUT = Duration.ofSeconds(300); // a guard: at load average 70-120 on this 2-core box, components took over 180 s
   static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   private UpSystem() {}
