@@ -99,7 +99,7 @@ final class UpTarget implements DrillTarget {
     state = UpSystem.startAgain(state, UpSystem.regionProcess(region), stateFile);
   }
 
-  /** The phase names this target runs (for the drill's header). */
+  /** One line about the system, for the drill's header. */
   static String describe(DemoState state) {
     return state.processes().size() + " processes, infra pid " + state.pid() + "; phase " + Drill.REGION_PROCESS_KILLED + " SIGKILLs a region process";
   }
