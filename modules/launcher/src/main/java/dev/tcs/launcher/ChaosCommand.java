@@ -48,7 +48,7 @@ final class ChaosCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "REGION", description = "The region, e.g. us-east.")
   String region;
 
-  @Option(names = "--url", paramLabel = "URL", description = "The region's base URL (default: http://127.0.0.1:<demo.yaml port of REGION>).")
+  @Option(names = "--url", paramLabel = "URL", description = "The region's base URL (default: the running demo's or tcs up's, else http://127.0.0.1:<demo.yaml port of REGION>).")
   String url;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "An admin bearer token (default: $TCS_ADMIN_TOKEN, else one signed with the demo key).")
@@ -148,6 +148,11 @@ final class ChaosCommand implements Callable<Integer> {
   }
 
   private String demoUrl() {
+    // A running ./tcs demo or ./tcs up knows where its regions answer.
+    java.util.Optional<String> running = DemoState.readLive(DemoState.file(DemoState.directory(System.getenv()))).flatMap(state -> state.region(region));
+    if (running.isPresent()) {
+      return running.get();
+    }
     Settings regions = demo().section("regions");
     if (!regions.has(region)) {
       throw new ConfigException("REGION '" + region + "' is not in demo.yaml's regions " + regions.json().fieldNames() + "; give --url");

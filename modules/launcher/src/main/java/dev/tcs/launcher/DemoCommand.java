@@ -57,8 +57,14 @@ final class DemoCommand implements Callable<Integer> {
 
   private static String banner(
       DemoSystem.Endpoints endpoints, int seeded, Duration readable, Duration startup, String writer, String jira, String ingress) {
+    return banner("Tenant Context Service demo", "Ctrl-C stops everything.", endpoints, seeded, readable, startup, writer, jira, ingress);
+  }
+
+  /** The lines {@code tcs demo} (and {@code tcs up}) print once up: endpoints, tokens, curl lines; {@code title} and {@code footer} tell them apart. */
+  static String banner(
+      String title, String footer, DemoSystem.Endpoints endpoints, int seeded, Duration readable, Duration startup, String writer, String jira, String ingress) {
     StringBuilder out = new StringBuilder();
-    out.append("\n=== Tenant Context Service demo: up in ").append(startup.toMillis()).append(" ms");
+    out.append("\n=== ").append(title).append(": up in ").append(startup.toMillis()).append(" ms");
     if (seeded > 0) {
       out.append(", ").append(seeded).append(" tenants seeded, first readable through the sidecar after ").append(readable.toMillis()).append(" ms");
     }
@@ -86,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
         .append("/v1/tenants/hooli -d '{\"hosts\":[\"hooli.example.net\"],\"products\":[\"jira\"],\"jira\":{\"db-user\":\"hooli_jira\",\"db-password\":\"s3cret\"},\"network-ingress\":{\"/\":\"http://jira-us-east.internal\"}}'\n");
     out.append("  curl -s -H \"Authorization: Bearer $INGRESS\" ").append(endpoints.sidecar()).append("/v1/tenants/hooli/context\n");
     out.append("  curl -s ").append(endpoints.sidecar()).append("/metrics | grep tcs_\n\n");
-    out.append("Ctrl-C stops everything.\n");
+    out.append(footer).append('\n');
     return out.toString();
   }
 

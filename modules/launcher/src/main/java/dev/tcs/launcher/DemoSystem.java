@@ -275,7 +275,7 @@ public final class DemoSystem implements AutoCloseable {
     return "tcs-" + region;
   }
 
-  private static Map<String, Integer> regionPorts(Settings regions, boolean freePorts) {
+  static Map<String, Integer> regionPorts(Settings regions, boolean freePorts) {
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (String name : regions.json().fieldNames()) {
       Settings region = regions.section(name);

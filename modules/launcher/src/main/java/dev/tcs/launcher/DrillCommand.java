@@ -4,7 +4,10 @@ import dev.tcs.core.config.Settings;
 import dev.tcs.launcher.drill.Drill;
 import dev.tcs.launcher.drill.DrillSettings;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +21,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tcs drill [--short | --long]}: starts the demo system in this JVM on free ports, runs the
- * failure {@link Drill} against it, prints one line per phase, and exits 0 only if every phase
+ * {@code tcs drill [--short | --long]}: starts the demo system in this JVM on free ports (or, when
+ * a {@code tcs up} system runs, uses that one: see {@link UpTarget}), runs the failure {@link Drill} against it, prints one line per phase, and exits 0 only if every phase
  * passed (no client-visible error, no version regression, every write visible everywhere within
  * the freshness target after its fault cleared; in a soak, a flat heap).
  */
 @Command(
     name = "drill",
     mixinStandardHelpOptions = true,
-    description = "Failure drill: load on the sidecar and the catalogue while regions, ingestion, Kafka, DynamoDB, Hazelcast and the sidecar fail in turn.")
+    description = "Failure drill: load on the sidecar and the catalogue while regions, ingestion, Kafka, DynamoDB, Hazelcast and the sidecar fail in turn; against a running ./tcs up, a region process is also SIGKILLed and restarted.")
 final class DrillCommand implements Callable<Integer> {
   static final List<String> PHASES = Drill.PHASES;
 
@@ -71,10 +74,15 @@ final class DrillCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     DrillSettings settings = settings();
     long started = System.nanoTime();
+    Path stateFile = DemoState.file(DemoState.directory(System.getenv()));
+    Optional<DemoState> up = DemoState.readLive(stateFile).filter(DemoState::separateProcesses);
+    if (up.isPresent()) {
+      return drillUp(up.get(), stateFile, settings, out, started);
+    }
     try (DemoSystem system = DemoSystem.start(new DemoSystem.Options(parent.configDir(), System.getenv(), true))) {
       out.printf("tcs drill: demo system up in %d ms (catalogue %s, sidecar %s, regions %s)%n",
           (System.nanoTime() - started) / 1_000_000, system.endpoints().catalogue(), system.endpoints().sidecar(), system.endpoints().regions());
-      Drill.Result result = Drill.run(system, homeRegion(system), settings, out);
+      Drill.Result result = Drill.run(system, homeRegion(system.vertx(), system.endpoints().regions()), settings, out);
       out.printf("tcs drill: %s in %d s%n", result.passed() ? "passed" : "FAILED", (System.nanoTime() - started) / 1_000_000_000);
       out.flush();
       return result.passed() ? 0 : 3;
@@ -109,11 +117,28 @@ final class DrillCommand implements Callable<Integer> {
     return settings;
   }
 
+  /** Under {@code tcs up}: the same drill against its processes, with the region-process-killed phase. */
+  private int drillUp(DemoState state, Path stateFile, DrillSettings settings, PrintWriter out, long started) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      UpTarget target = UpTarget.of(vertx, parent.configDir(), state, stateFile);
+      out.printf("tcs drill: against the running ./tcs up system (%s; catalogue %s, sidecar %s, regions %s)%n",
+          UpTarget.describe(state), target.endpoints().catalogue(), target.endpoints().sidecar(), target.endpoints().regions());
+      Drill.Result result = Drill.run(target, homeRegion(vertx, target.endpoints().regions()), settings, out);
+      out.printf("tcs drill: %s in %d s%n", result.passed() ? "passed" : "FAILED", (System.nanoTime() - started) / 1_000_000_000);
+      out.flush();
+      return result.passed() ? 0 : 3;
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   /** The sidecar's home region: its configured primary, whose Hazelcast cluster the demo's sidecar joins. */
-  private String homeRegion(DemoSystem system) {
-    JsonObject sidecar = new ConfigFiles(system.vertx(), parent.configDir(), System.getenv()).load("sidecar");
+  private String homeRegion(Vertx vertx, Map<String, String> regions) {
+    JsonObject sidecar = new ConfigFiles(vertx, parent.configDir(), System.getenv()).load("sidecar");
     String home = sidecar.getJsonObject("sidecar").getString("primary");
-    Map<String, String> regions = system.endpoints().regions();
     return regions.containsKey(home) ? home : regions.keySet().iterator().next();
   }
 

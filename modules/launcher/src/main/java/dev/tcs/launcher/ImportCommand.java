@@ -26,8 +26,8 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE.jsonl", description = "One tenant context document per line, each with its tenantId.")
   Path file;
 
-  @Option(names = "--catalogue", paramLabel = "URL", description = "The catalogue's base URL (default: ${DEFAULT-VALUE}).")
-  URI catalogue = URI.create("http://127.0.0.1:8080");
+  @Option(names = "--catalogue", paramLabel = "URL", description = "The catalogue's base URL (default: the running demo's or tcs up's, else http://127.0.0.1:8080).")
+  URI catalogue;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "A writer token (default: $TCS_TOKEN).")
   String token = System.getenv("TCS_TOKEN");
@@ -42,6 +42,13 @@ final class ImportCommand implements Callable<Integer> {
     }
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("--token (or TCS_TOKEN) must hold a writer token; ./tcs token --writer prints one");
+    }
+    if (catalogue == null) {
+      catalogue =
+          URI.create(
+              DemoState.readLive(DemoState.file(DemoState.directory(System.getenv())))
+                  .map(state -> state.components().get("catalogue"))
+                  .orElse("http://127.0.0.1:8080"));
     }
     Vertx vertx = Vertx.vertx();
     PrintStream err = System.err;

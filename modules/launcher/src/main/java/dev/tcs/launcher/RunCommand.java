@@ -23,6 +23,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import dev.tcs.core.config.ConfigException;
+import io.vertx.core.json.DecodeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
       description = "Trust the repository's demo keys (from demo.yaml) to join a running ./tcs demo; refused unless every address this component binds is loopback.")
   boolean insecureJoinDemo;
 
+  @Option(
+      names = "--overlay",
+      paramLabel = "FILE",
+      description = "A JSON file deep-merged over the component's config (after the environment); ./tcs up writes one per process.")
+  Path overlay;
+
   @Override
   public Integer call() throws Exception {
     PrometheusMeterRegistry registry = Metrics.prometheus();
@@ -68,6 +80,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       ConfigFiles files = new ConfigFiles(vertx, parent.configDir(), System.getenv());
       JsonObject json = files.load(component.name());
+      if (overlay != null) {
+        json.mergeIn(readOverlay(overlay), true);
+      }
       if (insecureJoinDemo) {
         ComponentKeys.joinDemo(json, files.load("demo"));
       }
@@ -113,6 +128,14 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, resources), "tcs-run-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static JsonObject readOverlay(Path file) {
+    try {
+      return new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException | DecodeException e) {
+      throw new ConfigException("--overlay " + file + " must be a readable JSON object: " + e.getMessage());
+    }
   }
 
   /** The component's token verifier; its key is required, and the demo key refused outside the demo. */

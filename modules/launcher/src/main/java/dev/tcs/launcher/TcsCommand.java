@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "tcs 0.1.0",
     description = "Tenant Context Service: which tenant is this, and where does it live?",
-    subcommands = {DemoCommand.class, RunCommand.class, TokenCommand.class, ImportCommand.class, ReplayCommand.class, ChaosCommand.class, DrillCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, InfraCommand.class, RunCommand.class, TokenCommand.class, ImportCommand.class, ReplayCommand.class, ChaosCommand.class, DrillCommand.class, CommandLine.HelpCommand.class})
 public final class TcsCommand {
   @Option(
       names = "--config-dir",

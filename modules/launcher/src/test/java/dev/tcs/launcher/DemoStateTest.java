@@ -106,4 +106,25 @@ class DemoStateTest {
     assertTrue(e.getMessage().contains(address), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
   }
+
+  @Test
+  void write_upStateWithProcesses_readBackInOrderWithCommands() throws Exception {
+    Path file = DemoState.file(dir);
+    Map<String, DemoState.LocalProcess> processes = new java.util.LinkedHashMap<>();
+    processes.put("infra", new DemoState.LocalProcess(ProcessHandle.current().pid(), null, List.of("java", "-cp", "a.jar", "Main", "infra"), "/s/up/logs/infra.log", null));
+    processes.put("region-eu-west", new DemoState.LocalProcess(42, Instant.parse("2026-12-01T10:00:01Z"), List.of("java", "run", "region"), "/s/up/logs/region-eu-west.log", "http://127.0.0.1:8082/health/ready"));
+    processes.put("catalogue", new DemoState.LocalProcess(43, null, List.of("java", "run", "catalogue"), "/s/up/logs/catalogue.log", "http://127.0.0.1:8080/health/ready"));
+    DemoState written = new DemoState(ProcessHandle.current().pid(), Instant.parse("2026-12-01T10:00:00Z"), "k:1", "http://d:2", Map.of(), Map.of("catalogue", "http://127.0.0.1:8080"), processes);
+
+    written.write(file);
+
+    DemoState read = DemoState.readLive(file).orElseThrow();
+    assertEquals(written, read);
+    assertTrue(read.separateProcesses());
+    assertEquals(List.of("infra", "region-eu-west", "catalogue"), List.copyOf(read.processes().keySet()));
+    DemoState restarted = read.withProcess("region-eu-west", read.processes().get("region-eu-west").restarted(99, null));
+    assertEquals(99, restarted.processes().get("region-eu-west").pid());
+    assertEquals(List.of("java", "run", "region"), restarted.processes().get("region-eu-west").command());
+    assertFalse(state(1).separateProcesses(), "a tcs demo state has no processes");
+  }
 }

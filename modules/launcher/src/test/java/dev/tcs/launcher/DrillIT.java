@@ -41,6 +41,9 @@ class DrillIT {
       assertTrue(printed.lines().anyMatch(line -> line.startsWith(phase + " ") && line.endsWith(" ok")), phase + " did not pass:\n" + printed);
     }
     assertTrue(printed.contains("drill PASSED"), printed);
+    assertTrue(
+        printed.lines().anyMatch(line -> line.startsWith("region-process-killed ") && line.contains("skipped: not under ./tcs up")),
+        "the phase that needs ./tcs up is reported as skipped with its reason:\n" + printed);
   }
 
   @Test

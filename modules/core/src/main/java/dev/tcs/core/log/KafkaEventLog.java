@@ -178,6 +178,7 @@ public final class KafkaEventLog implements EventLog {
       Map<String, Object> config = new HashMap<>();
       config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
       config.putAll(settings.properties());
+      config.keySet().removeAll(KafkaSettings.GROUP_LIVENESS);
       config.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin");
       admin = Admin.create(config);
     }
@@ -188,6 +189,7 @@ public final class KafkaEventLog implements EventLog {
     Map<String, String> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.putAll(settings.properties());
+    config.keySet().removeAll(KafkaSettings.GROUP_LIVENESS);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-producer-" + UUID.randomUUID().toString().substring(0, 6));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -31,7 +31,9 @@ public record KafkaSettings(String bootstrapServers, String clientId, Duration d
    * {@code commit-interval}, and {@code properties}, a mapping of Kafka client properties limited
    * to {@code security.protocol}, {@code ssl.*} and {@code sasl.*} (e.g. {@code security.protocol:
    * SASL_SSL}, {@code sasl.mechanism: SCRAM-SHA-512}, {@code sasl.jaas.config: ...},
-   * {@code ssl.truststore.location: /etc/tcs/kafka-ca.p12}).
+   * {@code ssl.truststore.location: /etc/tcs/kafka-ca.p12}), plus the consumer-group liveness
+   * settings {@code session.timeout.ms} and {@code heartbeat.interval.ms} (how soon a consumer
+   * that died without leaving, a SIGKILLed region say, hands its partitions to its restart).
    */
   public static KafkaSettings from(Settings kafka) {
     kafka.allowOnly("bootstrap-servers", "client-id", "delivery-timeout", "commit-interval", "properties");
@@ -54,11 +56,15 @@ public record KafkaSettings(String bootstrapServers, String clientId, Duration d
         + ", commitInterval=" + commitInterval + ", properties=" + properties.keySet() + "]";
   }
 
+  /** Properties only a consumer knows; producers and admin clients are not given them. */
+  public static final java.util.Set<String> GROUP_LIVENESS = java.util.Set.of("session.timeout.ms", "heartbeat.interval.ms");
+
   private static Map<String, String> properties(Settings section) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String name : section.json().fieldNames()) {
-      if (!name.equals("security.protocol") && !name.startsWith("ssl.") && !name.startsWith("sasl.")) {
-        throw new ConfigException(section.key(name) + " is not a TLS or SASL property; allowed here: security.protocol, ssl.*, sasl.*");
+      if (!name.equals("security.protocol") && !name.startsWith("ssl.") && !name.startsWith("sasl.") && !GROUP_LIVENESS.contains(name)) {
+        throw new ConfigException(
+            section.key(name) + " is not a TLS or SASL property; allowed here: security.protocol, ssl.*, sasl.*, session.timeout.ms, heartbeat.interval.ms");
       }
       Object value = section.json().getValue(name);
       if (value == null || value instanceof io.vertx.core.json.JsonObject || value instanceof io.vertx.core.json.JsonArray) {

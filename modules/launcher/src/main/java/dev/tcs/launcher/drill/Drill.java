@@ -11,8 +11,10 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -24,16 +26,21 @@ import java.util.stream.IntStream;
  * every write of the phase visible at every region and the sidecar within the freshness target
  * after the fault cleared. A soak repeats the phases and samples the heap after each round.
  *
- * <p>Runs against a {@link DemoSystem} in this JVM (its Kafka, Hazelcast members and the sidecar
- * deployment are reachable as objects); region faults go through each region's {@code /chaos}
+ * <p>Runs against a {@link DrillTarget}: a {@link DemoSystem} in this JVM (its Kafka, Hazelcast
+ * members and the sidecar deployment are reachable as objects), or a {@code tcs up} system of
+ * separate processes, where a region process can be SIGKILLed; a phase the target cannot run is
+ * reported as skipped with the reason. Region faults go through each region's {@code /chaos}
  * with an admin token, as {@code tcs chaos} sends them. Blocking: call from {@code main} or a test.
  */
 public final class Drill {
   private static final String READER = "jira";
 
+  /** Under {@code tcs up} only: the primary region's process SIGKILLed, then started again. */
+  public static final String REGION_PROCESS_KILLED = "region-process-killed";
+
   /** The phases in the order they run (skipping the warm-up changes nothing: it always runs). */
   public static final List<String> PHASES =
-      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart");
+      List.of("warm-up", "baseline", "region-off", "region-slow", "ingest-paused", "kafka-restart", "dynamo-failing", "hazelcast-member-killed", "sidecar-restart", REGION_PROCESS_KILLED);
 
   /**
    * What the load saw during one phase. Latencies in milliseconds; freshness -1 when a write never
@@ -72,7 +79,7 @@ public final class Drill {
 
   private record Phase(String name, String fault, Step inject, Step clear) {}
 
-  private final DemoSystem system;
+  private final DrillTarget system;
   private final String home;
   private final DrillSettings settings;
   private final PrintWriter out;
@@ -91,8 +98,10 @@ public final class Drill {
   private SidecarScrape.Reads previousReads = SidecarScrape.Reads.ZERO;
   /** The region the last fault went to, for the phase's description. */
   private String lastTarget;
+  /** Phases this system cannot run, with the reason. */
+  private final Map<String, String> skipped = new LinkedHashMap<>();
 
-  private Drill(DemoSystem system, String home, DrillSettings settings, PrintWriter out) {
+  private Drill(DrillTarget system, String home, DrillSettings settings, PrintWriter out) {
     this.system = system;
     this.home = home;
     this.settings = settings;
@@ -110,6 +119,11 @@ public final class Drill {
    * @param home the sidecar's home region (whose Hazelcast cluster sends it invalidations)
    */
   public static Result run(DemoSystem system, String home, DrillSettings settings, PrintWriter out) throws Exception {
+    return run(DrillTarget.of(system), home, settings, out);
+  }
+
+  /** Runs the drill against {@code system} (the demo in this JVM, or a {@code tcs up} system); phases it cannot run are reported as skipped. */
+  public static Result run(DrillTarget system, String home, DrillSettings settings, PrintWriter out) throws Exception {
     Drill drill = new Drill(system, home, settings, out);
     try {
       return drill.run();
@@ -153,6 +167,11 @@ public final class Drill {
         if (settings.skip().contains(phase.name())) {
           continue;
         }
+        Optional<String> cannot = system.cannotRun(phase.name());
+        if (cannot.isPresent()) {
+          skipped.put(phase.name(), cannot.get());
+          continue;
+        }
         current = runPhase(current, phase, results);
       }
       if (!settings.soak().isZero()) {
@@ -167,6 +186,7 @@ public final class Drill {
     if (!freshness.abandoned.isEmpty()) {
       out.println("freshness polls abandoned, by stage and target: " + freshness.abandoned);
     }
+    skipped.forEach((name, why) -> out.println(Report.skipped(name, why)));
 
     boolean memoryFlat = memoryFlat(heapMb);
     boolean passed = memoryFlat && results.stream().allMatch(PhaseResult::passed);
@@ -244,10 +264,16 @@ public final class Drill {
         new Phase("region-off", "primary region's read API off", () -> chaos(primary(), new JsonObject().put("readOff", true)), this::clearAll),
         new Phase("region-slow", "primary region +400 ms on every read", () -> chaos(primary(), new JsonObject().put("latency", "400ms").put("latencyFraction", 1.0)), this::clearAll),
         new Phase("ingest-paused", "home region " + home + " ingestion paused, then resumed", () -> chaos(home, new JsonObject().put("ingestPaused", true)), this::clearAll),
-        new Phase("kafka-restart", "Kafka broker stopped, then restarted on its port", () -> system.infra().kafka().stop(), () -> system.infra().kafka().restart()),
+        new Phase("kafka-restart", "Kafka broker stopped, then restarted on its port", () -> system.stopKafka(), () -> system.restartKafka()),
         new Phase("dynamo-failing", "primary region's DynamoDB calls all failing", () -> chaos(primary(), new JsonObject().put("dynamoFailures", 1.0)), this::clearAll),
         new Phase("hazelcast-member-killed", "a second member joins " + home + "'s cluster, then is killed (terminate)", this::killHazelcastMember, () -> {}),
-        new Phase("sidecar-restart", "every region's read API off, the sidecar undeployed and deployed again (warm restart from its encrypted snapshot); while no region answers, a read is owed an answer when the sidecar had answered its tenant's newest written version", () -> restartSidecarRegionsDown(regions), this::clearAll));
+        new Phase("sidecar-restart", "every region's read API off, the sidecar restarted (warm restart from its encrypted snapshot); while no region answers, a read is owed an answer when the sidecar had answered its tenant's newest written version", () -> restartSidecarRegionsDown(regions), this::clearAll),
+        new Phase(REGION_PROCESS_KILLED, "primary region's process SIGKILLed, started again after the fault (tcs up)", this::killRegionProcess, () -> system.restartRegionProcess(lastTarget)));
+  }
+
+  private void killRegionProcess() {
+    lastTarget = primary();
+    system.killRegionProcess(lastTarget);
   }
 
   /** The region the sidecar routes to first now (the one whose fault hurts most). */
@@ -276,7 +302,7 @@ public final class Drill {
 
   private void killHazelcastMember() throws InterruptedException {
     String cluster = "tcs-" + home;
-    HazelcastInstance second = EmbeddedHazelcast.startMember(cluster, system.infra().hazelcastAddresses(cluster));
+    HazelcastInstance second = EmbeddedHazelcast.startMember(cluster, system.hazelcastAddresses(cluster));
     Thread.sleep(1000); // partitions migrate to it, the sidecar's client connects to it
     second.getLifecycleService().terminate();
   }

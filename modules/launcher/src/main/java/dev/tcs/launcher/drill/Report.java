@@ -49,6 +49,11 @@ final class Report {
     return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
   }
 
+  /** A phase the system could not run, in the table's columns. */
+  static String skipped(String phase, String reason) {
+    return String.format(FORMAT, phase, "-", "-", "-", "-", "-", "-", "-", "-", "-", "skipped: " + reason);
+  }
+
   static String header() {
     return String.format(FORMAT, "phase", "requests", "errors", "p50 ms", "p99 ms", "p99.9 ms", "hit %", "writes", "fresh ms", "regr", "verdict");
   }
