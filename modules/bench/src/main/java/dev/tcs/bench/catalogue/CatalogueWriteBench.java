@@ -349,7 +349,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
     return (long) backlog;
   }
 
-  private static JsonObject catalogueConfig(LocalInfra infra, int port, String suffix, boolean outbox) {
+  static JsonObject catalogueConfig(LocalInfra infra, int port, String suffix, boolean outbox) {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("kafka", new JsonObject().put("bootstrap-servers", infra.kafka().bootstrapServers()))
@@ -379,7 +379,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
     return table;
   }
 
-  private static AuthConfig authConfig(Path keys) throws IOException {
+  static AuthConfig authConfig(Path keys) throws IOException {
     return new AuthConfig(
         Files.readString(keys.resolve("jwt-public.pem")), Files.readString(keys.resolve("jwt-private.pem")), "tcs-demo", "tcs", Duration.ofSeconds(5));
   }

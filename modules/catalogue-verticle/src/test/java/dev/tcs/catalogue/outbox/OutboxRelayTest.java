@@ -47,7 +47,7 @@ class OutboxRelayTest {
     registry = new SimpleMeterRegistry();
     metrics = new CatalogueMetrics(registry);
     // A sweep only when a test asks for one.
-    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, metrics, Clock.systemUTC());
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, metrics, Clock.systemUTC());
     commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
   }
 
