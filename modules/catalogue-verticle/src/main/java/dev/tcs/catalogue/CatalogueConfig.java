@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *   events-partitions: 4            # partitions of the topic when the catalogue creates it
  *   relay-interval: 2s              # how often the outbox relay sweeps for unpublished events
  *   relay-concurrency: 16           # tenants a sweep publishes at once
+ *   relay-mark-delay: 1s            # after an ack, wait this long before recording publishedVersion (0s..1m)
  *   relay-enabled: true             # false: commit only, publish nothing (maintenance, tests)
  *   write-attempts: 4               # tries of a write without If-Match that loses a race
  * </pre>
@@ -38,6 +39,8 @@ import java.util.regex.Pattern;
  * @param eventsPartitions partitions of {@code topic} when it is created here
  * @param relayInterval the period of the outbox relay's catch-up sweep
  * @param relayConcurrency how many tenants one sweep publishes concurrently
+ * @param relayMarkDelay how long after the event log acked a tenant's event the relay records
+ *     {@code publishedVersion}, so that the versions acked meanwhile share one store update
  * @param relayEnabled whether committed events are published at all
  * @param writeAttempts how many times a write without {@code If-Match} is tried against a
  *     concurrent writer before it is answered with 409
@@ -52,6 +55,7 @@ public record CatalogueConfig(
     int eventsPartitions,
     Duration relayInterval,
     int relayConcurrency,
+    Duration relayMarkDelay,
     boolean relayEnabled,
     int writeAttempts,
     Tls.Server tls) {
@@ -81,6 +85,7 @@ public record CatalogueConfig(
                 "events-partitions",
                 "relay-interval",
                 "relay-concurrency",
+                "relay-mark-delay",
                 "relay-enabled",
                 "write-attempts");
     String table = catalogue.string("table", "tcs-catalogue");
@@ -89,6 +94,9 @@ public record CatalogueConfig(
     catalogue.check(TOPIC.matcher(topic).matches(), "topic", "must be a Kafka topic name ([a-zA-Z0-9._-]{1,249})");
     Duration relayInterval = catalogue.duration("relay-interval", Duration.ofSeconds(2));
     catalogue.check(relayInterval.toMillis() >= 10, "relay-interval", "must be at least 10ms");
+    Duration relayMarkDelay = catalogue.duration("relay-mark-delay", Duration.ofSeconds(1));
+    catalogue.check(
+        !relayMarkDelay.isNegative() && relayMarkDelay.compareTo(Duration.ofMinutes(1)) <= 0, "relay-mark-delay", "must be between 0s and 1m");
     return new CatalogueConfig(
         http.string("host", "127.0.0.1"),
         http.port("port", DEFAULT_PORT),
@@ -99,6 +107,7 @@ public record CatalogueConfig(
         catalogue.integer("events-partitions", 1, 1024, 4),
         relayInterval,
         catalogue.integer("relay-concurrency", 1, 1024, 16),
+        relayMarkDelay,
         catalogue.bool("relay-enabled", true),
         catalogue.integer("write-attempts", 1, 20, 4),
         Tls.server(http));

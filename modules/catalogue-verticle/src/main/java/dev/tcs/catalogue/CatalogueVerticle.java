@@ -71,6 +71,7 @@ final class CatalogueVerticle extends VerticleBase {
             config.eventsPartitions(),
             config.relayInterval(),
             config.relayConcurrency(),
+            config.relayMarkDelay(),
             metrics,
             clock);
     return store.ensureTable()

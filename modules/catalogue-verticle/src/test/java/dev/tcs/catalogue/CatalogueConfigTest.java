@@ -31,6 +31,7 @@ class CatalogueConfigTest {
     assertEquals(4, config.eventsPartitions());
     assertEquals(Duration.ofSeconds(2), config.relayInterval());
     assertEquals(16, config.relayConcurrency());
+    assertEquals(Duration.ofSeconds(1), config.relayMarkDelay());
     assertTrue(config.relayEnabled());
     assertEquals(4, config.writeAttempts());
   }
@@ -71,6 +72,7 @@ class CatalogueConfigTest {
   void from_badValues_failNamingTheKey() {
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("events-partitions", 0)), "catalogue.events-partitions");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-interval", "soon")), "catalogue.relay-interval");
+    assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-mark-delay", "2m")), "catalogue.relay-mark-delay");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("table", "a b")), "catalogue.table");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("topic", "bad topic!")), "catalogue.topic");
     assertKeyNamed(minimal().put("http", new JsonObject().put("port", 70000)), "http.port");

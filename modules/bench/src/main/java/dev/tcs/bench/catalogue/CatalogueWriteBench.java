@@ -96,6 +96,9 @@ public final class CatalogueWriteBench implements Callable<Integer> {
   @Option(names = "--no-outbox", description = "deploy the catalogue with relay-enabled: false, to see what publication costs")
   boolean noOutbox;
 
+  @Option(names = "--min-operations", description = "each measured phase lasts until at least this many operations completed in it, beyond its duration if needed (default ${DEFAULT-VALUE})")
+  long minOperations = 50;
+
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
   Path keys;
 
@@ -108,8 +111,10 @@ public final class CatalogueWriteBench implements Callable<Integer> {
    * @param documentBytes approximate encoded size of each document / item
    * @param breakdown whether to also measure, alone, each DynamoDB call a catalogue write makes
    * @param outbox whether the catalogue publishes its events (relay-enabled)
+   * @param minOperations each measured phase extends past its duration until this many operations completed in it
    */
-  public record BenchSettings(int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox) {}
+  public record BenchSettings(
+      int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox, long minOperations) {}
 
   /**
    * The outcome of a run.
@@ -140,6 +145,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
           .put("durationSeconds", settings.duration().toSeconds())
           .put("documentBytes", settings.documentBytes())
           .put("outbox", settings.outbox())
+          .put("minOperations", settings.minOperations())
           .put("rawPutItem", raw.toJson())
           .put("cataloguePut", catalogue.toJson())
           .put("breakdown", breakdownJson())
@@ -156,7 +162,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchSettings settings =
-        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox);
+        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations);
     Report report = run(settings, keys != null ? keys : demoKeys());
     System.out.printf(
         Locale.ROOT,
@@ -201,17 +207,17 @@ public final class CatalogueWriteBench implements Callable<Integer> {
         ClosedLoop.run(vertx, "warm-up raw", settings.concurrency(), half, Duration.ofMillis(1), rawOp).await();
         // A short unrecorded start for each measured phase (connections, the other path's tail).
         Duration settle = settings.warmup().dividedBy(4).compareTo(Duration.ofSeconds(2)) < 0 ? settings.warmup().dividedBy(4) : Duration.ofSeconds(2);
-        PhaseResult raw = ClosedLoop.run(vertx, "raw conditional PutItem", settings.concurrency(), settle, settings.duration(), rawOp).await();
+        PhaseResult raw = ClosedLoop.run(vertx, "raw conditional PutItem", settings.concurrency(), settle, settings.duration(), settings.minOperations(), rawOp).await();
         PhaseResult catalogue =
-            ClosedLoop.run(vertx, "catalogue PUT (HTTP/1.1)", settings.concurrency(), settle, settings.duration(), catalogueOp).await();
+            ClosedLoop.run(vertx, "catalogue PUT (HTTP/1.1)", settings.concurrency(), settle, settings.duration(), settings.minOperations(), catalogueOp).await();
         List<PhaseResult> breakdown = new ArrayList<>();
         if (settings.breakdown()) {
           Duration shortWindow = settings.duration().dividedBy(3);
-          breakdown.add(ClosedLoop.run(vertx, "  GetItem consistent", settings.concurrency(), settle, shortWindow, rawGet(dynamo, rawTable)).await());
-          breakdown.add(ClosedLoop.run(vertx, "  TransactWriteItems x2", settings.concurrency(), settle, shortWindow, rawTransaction(dynamo, rawTable, settings)).await());
-          breakdown.add(ClosedLoop.run(vertx, "  UpdateItem conditional", settings.concurrency(), settle, shortWindow, rawUpdate(dynamo, rawTable)).await());
+          breakdown.add(ClosedLoop.run(vertx, "  GetItem consistent", settings.concurrency(), settle, shortWindow, settings.minOperations(), rawGet(dynamo, rawTable)).await());
+          breakdown.add(ClosedLoop.run(vertx, "  TransactWriteItems x2", settings.concurrency(), settle, shortWindow, settings.minOperations(), rawTransaction(dynamo, rawTable, settings)).await());
+          breakdown.add(ClosedLoop.run(vertx, "  UpdateItem conditional", settings.concurrency(), settle, shortWindow, settings.minOperations(), rawUpdate(dynamo, rawTable)).await());
         }
-        long backlog = settings.outbox() ? awaitOutbox(registry, Duration.ofSeconds(15)) : -1;
+        long backlog = settings.outbox() ? awaitOutbox(registry, Duration.ofSeconds(60)) : -1;
         long published = (long) registry.get(CatalogueMetrics.PUBLISHED).counter().count();
         return new Report(settings, raw, catalogue, breakdown, published, backlog);
       } finally {
@@ -349,7 +355,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
     return (long) backlog;
   }
 
-  private static JsonObject catalogueConfig(LocalInfra infra, int port, String suffix, boolean outbox) {
+  static JsonObject catalogueConfig(LocalInfra infra, int port, String suffix, boolean outbox) {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("kafka", new JsonObject().put("bootstrap-servers", infra.kafka().bootstrapServers()))
@@ -379,7 +385,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
     return table;
   }
 
-  private static AuthConfig authConfig(Path keys) throws IOException {
+  static AuthConfig authConfig(Path keys) throws IOException {
     return new AuthConfig(
         Files.readString(keys.resolve("jwt-public.pem")), Files.readString(keys.resolve("jwt-private.pem")), "tcs-demo", "tcs", Duration.ofSeconds(5));
   }

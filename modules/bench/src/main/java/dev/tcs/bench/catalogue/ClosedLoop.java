@@ -16,7 +16,10 @@ import org.HdrHistogram.Histogram;
  * A closed-loop load generator: {@code concurrency} workers, each issuing its next operation as
  * soon as the previous one answered. Operations that complete during the warm-up are not
  * recorded; those that complete during the measured window are (latency in microseconds into an
- * HdrHistogram, and whether they succeeded). Each next operation is issued from {@code context},
+ * HdrHistogram, and whether they succeeded). The measured window lasts {@code measure}, and longer
+ * if needed until at least {@code minimum} operations completed in it (a phase on a machine busy
+ * with other work still measures something); throughput is over the actual window. Each next
+ * operation is issued from {@code context},
  * so callbacks never nest and every phase pays the same hop back onto an event loop.
  */
 final class ClosedLoop {
@@ -28,6 +31,11 @@ final class ClosedLoop {
 
   static Future<PhaseResult> run(
       Vertx vertx, String name, int concurrency, Duration warmup, Duration measure, Operation operation) {
+    return run(vertx, name, concurrency, warmup, measure, 1, operation);
+  }
+
+  static Future<PhaseResult> run(
+      Vertx vertx, String name, int concurrency, Duration warmup, Duration measure, long minimum, Operation operation) {
     Context context = vertx.getOrCreateContext();
     Histogram latencies = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     AtomicLong sequence = new AtomicLong();
@@ -65,6 +73,9 @@ final class ClosedLoop {
                   } else {
                     errors.incrementAndGet();
                   }
+                  if (state.extended && ok.get() + errors.get() >= minimum) {
+                    state.stop(window, finished);
+                  }
                 }
                 context.runOnContext(v -> worker[0].run());
               });
@@ -82,9 +93,11 @@ final class ClosedLoop {
                 vertx.setTimer(
                     Math.max(1, measure.toMillis()),
                     m -> {
-                      window[1] = System.nanoTime();
-                      state.recording = false;
-                      state.stopped = true;
+                      if (ok.get() + errors.get() >= minimum) {
+                        state.stop(window, System.nanoTime());
+                      } else {
+                        state.extended = true;
+                      }
                     });
               });
         });
@@ -94,5 +107,15 @@ final class ClosedLoop {
   private static final class State {
     volatile boolean recording;
     volatile boolean stopped;
+    /** The window outlived its duration and ends at the operation that reaches the minimum. */
+    volatile boolean extended;
+
+    synchronized void stop(long[] window, long at) {
+      if (!stopped) {
+        window[1] = at;
+        recording = false;
+        stopped = true;
+      }
+    }
   }
 }

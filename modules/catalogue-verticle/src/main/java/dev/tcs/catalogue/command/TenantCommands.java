@@ -1,5 +1,7 @@
 package dev.tcs.catalogue.command;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tcs.catalogue.CatalogueMetrics;
 import dev.tcs.catalogue.store.DynamoEventStore;
 import dev.tcs.catalogue.store.EventStore;
@@ -29,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * resulting event with optimistic concurrency, and tell the outbox about every commit.
  *
  * <p>A write reads the head (strongly consistent), checks the caller's preconditions, decides
- * the new document, and appends version {@code head + 1} conditionally. When another writer wins
+ * the new document, and appends version {@code head + 1} conditionally. The head this process
+ * last read or wrote is remembered: a write that decides to append on it skips the read, and the
+ * append's condition (the head is still at that version) makes that exact; when the condition
+ * fails, or the remembered head leads to anything but an append (412, 404, unchanged), the write
+ * is decided again on a fresh read. When another writer wins
  * that version, the write starts over from a fresh head, up to {@code attempts} times: a caller
  * with {@code If-Match} then gets 412 (its version is gone), a caller without gets its write
  * applied on top (a merge patch is re-applied to the newer document), or 409 once every attempt
@@ -51,6 +57,8 @@ public final class TenantCommands {
   }
 
   private static final Logger log = LoggerFactory.getLogger(TenantCommands.class);
+  /** How much of the remembered heads' documents to keep, in KiB of JSON (about 16 MiB). */
+  private static final long HEAD_CACHE_KIB = 16 * 1024;
 
   private final Vertx vertx;
   private final EventStore store;
@@ -58,6 +66,16 @@ public final class TenantCommands {
   private final int attempts;
   private final CatalogueMetrics metrics;
   private final CommitListener listener;
+  /**
+   * The last head this process read or wrote per tenant, so that a write needs no read when it
+   * is decided on the head it left behind. Bounded by the encoded size of the documents.
+   */
+  private final Cache<String, Head> heads =
+      Caffeine.newBuilder()
+          .maximumWeight(HEAD_CACHE_KIB)
+          .weigher((String tenantId, Head head) -> 1 + (head.document() == null ? 0 : head.document().toBuffer().length() / 1024))
+          .executor(Runnable::run)
+          .build();
 
   public TenantCommands(
       Vertx vertx, EventStore store, Clock clock, int attempts, CatalogueMetrics metrics, CommitListener listener) {
@@ -183,37 +201,83 @@ public final class TenantCommands {
 
   private Future<WriteResult> write(
       String tenantId, Preconditions pre, Actor actor, Function<Head, Decision> decide, int attempt) {
+    Head cached = attempt == 1 ? heads.getIfPresent(tenantId) : null;
+    if (cached != null) {
+      // Decide on the remembered head; the append's condition (head still at its version) is the
+      // safety net. Only a decision to append is trusted: a failed precondition, an error or
+      // "unchanged" is decided again on a fresh read, since the head may have moved elsewhere.
+      Decision decision;
+      try {
+        pre.check(tenantId, cached);
+        decision = decide.apply(cached);
+      } catch (RuntimeException e) {
+        decision = Decision.UNCHANGED;
+      }
+      if (!decision.unchanged()) {
+        return decideAndAppend(tenantId, cached, pre, actor, decide, attempt, decision, true);
+      }
+    }
+    return readAndWrite(tenantId, pre, actor, decide, attempt);
+  }
+
+  /** Reads the head (strongly consistent), remembers it, decides on it and appends. */
+  private Future<WriteResult> readAndWrite(
+      String tenantId, Preconditions pre, Actor actor, Function<Head, Decision> decide, int attempt) {
     return store
         .head(tenantId)
         .compose(
             head -> {
+              remember(head);
               pre.check(tenantId, head);
               Decision decision = decide.apply(head);
               if (decision.unchanged()) {
                 return Future.succeededFuture(new WriteResult(Change.UNCHANGED, head));
               }
-              CatalogueEvent event =
-                  new CatalogueEvent(
-                      UUID.randomUUID().toString(),
-                      tenantId,
-                      head == null ? 1 : head.version() + 1,
-                      decision.type(),
-                      clock.instant(),
-                      decision.document(),
-                      actor.subject(),
-                      actor.requestId());
-              return append(head, event)
-                  .recover(
-                      failure -> {
-                        if (failure instanceof VersionConflictException conflict) {
-                          return retry(tenantId, pre, actor, decide, attempt, conflict);
-                        }
-                        if (failure instanceof HostConflictException taken) {
-                          return Future.failedFuture(hostTaken(event, taken));
-                        }
-                        return Future.failedFuture(failure);
-                      });
+              return decideAndAppend(tenantId, head, pre, actor, decide, attempt, decision, false);
             });
+  }
+
+  private Future<WriteResult> decideAndAppend(
+      String tenantId,
+      Head head,
+      Preconditions pre,
+      Actor actor,
+      Function<Head, Decision> decide,
+      int attempt,
+      Decision decision,
+      boolean remembered) {
+    CatalogueEvent event =
+        new CatalogueEvent(
+            UUID.randomUUID().toString(),
+            tenantId,
+            head == null ? 1 : head.version() + 1,
+            decision.type(),
+            clock.instant(),
+            decision.document(),
+            actor.subject(),
+            actor.requestId());
+    return append(head, event)
+        .recover(
+            failure -> {
+              if (failure instanceof VersionConflictException conflict) {
+                heads.invalidate(tenantId);
+                // A remembered head that moved elsewhere is not a lost race: read and decide again.
+                return remembered
+                    ? readAndWrite(tenantId, pre, actor, decide, attempt)
+                    : retry(tenantId, pre, actor, decide, attempt, conflict);
+              }
+              if (failure instanceof HostConflictException taken) {
+                return Future.failedFuture(hostTaken(event, taken));
+              }
+              return Future.failedFuture(failure);
+            });
+  }
+
+  /** Keeps the newest head seen of a tenant (a slower answer never replaces a newer head). */
+  private void remember(Head head) {
+    if (head != null) {
+      heads.asMap().merge(head.tenantId(), head, (old, now) -> now.version() >= old.version() ? now : old);
+    }
   }
 
   private Future<WriteResult> append(Head before, CatalogueEvent event) {
@@ -231,8 +295,10 @@ public final class TenantCommands {
                     System.nanoTime() - started))
         .map(
             v -> {
+              Head after = headAfter(before, event);
+              remember(after);
               listener.committed(event, before);
-              return new WriteResult(changeOf(event.type()), headAfter(before, event));
+              return new WriteResult(changeOf(event.type()), after);
             });
   }
 

@@ -14,11 +14,14 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +33,20 @@ import org.slf4j.LoggerFactory;
  * records on the events topic, key = tenant id, value = {@link CatalogueEvent#toBuffer()}.
  *
  * <p>A tenant's head carries {@code publishedVersion}; every commit puts the tenant in the outbox.
- * For one tenant at a time (single flight per tenant in this process) the relay appends events
- * {@code publishedVersion + 1 .. version} all at once (pipelined; the event log keeps a tenant's
- * order), waits for every ack, then advances {@code publishedVersion} once, to the last version of
- * the leading run that was acked. After a commit it is nudged with the event itself: when
- * everything before it was already published, the event goes out without reading the store.
- * Every {@code interval} (and as soon as the topic exists) it sweeps the outbox index and catches
- * up every tenant it finds, so events committed while Kafka was down, or by a process that died
- * before publishing, go out once Kafka is back or the catalogue restarts. A crash between append
- * and advance republishes: consumers see duplicates at worst, never a gap.
+ * One flight per tenant in this process publishes it. After a commit the relay is nudged with the
+ * event itself: when everything before it is known to be on the log (the head said so, or this
+ * relay saw it acked), the event is queued in memory and goes out without reading the store;
+ * events committed while the flight runs join the queue and go out together (pipelined; the event
+ * log keeps a tenant's order). Once acked, {@code publishedVersion} is recorded once for all of
+ * them, {@code mark-delay} after the first ack, so a tenant written repeatedly costs one store
+ * update per delay rather than one per event. Publication itself never waits for that delay.
+ * When the relay cannot tell what is published, it catches up from the store: it reads the head
+ * and appends events {@code publishedVersion + 1 .. version} in batches, advancing
+ * {@code publishedVersion} after each. Every {@code interval} (and as soon as the topic exists)
+ * it sweeps the outbox index and catches up every tenant it finds, so events committed while
+ * Kafka was down, or by a process that died before publishing, go out once Kafka is back or the
+ * catalogue restarts. A crash between append and mark republishes: consumers see duplicates at
+ * worst, never a gap.
  *
  * <p>While the event log fails, nudges are ignored (the outbox keeps the work) and each sweep
  * tries one tenant; once that succeeds the sweep publishes the rest. The topic is created at
@@ -51,6 +59,7 @@ public final class OutboxRelay {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int SWEEP_PAGE = 100;
   private static final int SWEEP_MAX = 10_000;
+  private static final int ACKED_REMEMBERED = 100_000;
   private static final Backoff TOPIC_RETRY = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final Vertx vertx;
@@ -62,7 +71,16 @@ public final class OutboxRelay {
   private final int concurrency;
   private final CatalogueMetrics metrics;
   private final Clock clock;
+  private final Duration markDelay;
   private final Map<String, Flight> flights = new HashMap<>();
+  /** Per tenant, the highest version this relay saw acked by the event log (bounded, oldest dropped). */
+  private final Map<String, Long> acked =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > ACKED_REMEMBERED;
+        }
+      };
   private Context context;
   /** Since when every commit has been nudged into a publication (see {@link #sweep}). */
   private Instant nudgedSince = Instant.MAX;
@@ -73,10 +91,24 @@ public final class OutboxRelay {
   private boolean sweeping;
   private boolean stopped;
 
-  /** One tenant being published; {@code again} asks for one more catch-up when it ends. */
+  /**
+   * One tenant being published, by one chain of steps at a time: events this process committed
+   * wait in {@code queued} (in version order, contiguous after what was published); a nudge that
+   * cannot be queued asks for a {@code catchUp} from the store instead. {@code published} is the
+   * highest version acked in this flight and {@code marked} the highest recorded in the store;
+   * the mark waits until {@code markDue} so that versions acked meanwhile share it.
+   */
   private static final class Flight {
     final Promise<Void> done = Promise.promise();
-    boolean again;
+    final ArrayDeque<CatalogueEvent> queued = new ArrayDeque<>();
+    boolean catchUp;
+    /** The version the next queued event must have, or 0 when unknown (a catch-up is due). */
+    long next;
+    long published;
+    long marked;
+    long markDue;
+    long lingerTimer = -1;
+    boolean stepping;
   }
 
   /** An append to the event log failed (as opposed to a store read or write). */
@@ -94,6 +126,7 @@ public final class OutboxRelay {
       int partitions,
       Duration interval,
       int concurrency,
+      Duration markDelay,
       CatalogueMetrics metrics,
       Clock clock) {
     this.vertx = vertx;
@@ -103,6 +136,7 @@ public final class OutboxRelay {
     this.partitions = partitions;
     this.interval = interval;
     this.concurrency = concurrency;
+    this.markDelay = markDelay;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -120,6 +154,10 @@ public final class OutboxRelay {
     stopped = true;
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(topicTimer);
+    // Flights waiting to record publishedVersion record it now.
+    for (Map.Entry<String, Flight> flight : List.copyOf(flights.entrySet())) {
+      wake(flight.getKey(), flight.getValue());
+    }
     return Future.succeededFuture();
   }
 
@@ -138,64 +176,165 @@ public final class OutboxRelay {
     if (stopped || !topicReady || !healthy) {
       return;
     }
-    Flight running = flights.get(event.tenantId());
+    String tenantId = event.tenantId();
+    Flight running = flights.get(tenantId);
     if (running != null) {
-      running.again = true;
+      enqueue(running, event);
+      wake(tenantId, running);
       return;
     }
-    long publishedBefore = before == null ? 0 : before.publishedVersion();
-    fly(event.tenantId(), publishedBefore == event.version() - 1 ? event : null);
+    long known = Math.max(before == null ? 0 : before.publishedVersion(), acked.getOrDefault(tenantId, 0L));
+    Flight flight = new Flight();
+    if (known == event.version() - 1) {
+      flight.next = event.version();
+      enqueue(flight, event);
+    } else {
+      flight.catchUp = true;
+    }
+    flights.put(tenantId, flight);
+    step(tenantId, flight);
   }
 
   // ---- one tenant ----
 
-  private Future<Void> fly(String tenantId, CatalogueEvent hint) {
+  /** Starts a flight that catches {@code tenantId} up from the store. */
+  private Future<Void> fly(String tenantId) {
     Flight flight = new Flight();
+    flight.catchUp = true;
     flights.put(tenantId, flight);
-    run(tenantId, flight, hint);
+    step(tenantId, flight);
     return flight.done.future();
   }
 
-  private void run(String tenantId, Flight flight, CatalogueEvent hint) {
+  private static void enqueue(Flight flight, CatalogueEvent event) {
+    if (!flight.catchUp && flight.next == event.version()) {
+      flight.queued.add(event);
+      flight.next = event.version() + 1;
+    } else {
+      flight.catchUp = true;
+      flight.next = 0;
+    }
+  }
+
+  /** Runs the next step at once if the flight is only waiting for its mark. */
+  private void wake(String tenantId, Flight flight) {
+    if (flight.lingerTimer >= 0) {
+      vertx.cancelTimer(flight.lingerTimer);
+      flight.lingerTimer = -1;
+      step(tenantId, flight);
+    }
+  }
+
+  /**
+   * The flight's next step, in this order: publish what is queued; catch up from the store if
+   * asked; record the published version once it is due; end.
+   */
+  private void step(String tenantId, Flight flight) {
+    if (flight.stepping || flight.lingerTimer >= 0) {
+      return;
+    }
     Future<Void> work;
     try {
-      work = hint != null ? publishCommitted(hint) : catchUp(tenantId);
+      if (!flight.queued.isEmpty() && !stopped) {
+        List<CatalogueEvent> batch = new ArrayList<>(flight.queued);
+        flight.queued.clear();
+        work = publishQueued(tenantId, flight, batch);
+      } else if (flight.catchUp && !stopped) {
+        flight.catchUp = false;
+        flight.queued.clear();
+        work = catchUp(tenantId, flight);
+      } else if (flight.published > flight.marked) {
+        long wait = stopped ? 0 : flight.markDue - System.nanoTime();
+        if (wait > 0) {
+          flight.lingerTimer =
+              vertx.setTimer(
+                  Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)),
+                  id -> {
+                    flight.lingerTimer = -1;
+                    step(tenantId, flight);
+                  });
+          return;
+        }
+        long version = flight.published;
+        work = store.markPublished(tenantId, version).onSuccess(v -> flight.marked = version);
+      } else {
+        flights.remove(tenantId);
+        flight.done.complete();
+        return;
+      }
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
+    flight.stepping = true;
     onContext(work)
         .onComplete(
             result -> {
-              if (result.failed()) {
-                failed(tenantId, result.cause());
-              }
-              if (result.succeeded() && flight.again && !stopped) {
-                flight.again = false;
-                run(tenantId, flight, null);
+              flight.stepping = false;
+              if (result.succeeded()) {
+                step(tenantId, flight);
                 return;
               }
-              flights.remove(tenantId);
-              flight.done.complete();
+              failed(tenantId, result.cause());
+              // What was acked is recorded before the flight ends; the rest stays in the outbox
+              // for the sweep (or the next nudge) to retry.
+              Future<Void> markAcked =
+                  flight.published > flight.marked ? store.markPublished(tenantId, flight.published) : Future.succeededFuture();
+              onContext(markAcked)
+                  .onComplete(
+                      marked -> {
+                        flights.remove(tenantId);
+                        flight.done.complete();
+                      });
             });
   }
 
-  /** The hinted path: everything before {@code event} is published, so publish it and advance. */
-  private Future<Void> publishCommitted(CatalogueEvent event) {
-    return publish(event).compose(v -> store.markPublished(event.tenantId(), event.version()));
+  /** Publishes events this process committed, all at once; everything before them is on the log. */
+  private Future<Void> publishQueued(String tenantId, Flight flight, List<CatalogueEvent> batch) {
+    return publishFrom(batch, 0)
+        .transform(
+            done -> {
+              int ackedCount =
+                  done.succeeded() ? batch.size() : done.cause() instanceof PartialPublish partial ? partial.acked : 0;
+              if (ackedCount > 0) {
+                acknowledged(tenantId, flight, batch.get(ackedCount - 1).version());
+              }
+              if (done.failed()) {
+                Throwable cause = done.cause();
+                return Future.failedFuture(cause instanceof PartialPublish p ? p.getCause() : cause);
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /** Records that {@code version} is on the log; the first unmarked ack starts the mark's delay. */
+  private void acknowledged(String tenantId, Flight flight, long version) {
+    if (flight.published <= flight.marked) {
+      flight.markDue = System.nanoTime() + markDelay.toNanos();
+    }
+    flight.published = Math.max(flight.published, version);
+    acked.merge(tenantId, version, Math::max);
   }
 
   /** Publishes whatever the head says is unpublished, in order, in batches. */
-  private Future<Void> catchUp(String tenantId) {
+  private Future<Void> catchUp(String tenantId, Flight flight) {
     return store
         .head(tenantId)
         .compose(
-            head ->
-                head == null || !head.unpublished()
-                    ? Future.succeededFuture()
-                    : publishRange(tenantId, head.publishedVersion() + 1, head.version()));
+            head -> {
+              if (head == null) {
+                return Future.succeededFuture();
+              }
+              // Every version up to the head is published or about to be: later nudges queue.
+              flight.next = flight.catchUp ? 0 : head.version() + 1;
+              if (!head.unpublished()) {
+                acked.merge(tenantId, head.publishedVersion(), Math::max);
+                return Future.succeededFuture();
+              }
+              return publishRange(tenantId, flight, head.publishedVersion() + 1, head.version());
+            });
   }
 
-  private Future<Void> publishRange(String tenantId, long from, long to) {
+  private Future<Void> publishRange(String tenantId, Flight flight, long from, long to) {
     return store
         .events(tenantId, from, to)
         .compose(
@@ -208,11 +347,11 @@ public final class OutboxRelay {
               if (events.isEmpty()) {
                 return Future.failedFuture(gap(tenantId, from));
               }
-              return publishInOrder(tenantId, events, from - 1)
+              return publishInOrder(tenantId, flight, events, from - 1)
                   .compose(
                       last -> {
                         long next = last + 1;
-                        return next <= to ? publishRange(tenantId, next, to) : Future.succeededFuture();
+                        return next <= to ? publishRange(tenantId, flight, next, to) : Future.succeededFuture();
                       });
             });
   }
@@ -221,7 +360,7 @@ public final class OutboxRelay {
    * Appends {@code events} one after the other; advances the published version to the last one
    * acked, also when a later one fails. Returns the last version published.
    */
-  private Future<Long> publishInOrder(String tenantId, List<CatalogueEvent> events, long publishedBefore) {
+  private Future<Long> publishInOrder(String tenantId, Flight flight, List<CatalogueEvent> events, long publishedBefore) {
     Promise<Long> result = Promise.promise();
     publishFrom(events, 0)
         .onComplete(
@@ -233,6 +372,9 @@ public final class OutboxRelay {
                 acked = published.cause() instanceof PartialPublish partial ? partial.acked : 0;
               }
               long lastAcked = publishedBefore + acked;
+              if (lastAcked > publishedBefore) {
+                this.acked.merge(tenantId, lastAcked, Math::max);
+              }
               Future<Void> advance =
                   lastAcked > publishedBefore ? store.markPublished(tenantId, lastAcked) : Future.succeededFuture();
               advance.onComplete(
@@ -243,6 +385,8 @@ public final class OutboxRelay {
                     } else if (advanced.failed()) {
                       result.fail(advanced.cause());
                     } else {
+                      flight.published = Math.max(flight.published, lastAcked);
+                      flight.marked = Math.max(flight.marked, lastAcked);
                       result.complete(lastAcked);
                     }
                   });
@@ -403,7 +547,7 @@ public final class OutboxRelay {
   /** While the log is failing, one tenant probes it first; the rest follow only if it worked. */
   private Future<Void> catchUpAll(List<String> tenants) {
     Iterator<String> queue = tenants.iterator();
-    Future<Void> probe = healthy || !queue.hasNext() ? Future.succeededFuture() : fly(queue.next(), null);
+    Future<Void> probe = healthy || !queue.hasNext() ? Future.succeededFuture() : fly(queue.next());
     return probe.compose(
         v -> {
           if (!healthy) {
@@ -421,7 +565,7 @@ public final class OutboxRelay {
     while (queue.hasNext() && healthy && !stopped) {
       String tenantId = queue.next();
       if (!flights.containsKey(tenantId)) {
-        return fly(tenantId, null).compose(v -> drain(queue));
+        return fly(tenantId).compose(v -> drain(queue));
       }
     }
     return Future.succeededFuture();

@@ -304,6 +304,78 @@ class TenantCommandsTest {
     assertEquals(404, failure(commands.get("nobody"), HttpProblem.class).status());
   }
 
+  @Test
+  void put_afterOwnWrite_decidesOnTheRememberedHeadWithoutARead() {
+    put("acme", BadInputs.document("acme"));
+    int readsBefore = store.headReads();
+
+    WriteResult result = put("acme", BadInputs.document("acme").put("plan", "gold"));
+
+    assertEquals(2, result.head().version());
+    assertEquals(readsBefore, store.headReads(), "the second write read the head");
+    assertEquals(2, committedOn.get(1).version() + 1);
+  }
+
+  @Test
+  void put_rememberedHeadMovedElsewhere_isAppliedOnTopOfTheNewHead() {
+    put("acme", BadInputs.document("acme"));
+    otherProcess().put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "silver")), Preconditions.NONE, ALICE).await();
+
+    WriteResult result = put("acme", BadInputs.document("acme").put("plan", "gold"));
+
+    assertEquals(3, result.head().version());
+    assertEquals(List.of(1L, 2L, 3L), store.allEvents("acme").stream().map(CatalogueEvent::version).toList());
+    assertEquals("gold", store.allEvents("acme").get(2).document().getString("plan"));
+  }
+
+  @Test
+  void put_ifMatchOfAVersionWrittenElsewhere_holds() {
+    put("acme", BadInputs.document("acme"));
+    otherProcess().put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "silver")), Preconditions.NONE, ALICE).await();
+
+    WriteResult result =
+        commands.put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "gold")), Preconditions.ifMatch(2), ALICE).await();
+
+    assertEquals(3, result.head().version());
+  }
+
+  @Test
+  void put_ifMatchOfTheRememberedVersionAfterAWriteElsewhere_returns412() {
+    put("acme", BadInputs.document("acme"));
+    otherProcess().put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "silver")), Preconditions.NONE, ALICE).await();
+
+    HttpProblem problem =
+        failure(commands.put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "gold")), Preconditions.ifMatch(1), ALICE), HttpProblem.class);
+
+    assertEquals(412, problem.status());
+    assertEquals(2, store.allEvents("acme").size());
+  }
+
+  @Test
+  void put_documentWrittenElsewhere_isUnchanged() {
+    put("acme", BadInputs.document("acme"));
+    otherProcess().put("acme", TenantContext.of("acme", BadInputs.document("acme").put("plan", "silver")), Preconditions.NONE, ALICE).await();
+
+    WriteResult result = put("acme", BadInputs.document("acme").put("plan", "silver"));
+
+    assertEquals(Change.UNCHANGED, result.change());
+    assertEquals(2, store.allEvents("acme").size());
+  }
+
+  @Test
+  void delete_tenantDeletedElsewhere_returns404WithoutAnEvent() {
+    put("acme", BadInputs.document("acme"));
+    otherProcess().delete("acme", Preconditions.NONE, ALICE).await();
+
+    assertEquals(404, failure(commands.delete("acme", Preconditions.NONE, ALICE), HttpProblem.class).status());
+    assertEquals(2, store.allEvents("acme").size());
+  }
+
+  /** Another catalogue process writing to the same store (its own remembered heads). */
+  private TenantCommands otherProcess() {
+    return new TenantCommands(vertx, store, Clock.fixed(NOW, ZoneOffset.UTC), 3, new CatalogueMetrics(new SimpleMeterRegistry()), (event, before) -> {});
+  }
+
   private WriteResult put(String tenantId, JsonObject document) {
     return commands.put(tenantId, TenantContext.of(tenantId, document), Preconditions.NONE, ALICE).await();
   }

@@ -47,7 +47,7 @@ class OutboxRelayTest {
     registry = new SimpleMeterRegistry();
     metrics = new CatalogueMetrics(registry);
     // A sweep only when a test asks for one.
-    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, metrics, Clock.systemUTC());
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, metrics, Clock.systemUTC());
     commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
   }
 
@@ -69,6 +69,24 @@ class OutboxRelayTest {
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), log.versions("beta"));
     Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 5, () -> "acme not marked published");
     assertTrue(store.pending(null, 10).result().items().stream().noneMatch(p -> p.tenantId().equals("acme")));
+  }
+
+  @Test
+  void commitsOfOneTenant_publishedWithoutStoreReads_andMarkedOnceAfterTheDelay() {
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ofSeconds(2), metrics, Clock.systemUTC());
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    for (int i = 0; i < 5; i++) {
+      put("acme", i);
+    }
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() == 5, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), log.versions("acme"));
+    assertEquals(0, store.eventReads(), "the relay read events although every commit was nudged");
+    Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 5, () -> "acme not marked published");
+    assertTrue(store.marks() < 5, "one mark per version: " + store.marks());
+    assertTrue(store.pending(null, 10).result().items().isEmpty());
   }
 
   @Test

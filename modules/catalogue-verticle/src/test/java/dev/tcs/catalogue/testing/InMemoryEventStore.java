@@ -30,6 +30,9 @@ public final class InMemoryEventStore implements EventStore {
   private final Map<String, String> claims = new HashMap<>();
   private final AtomicInteger conflictsToInject = new AtomicInteger();
   private final AtomicInteger appends = new AtomicInteger();
+  private final AtomicInteger headReads = new AtomicInteger();
+  private final AtomicInteger eventReads = new AtomicInteger();
+  private final AtomicInteger marks = new AtomicInteger();
   private Runnable race;
 
   /** The next {@code n} appends fail with a version conflict (as if another writer won). */
@@ -47,6 +50,21 @@ public final class InMemoryEventStore implements EventStore {
     return appends.get();
   }
 
+  /** How many times a head was read. */
+  public int headReads() {
+    return headReads.get();
+  }
+
+  /** How many times a range of events was read ({@link #events}). */
+  public int eventReads() {
+    return eventReads.get();
+  }
+
+  /** How many times {@link #markPublished} was called. */
+  public int marks() {
+    return marks.get();
+  }
+
   public synchronized Map<String, String> claims() {
     return Map.copyOf(claims);
   }
@@ -57,6 +75,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public synchronized Future<Head> head(String tenantId) {
+    headReads.incrementAndGet();
     return Future.succeededFuture(heads.get(tenantId));
   }
 
@@ -123,6 +142,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public synchronized Future<List<CatalogueEvent>> events(String tenantId, long fromVersion, long toVersion) {
+    eventReads.incrementAndGet();
     List<CatalogueEvent> out = new ArrayList<>();
     if (toVersion >= fromVersion) {
       for (CatalogueEvent event : events.getOrDefault(tenantId, new TreeMap<>()).subMap(fromVersion, true, toVersion, true).values()) {
@@ -166,6 +186,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public synchronized Future<Void> markPublished(String tenantId, long version) {
+    marks.incrementAndGet();
     Head head = heads.get(tenantId);
     if (head != null && head.publishedVersion() < version && version <= head.version()) {
       heads.put(
