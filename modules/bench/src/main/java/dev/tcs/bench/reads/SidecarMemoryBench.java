@@ -88,6 +88,17 @@ public final class SidecarMemoryBench implements Callable<Integer> {
   @Option(names = "--tcs", description = "The tcs script that starts the sidecar (default: ${DEFAULT-VALUE}).")
   Path tcsScript = Path.of("tcs");
 
+  @Option(
+      names = "--tcs-for",
+      description = "NAME=PATH: the tcs script (and so the build) that starts variant NAME, e.g. a copy of another commit's; default --tcs.")
+  Map<String, Path> tcsFor = new HashMap<>();
+
+  @Option(
+      names = "--system-ready",
+      description = "Measure against a system already running: a file holding its READY line (the log of a SidecarMemorySystem "
+          + "started by hand, kept alive by an open stdin), instead of starting one. It must hold --tenants tenants.")
+  Path systemReady;
+
   @Option(names = "--system-java-opts", description = "JVM options of the system process (default: ${DEFAULT-VALUE}).")
   String systemJavaOpts = "-Xms256m -Xmx3g -XX:+UseParallelGC";
 
@@ -110,7 +121,7 @@ public final class SidecarMemoryBench implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       System.out.printf("memory-bench: work dir %s, load average %s%n", dir, ReadBench.loadAverage());
-      JsonObject system = startSystem(dir);
+      JsonObject system = systemReady != null ? attach(systemReady) : startSystem(dir);
       System.out.printf("memory-bench: system up, %d tenants of %d bytes, load average %s%n", tenants, viewBytes, ReadBench.loadAverage());
       String bearer = "Bearer " + system.getString("readerToken");
       Map<String, Measure[]> results = new LinkedHashMap<>();
@@ -176,6 +187,19 @@ public final class SidecarMemoryBench implements Callable<Integer> {
     return new JsonObject(system.awaitLine(SidecarMemorySystem.READY, Duration.ofMinutes(20)));
   }
 
+  private JsonObject attach(Path readyFile) throws IOException {
+    String line = Files.readAllLines(readyFile, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.startsWith(SidecarMemorySystem.READY))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(readyFile + " holds no line starting with " + SidecarMemorySystem.READY.trim()));
+    JsonObject system = new JsonObject(line.substring(SidecarMemorySystem.READY.length()));
+    if (system.getInteger("tenants") < tenants || system.getInteger("viewBytes") != viewBytes) {
+      throw new IllegalStateException("the system of " + readyFile + " holds " + system.getInteger("tenants") + " views of " + system.getInteger("viewBytes") + " bytes");
+    }
+    System.out.printf("memory-bench: measuring against the running system of %s%n", readyFile);
+    return system;
+  }
+
   /** {@code ./tcs run sidecar} in its own JVM (the script execs java: its PID is the JVM's). */
   private ChildProcess startSidecar(Path dir, JsonObject system, String name, String options, int port) {
     Map<String, String> env = new HashMap<>();
@@ -189,10 +213,10 @@ public final class SidecarMemoryBench implements Callable<Integer> {
     if (!options.isBlank()) {
       env.put("TCS_JAVA_OPTS", options);
     }
-    List<String> command = List.of(tcsScript.toAbsolutePath().toString(), "run", "sidecar", "--insecure-join-demo");
+    List<String> command = List.of(tcsFor.getOrDefault(name, tcsScript).toAbsolutePath().toString(), "run", "sidecar", "--insecure-join-demo");
     ChildProcess sidecar = ChildProcess.start("sidecar-" + name, command, env, dir);
     children.add(sidecar);
-    System.out.printf("memory-bench: %s: sidecar pid %d, JVM options %s%n", name, sidecar.pid(), optionsText(options));
+    System.out.printf("memory-bench: %s: sidecar pid %d, JVM options %s, %s%n", name, sidecar.pid(), optionsText(options), command.get(0));
     return sidecar;
   }
 
