@@ -71,7 +71,7 @@ public final class SidecarMemoryBench implements Callable<Integer> {
   int viewBytes = 600;
 
   @Option(names = "--concurrency", description = "Reads in flight while filling the sidecar (default: ${DEFAULT-VALUE}).")
-  int concurrency = 64;
+  int concurrency = 16;
 
   @Option(
       names = "--variant",
@@ -220,55 +220,67 @@ public final class SidecarMemoryBench implements Callable<Integer> {
     return sidecar;
   }
 
-  /** Reads every tenant once through the sidecar (h2c), {@code concurrency} at a time; each must be a 200 of the view's size. */
+  /**
+   * Reads every tenant once through the sidecar (h2c), {@code concurrency} at a time; each must end
+   * as a 200 of the view's size. A read the sidecar could not answer (a 503 when the regions were
+   * too slow on a loaded machine: not cached) is tried again, up to {@link #ATTEMPTS} times.
+   */
   private void fill(Vertx vertx, String base, String bearer) {
     HttpClientAgent http = vertx.createHttpClient(
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setHttp2MultiplexingLimit(concurrency),
         new PoolOptions().setHttp2MaxSize(1));
     AtomicInteger next = new AtomicInteger();
     AtomicLong bad = new AtomicLong();
+    AtomicLong retried = new AtomicLong();
     List<String> firstBad = new ArrayList<>();
     List<Future<Void>> workers = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
-      workers.add(readNext(http, base, bearer, next, bad, firstBad));
+      workers.add(readNext(vertx, http, base, bearer, next, bad, retried, firstBad));
     }
     Future.all(workers).await();
     http.close().await();
+    System.out.printf("memory-bench: %d reads tried again after a 503 or a failure%n", retried.get());
     if (bad.get() > 0) {
-      throw new IllegalStateException(bad.get() + " reads did not answer 200 with " + viewBytes + " bytes; first: " + firstBad);
+      throw new IllegalStateException(bad.get() + " reads did not answer 200 with " + viewBytes + " bytes in " + ATTEMPTS + " attempts; first: " + firstBad);
     }
   }
 
-  private Future<Void> readNext(HttpClientAgent http, String base, String bearer, AtomicInteger next, AtomicLong bad, List<String> firstBad) {
+  private static final int ATTEMPTS = 10;
+
+  private Future<Void> readNext(
+      Vertx vertx, HttpClientAgent http, String base, String bearer, AtomicInteger next, AtomicLong bad, AtomicLong retried, List<String> firstBad) {
     int i = next.getAndIncrement();
     if (i >= tenants) {
       return Future.succeededFuture();
     }
-    String tenant = SidecarMemorySystem.tenantId(i);
+    return read(vertx, http, base, bearer, SidecarMemorySystem.tenantId(i), 1, retried).map(problem -> {
+      if (problem != null) {
+        bad.incrementAndGet();
+        synchronized (firstBad) {
+          if (firstBad.size() < 3) {
+            firstBad.add(problem);
+          }
+        }
+      }
+      return (Void) null;
+    }).compose(v -> readNext(vertx, http, base, bearer, next, bad, retried, firstBad));
+  }
+
+  /** Reads one tenant until it answers 200 of the view's size; null then, else what went wrong last. */
+  private Future<String> read(Vertx vertx, HttpClientAgent http, String base, String bearer, String tenant, int attempt, AtomicLong retried) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(base + "/v1/tenants/" + tenant + "/context").putHeader("Authorization", bearer);
-    return http.request(options)
+    Future<String> answered = http.request(options)
         .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> {
-          if (response.statusCode() != 200 || body.length() != viewBytes) {
-            bad.incrementAndGet();
-            synchronized (firstBad) {
-              if (firstBad.size() < 3) {
-                firstBad.add(tenant + ": " + response.statusCode() + " " + body.length() + " bytes");
-              }
-            }
-          }
-          return (Void) null;
-        }))
-        .recover(failure -> {
-          bad.incrementAndGet();
-          synchronized (firstBad) {
-            if (firstBad.size() < 3) {
-              firstBad.add(tenant + ": " + failure);
-            }
-          }
-          return Future.succeededFuture();
-        })
-        .compose(v -> readNext(http, base, bearer, next, bad, firstBad));
+        .compose(response -> response.body().map(body ->
+            response.statusCode() == 200 && body.length() == viewBytes ? null : tenant + ": " + response.statusCode() + " " + body.length() + " bytes"))
+        .recover(failure -> Future.succeededFuture(tenant + ": " + failure));
+    return answered.compose(problem -> {
+      if (problem == null || attempt >= ATTEMPTS) {
+        return Future.succeededFuture(problem);
+      }
+      retried.incrementAndGet();
+      return vertx.timer(100L * attempt).compose(t -> read(vertx, http, base, bearer, tenant, attempt + 1, retried));
+    });
   }
 
   private Measure measure(Vertx vertx, Path dir, ChildProcess sidecar, String base, String label) throws IOException {

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The system {@link SidecarMemoryBench}'s sidecar reads from, in its own JVM: {@link DemoSystem}
@@ -70,7 +71,7 @@ public final class SidecarMemorySystem {
     Runtime.getRuntime().addShutdownHook(new Thread(system::close, "memory-bench-system-shutdown"));
     try {
       Vertx vertx = system.vertx();
-      HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+      HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions().setHttp1MaxSize(8));
       String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
       String reader = system.tokens().issue(CONSUMER, Set.of(Principal.READER), Duration.ofHours(12));
       String home = "us-east";
@@ -177,10 +178,11 @@ public final class SidecarMemorySystem {
               .setIdleTimeout(5_000);
       try {
         HttpClientResponse[] response = new HttpClientResponse[1];
+        // Bounded as a whole: a request waiting for a pooled connection knows no idle timeout.
         Buffer body = http.request(options).compose(request -> request.send()).compose(r -> {
           response[0] = r;
           return r.body();
-        }).await();
+        }).timeout(10, TimeUnit.SECONDS).await();
         if (response[0].statusCode() == 200 && (length < 0 || body.length() == length)) {
           return response[0];
         }
