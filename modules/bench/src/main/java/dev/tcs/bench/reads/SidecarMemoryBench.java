@@ -223,7 +223,7 @@ public final class SidecarMemoryBench implements Callable<Integer> {
   /**
    * Reads every tenant once through the sidecar (h2c), {@code concurrency} at a time; each must end
    * as a 200 of the view's size. A read the sidecar could not answer (a 503 when the regions were
-   * too slow on a loaded machine: not cached) is tried again, up to {@link #ATTEMPTS} times.
+   * too slow on a loaded machine: not cached) is tried again, up to {@link #ATTEMPTS} times, at most a second apart.
    */
   private void fill(Vertx vertx, String base, String bearer) {
     HttpClientAgent http = vertx.createHttpClient(
@@ -245,7 +245,8 @@ public final class SidecarMemoryBench implements Callable<Integer> {
     }
   }
 
-  private static final int ATTEMPTS = 10;
+  /** Enough to outlast a region ejection (up to {@code sidecar.routing.eject-max}, 30 s). */
+  private static final int ATTEMPTS = 45;
 
   private Future<Void> readNext(
       Vertx vertx, HttpClientAgent http, String base, String bearer, AtomicInteger next, AtomicLong bad, AtomicLong retried, List<String> firstBad) {
@@ -279,7 +280,7 @@ public final class SidecarMemoryBench implements Callable<Integer> {
         return Future.succeededFuture(problem);
       }
       retried.incrementAndGet();
-      return vertx.timer(100L * attempt).compose(t -> read(vertx, http, base, bearer, tenant, attempt + 1, retried));
+      return vertx.timer(Math.min(1000L, 100L * attempt)).compose(t -> read(vertx, http, base, bearer, tenant, attempt + 1, retried));
     });
   }
 
