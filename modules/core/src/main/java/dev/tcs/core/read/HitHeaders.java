@@ -10,7 +10,8 @@ import io.vertx.core.http.HttpServerResponse;
  * The headers of a cached value's 200 (and of its 304), prepared once when the value is cached:
  * {@code ETag}, {@code TCS-Version}, {@code TCS-Revision}, {@code TCS-Tenant}, {@code Content-Type}
  * and, when the cache knows it per entry, {@code TCS-Region}, each as a Vert.x optimized
- * {@code CharSequence}, so a hit builds no string and Netty encodes no value afresh.
+ * {@code CharSequence}, so a hit builds no string and Netty encodes no value afresh. Values many
+ * entries repeat (all but the tenant) are {@link HeaderValues shared} across entries.
  *
  * <p>Immutable; one instance is written to many responses from any event loop.
  */
@@ -26,14 +27,15 @@ public final class HitHeaders {
   private final CharSequence contentType;
 
   private HitHeaders(String etag, String tenantId, Stamp stamp, String region, String contentType) {
-    this.etagText = etag;
-    this.etag = HttpHeaders.createOptimized(etag);
-    this.version = stamp.isKnown() ? HttpHeaders.createOptimized(Long.toString(stamp.version())) : null;
-    this.revision = stamp.isKnown() && stamp.hasRevision() ? HttpHeaders.createOptimized(Long.toString(stamp.revision())) : null;
+    // Every value but the tenant is one of a few thousand a whole cache repeats: shared, not copied per entry.
+    this.etagText = HeaderValues.text(etag);
+    this.etag = HeaderValues.encoded(etag);
+    this.version = stamp.isKnown() ? HeaderValues.encoded(Long.toString(stamp.version())) : null;
+    this.revision = stamp.isKnown() && stamp.hasRevision() ? HeaderValues.encoded(Long.toString(stamp.revision())) : null;
     this.tenant = tenantId == null ? null : HttpHeaders.createOptimized(tenantId);
-    this.region = region == null ? null : HttpHeaders.createOptimized(region);
+    this.region = region == null ? null : HeaderValues.encoded(region);
     this.contentType =
-        contentType == null || contentType.equals("application/json") ? APPLICATION_JSON : HttpHeaders.createOptimized(contentType);
+        contentType == null || contentType.equals("application/json") ? APPLICATION_JSON : HeaderValues.encoded(contentType);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tcs.core.model.Invalidation;
+import dev.tcs.core.read.HeaderValues;
 import dev.tcs.core.read.InvalidationReceiver.Flush;
 import dev.tcs.core.read.ReadKey;
 import dev.tcs.core.read.Stamp;
@@ -168,7 +169,7 @@ public final class ViewCache {
             unindex(k, existing);
           }
           served[0] = new Served(fetched, Read.MISS);
-          return new CacheEntry(detached(fetched, sameBody(k, fetched)), ticker.read(), refreshAheadNanos);
+          return new CacheEntry(detached(k, fetched, sameView(k, fetched)), ticker.read(), refreshAheadNanos);
         }
         case UNCACHED -> {
           if (floor != null && fetched.isVersioned()) {
@@ -371,53 +372,56 @@ public final class ViewCache {
   }
 
   /**
-   * The body already cached for the same tenant, consumer and stamp under another key (the tenant
-   * key for a host read, a host key for a tenant read) when its bytes are equal, else null: one
-   * view is then held once for its tenant key and all its host keys. Reads other keys only, so it
-   * may run inside {@code compute}.
+   * The value already cached for the same tenant, consumer and stamp under another key (the tenant
+   * key for a host read, a host key for a tenant read) when its body's bytes are equal, else null:
+   * one view is then held once for its tenant key and all its host keys. Reads other keys only, so
+   * it may run inside {@code compute}.
    */
-  private Buffer sameBody(ReadKey key, RegionAnswer fetched) {
+  private RegionAnswer sameView(ReadKey key, RegionAnswer fetched) {
     if (!fetched.isValue() || fetched.tenantId() == null) {
       return null;
     }
     if (key.kind() == ReadKey.Kind.HOST) {
-      return bodyIfSame(entries.getIfPresent(ReadKey.tenant(fetched.tenantId(), key.consumer())), fetched);
+      return ifSame(entries.getIfPresent(ReadKey.tenant(fetched.tenantId(), key.consumer())), fetched);
     }
     Set<String> hosts = hostsOf.get(new TenantConsumer(fetched.tenantId(), key.consumer()));
     if (hosts != null) {
       for (String host : hosts) {
-        Buffer body = bodyIfSame(entries.getIfPresent(ReadKey.host(host, key.consumer())), fetched);
-        if (body != null) {
-          return body;
+        RegionAnswer same = ifSame(entries.getIfPresent(ReadKey.host(host, key.consumer())), fetched);
+        if (same != null) {
+          return same;
         }
       }
     }
     return null;
   }
 
-  private static Buffer bodyIfSame(CacheEntry entry, RegionAnswer fetched) {
+  private static RegionAnswer ifSame(CacheEntry entry, RegionAnswer fetched) {
     if (entry == null || !entry.answer().isValue() || !fetched.tenantId().equals(entry.answer().tenantId())) {
       return null;
     }
     RegionAnswer known = entry.answer();
-    return known.stamp().equals(fetched.stamp()) && known.body().equals(fetched.body()) ? known.body() : null;
+    return known.stamp().equals(fetched.stamp()) && known.body().equals(fetched.body()) ? known : null;
   }
 
   /**
-   * A copy whose body shares no memory with the connection it was read from: {@code shared} (an
-   * equal body already cached under another key) when given, else a new copy.
+   * The copy of {@code answer} to keep under {@code key}, which shares no memory with the
+   * connection it was read from and holds nothing twice: the body and tenant id of {@code same} (an
+   * equal view already cached under another key) when given, else a new copy of the body and the
+   * key's own tenant id; the header texts many entries repeat ({@link HeaderValues}).
    */
-  private static RegionAnswer detached(RegionAnswer answer, Buffer shared) {
-    Buffer body = shared != null ? shared : Buffer.buffer(answer.body().getBytes());
+  private static RegionAnswer detached(ReadKey key, RegionAnswer answer, RegionAnswer same) {
+    Buffer body = same != null ? same.body() : Buffer.buffer(answer.body().getBytes());
+    String tenantId = same != null ? same.tenantId() : key.kind() == ReadKey.Kind.TENANT && key.id().equals(answer.tenantId()) ? key.id() : answer.tenantId();
     return new RegionAnswer(
         answer.lane(),
         answer.status(),
         answer.version(),
         answer.revision(),
-        answer.tenantId(),
-        answer.etag(),
-        answer.servedBy(),
-        answer.contentType(),
+        tenantId,
+        HeaderValues.text(answer.etag()),
+        answer.servedBy().equals(answer.lane()) ? answer.lane() : HeaderValues.text(answer.servedBy()),
+        HeaderValues.text(answer.contentType()),
         body);
   }
 
