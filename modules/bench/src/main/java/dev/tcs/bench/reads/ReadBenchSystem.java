@@ -2,6 +2,7 @@ package dev.tcs.bench.reads;
 
 import dev.tcs.core.auth.Principal;
 import dev.tcs.launcher.DemoSystem;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +37,8 @@ public final class ReadBenchSystem {
   static final String READY = "READY ";
   static final String CONSUMER = "jira";
   private static final int WRITE_CONCURRENCY = 8;
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private ReadBenchSystem() {}
 
@@ -47,6 +50,8 @@ public final class ReadBenchSystem {
     Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
     try {
       Vertx vertx = system.vertx();
+      // Every request from one context: see BodyCheck for what a request issued from main can do.
+      Context context = vertx.getOrCreateContext();
       HttpClientAgent http =
           vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(WRITE_CONCURRENCY));
       String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
@@ -56,8 +61,8 @@ public final class ReadBenchSystem {
 
       // One probe write sizes the padding so that the view a region serves is viewBytes long.
       int probePad = 300;
-      put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)).await();
-      int probeBody = awaitBody(vertx, http, region, reader, tenantId(0), -1).length();
+      BodyCheck.await(context, () -> put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)), WRITE_TIMEOUT, "probe PUT");
+      int probeBody = awaitBody(context, http, region, reader, tenantId(0), -1).length();
       int pad = Math.max(1, probePad + viewBytes - probeBody);
 
       List<String> ids = new ArrayList<>();
@@ -65,15 +70,18 @@ public final class ReadBenchSystem {
         ids.add(tenantId(i));
       }
       for (int from = 0; from < tenants; from += WRITE_CONCURRENCY) {
-        List<Future<Void>> batch = new ArrayList<>();
-        for (int i = from; i < Math.min(tenants, from + WRITE_CONCURRENCY); i++) {
-          batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
-        }
-        Future.all(batch).await();
+        int first = from;
+        BodyCheck.await(context, () -> {
+          List<Future<Void>> batch = new ArrayList<>();
+          for (int i = first; i < Math.min(tenants, first + WRITE_CONCURRENCY); i++) {
+            batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+          }
+          return Future.all(batch);
+        }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (WRITE_CONCURRENCY - 1));
       }
       // The last tenant written and the re-padded probe both readable: projection caught up.
-      awaitBody(vertx, http, region, reader, ids.get(tenants - 1), -1);
-      String body = awaitBody(vertx, http, region, reader, ids.get(0), viewBytes);
+      awaitBody(context, http, region, reader, ids.get(tenants - 1), -1);
+      String body = awaitBody(context, http, region, reader, ids.get(0), viewBytes);
 
       JsonObject ready =
           new JsonObject()
@@ -125,7 +133,8 @@ public final class ReadBenchSystem {
             .setMethod(HttpMethod.PUT)
             .setAbsoluteURI(catalogue + "/v1/tenants/" + doc.getString("tenantId"))
             .putHeader("Authorization", "Bearer " + writer)
-            .putHeader("Content-Type", "application/json");
+            .putHeader("Content-Type", "application/json")
+            .setIdleTimeout(WRITE_TIMEOUT.toMillis());
     return http.request(options)
         .compose(request -> request.send(doc.toBuffer()))
         .compose(
@@ -140,7 +149,7 @@ public final class ReadBenchSystem {
   }
 
   /** Polls the region until the tenant answers 200 (with a body of {@code length} bytes if not negative). */
-  private static String awaitBody(Vertx vertx, HttpClientAgent http, String region, String token, String tenant, int length) {
+  private static String awaitBody(Context context, HttpClientAgent http, String region, String token, String tenant, int length) {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     String last = "nothing";
     while (System.nanoTime() < deadline) {
@@ -149,12 +158,12 @@ public final class ReadBenchSystem {
               .setMethod(HttpMethod.GET)
               .setAbsoluteURI(region + "/v1/tenants/" + tenant + "/context")
               .putHeader("Authorization", "Bearer " + token)
-              .putHeader("Cache-Control", "no-cache");
-      // The body is read in the same chain: a response awaited from a non-Vert.x thread may end before body() is asked.
-      Future<Map.Entry<Integer, Buffer>> sent =
-          http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body)));
+              .putHeader("Cache-Control", "no-cache")
+              .setIdleTimeout(READ_TIMEOUT.toMillis());
       try {
-        Map.Entry<Integer, Buffer> answer = sent.await();
+        Map.Entry<Integer, Buffer> answer = BodyCheck.await(context,
+            () -> http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body))),
+            READ_TIMEOUT, "GET " + options.getURI());
         Buffer body = answer.getValue();
         if (answer.getKey() == 200 && (length < 0 || body.length() == length)) {
           return body.toString(StandardCharsets.UTF_8);
@@ -163,7 +172,7 @@ public final class ReadBenchSystem {
       } catch (Exception e) {
         last = e.toString();
       }
-      vertx.timer(100).await();
+      ChildProcess.sleep(100);
     }
     throw new IllegalStateException("tenant " + tenant + " not readable at " + region + " within 120 s; last answer: " + last);
   }
