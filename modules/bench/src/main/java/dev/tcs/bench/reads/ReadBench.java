@@ -312,13 +312,7 @@ public final class ReadBench implements Callable<Integer> {
   /** {@code tcs run sidecar} in its own JVM, configured through the environment as a deployment would. */
   private String startSidecar(Path dir, JsonObject system) {
     int port = freePort();
-    Map<String, String> env = new HashMap<>();
-    env.put("TCS_CONFIG_DIR", configDir.toAbsolutePath().toString());
-    env.put("TCS_SIDECAR_HTTP_PORT", Integer.toString(port));
-    env.put("TCS_SIDECAR_SIDECAR_PRIMARY", system.getString("home"));
-    system.getJsonObject("regions").forEach(region -> env.put("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(region.getKey()) + "_URL", region.getValue().toString()));
-    env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
-    env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
+    Map<String, String> env = sidecarEnvironment(configDir, system, port);
     List<String> command = java(javaOpts, sidecarExtraOpts);
     // The system runs with the demo's keys (tokens, invalidation key): the sidecar joins it on loopback.
     command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar", "--insecure-join-demo"));
@@ -327,6 +321,18 @@ public final class ReadBench implements Callable<Integer> {
     String url = "http://127.0.0.1:" + port;
     awaitListening(sidecar, port, Duration.ofSeconds(120));
     return url;
+  }
+
+  /** The environment of {@code tcs run sidecar} pointed at {@code system}'s regions and home Hazelcast, serving on {@code port}. */
+  static Map<String, String> sidecarEnvironment(Path configDir, JsonObject system, int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TCS_CONFIG_DIR", configDir.toAbsolutePath().toString());
+    env.put("TCS_SIDECAR_HTTP_PORT", Integer.toString(port));
+    env.put("TCS_SIDECAR_SIDECAR_PRIMARY", system.getString("home"));
+    system.getJsonObject("regions").forEach(region -> env.put("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(region.getKey()) + "_URL", region.getValue().toString()));
+    env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
+    env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
+    return env;
   }
 
   private String startBareVertx(Path dir, Path bodyFile, List<String> pathList) {
@@ -392,7 +398,7 @@ public final class ReadBench implements Callable<Integer> {
     return "http://127.0.0.1:" + port;
   }
 
-  private static void awaitListening(ChildProcess child, int port, Duration timeout) {
+  static void awaitListening(ChildProcess child, int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
@@ -482,6 +488,11 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   private List<String> java(String opts, String extra) {
+    return javaCommand(opts, extra);
+  }
+
+  /** {@code java OPTS EXTRA --add-opens... -cp <this classpath>}: a JVM of this benchmark's classes. */
+  static List<String> javaCommand(String opts, String extra) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String part : (opts + " " + extra).trim().split("\\s+")) {
@@ -495,7 +506,7 @@ public final class ReadBench implements Callable<Integer> {
     return command;
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

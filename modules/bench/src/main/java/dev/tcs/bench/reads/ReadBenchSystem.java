@@ -31,12 +31,12 @@ import java.util.Set;
  * the home region's Hazelcast members, a jira reader token, the tenant ids, the view body) and
  * runs until its standard input closes or it is terminated.
  *
- * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES</pre>
+ * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES [WRITE_CONCURRENCY]</pre>
  */
 public final class ReadBenchSystem {
   static final String READY = "READY ";
   static final String CONSUMER = "jira";
-  private static final int WRITE_CONCURRENCY = 8;
+  private static final int DEFAULT_WRITE_CONCURRENCY = 8;
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
@@ -46,6 +46,7 @@ public final class ReadBenchSystem {
     Path configDir = Path.of(args[0]).toAbsolutePath();
     int tenants = Integer.parseInt(args[1]);
     int viewBytes = Integer.parseInt(args[2]);
+    int writeConcurrency = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_WRITE_CONCURRENCY;
     DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
     Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
     try {
@@ -53,7 +54,7 @@ public final class ReadBenchSystem {
       // Every request from one context: see BodyCheck for what a request issued from main can do.
       Context context = vertx.getOrCreateContext();
       HttpClientAgent http =
-          vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(WRITE_CONCURRENCY));
+          vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(writeConcurrency));
       String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
       String reader = system.tokens().issue(CONSUMER, Set.of(Principal.READER), Duration.ofHours(12));
       String home = "us-east";
@@ -69,15 +70,19 @@ public final class ReadBenchSystem {
       for (int i = 0; i < tenants; i++) {
         ids.add(tenantId(i));
       }
-      for (int from = 0; from < tenants; from += WRITE_CONCURRENCY) {
+      long seedStart = System.nanoTime();
+      for (int from = 0; from < tenants; from += writeConcurrency) {
         int first = from;
+        if (from > 0 && from % 5000 < writeConcurrency) {
+          System.out.printf("seeded %d of %d tenants in %d s%n", from, tenants, (System.nanoTime() - seedStart) / 1_000_000_000L);
+        }
         BodyCheck.await(context, () -> {
           List<Future<Void>> batch = new ArrayList<>();
-          for (int i = first; i < Math.min(tenants, first + WRITE_CONCURRENCY); i++) {
+          for (int i = first; i < Math.min(tenants, first + writeConcurrency); i++) {
             batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
           }
           return Future.all(batch);
-        }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (WRITE_CONCURRENCY - 1));
+        }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (writeConcurrency - 1));
       }
       // The last tenant written and the re-padded probe both readable: projection caught up.
       awaitBody(context, http, region, reader, ids.get(tenants - 1), -1);
@@ -92,6 +97,7 @@ public final class ReadBenchSystem {
               .put("hazelcastMembers", new JsonArray(system.infra().hazelcastAddresses("tcs-" + home)))
               .put("dynamo", system.infra().dynamo().endpoint().toString())
               .put("readerToken", reader)
+              .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body);
       System.out.println(READY + ready.encode());
@@ -127,7 +133,7 @@ public final class ReadBenchSystem {
         .put("network-ingress", new JsonObject().put("/", "http://jira-us-east.internal"));
   }
 
-  private static Future<Void> put(HttpClientAgent http, String catalogue, String writer, JsonObject doc) {
+  static Future<Void> put(HttpClientAgent http, String catalogue, String writer, JsonObject doc) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.PUT)
