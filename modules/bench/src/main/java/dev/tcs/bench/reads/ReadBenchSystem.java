@@ -76,13 +76,26 @@ public final class ReadBenchSystem {
         if (from > 0 && from % 5000 < writeConcurrency) {
           System.out.printf("seeded %d of %d tenants in %d s%n", from, tenants, (System.nanoTime() - seedStart) / 1_000_000_000L);
         }
-        BodyCheck.await(context, () -> {
-          List<Future<Void>> batch = new ArrayList<>();
-          for (int i = first; i < Math.min(tenants, first + writeConcurrency); i++) {
-            batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+        // A PUT of the same document is idempotent (an unchanged tenant gets no new version): a
+        // batch that failed (a 5xx of an overloaded catalogue, a timeout) is sent again, 5 times at most.
+        for (int attempt = 1; ; attempt++) {
+          try {
+            BodyCheck.await(context, () -> {
+              List<Future<Void>> batch = new ArrayList<>();
+              for (int i = first; i < Math.min(tenants, first + writeConcurrency); i++) {
+                batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+              }
+              return Future.all(batch);
+            }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (writeConcurrency - 1));
+            break;
+          } catch (IllegalStateException e) {
+            if (attempt == 5) {
+              throw e;
+            }
+            System.out.println("seeding: attempt " + attempt + " failed, again in 2 s: " + e.getMessage());
+            ChildProcess.sleep(2000);
           }
-          return Future.all(batch);
-        }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (writeConcurrency - 1));
+        }
       }
       // The last tenant written and the re-padded probe both readable: projection caught up.
       awaitBody(context, http, region, reader, ids.get(tenants - 1), -1);
