@@ -588,6 +588,22 @@ class SidecarIT {
   }
 
   @Test
+  void prefetch_regionDownAtStart_tenantTriedAgainOnceItAnswers() throws Exception {
+    String tenant = TestNames.unique("pre-late");
+    int port = FreePorts.one();
+    prefetch = prefetchOf(jiraToken, tenant);
+    startSidecar("http://127.0.0.1:" + port); // nothing listens there yet: the first pass fails
+
+    regions.add(await(new FakeRegion("us-east", tokens).serve(tenant, 2, tenant + ".example.net").start(vertx, port)));
+
+    Eventually.until(Duration.ofSeconds(15), "prefetch of the tenant once its region answers", () -> prefetched("loaded") == 1);
+    assertEquals(0.0, prefetched("failed"), "a failed first pass is not counted when a later one loads the tenant");
+    int asked = totalRequests();
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals(asked, totalRequests());
+  }
+
+  @Test
   void prefetch_tokenThatDoesNotVerify_startFailsNamingTheKey() throws Exception {
     FakeRegion usEast = region("us-east");
     prefetch = prefetchOf(jiraToken.substring(0, jiraToken.length() - 4) + "AAAA", "acme");
