@@ -56,7 +56,9 @@ class BodyCheckTest {
    */
   @Test
   void get_manyRequestsFromAPlainThread_everyOneAnswered() {
-    try (BodyCheck check = new BodyCheck(clientVertx, Duration.ofSeconds(2))) {
+    // 10 s per request: a loaded machine answers well within it; a lost response end never does.
+    try (BodyCheck check = new BodyCheck(clientVertx, Duration.ofSeconds(10))) {
+      check.awaitBodies("bare vert.x", urls, "Bearer t", BODY.length(), Duration.ofSeconds(60)); // connection up, classes loaded
       List<String> lost = new ArrayList<>();
       for (int round = 0; round < 100; round++) {
         for (String url : urls) {
