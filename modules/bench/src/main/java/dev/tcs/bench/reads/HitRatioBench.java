@@ -68,7 +68,7 @@ public final class HitRatioBench implements Callable<Integer> {
   int writesInFlight = 16;
 
   @Option(names = "--prefetch-concurrency", description = "sidecar.prefetch.concurrency (default: ${DEFAULT-VALUE}).")
-  int prefetchConcurrency = 64;
+  int prefetchConcurrency = 16;
 
   @Option(names = "--warmup", description = "Seconds of the mix before the measured phase (default: ${DEFAULT-VALUE}).")
   int warmupSeconds = 20;
