@@ -159,6 +159,8 @@ public final class HitRatioBench implements Callable<Integer> {
         d.getOrDefault("tcs_sidecar_invalidations_total/applied", 0.0), d.getOrDefault("tcs_sidecar_invalidations_total/ignored", 0.0));
     System.out.printf(Locale.ROOT, "  revalidation: about %.0f (the consumer recheck sends one read per 5 s to the regions)%n", recheck);
     System.out.printf(Locale.ROOT, "  rest (cold, evicted, expired): at least %.0f%n", rest);
+    System.out.printf(Locale.ROOT, "  a miss whose answer was not stored misses again at the next read: admissions uncached %.0f, refused %.0f (older than a floor an invalidation left: the regions asked had not ingested the write yet)%n",
+        d.getOrDefault("tcs_sidecar_cache_admissions_total/uncached", 0.0), d.getOrDefault("tcs_sidecar_cache_admissions_total/refused", 0.0));
     System.out.printf(Locale.ROOT, "cache: admissions stored %.0f, kept-newer %.0f; flushes %.0f; size after %.0f (tcs_sidecar_cache_*)%n",
         d.getOrDefault("tcs_sidecar_cache_admissions_total/stored", 0.0), d.getOrDefault("tcs_sidecar_cache_admissions_total/kept-newer", 0.0),
         d.entrySet().stream().filter(e -> e.getKey().startsWith("tcs_sidecar_cache_flushes_total")).mapToDouble(Map.Entry::getValue).sum(),
