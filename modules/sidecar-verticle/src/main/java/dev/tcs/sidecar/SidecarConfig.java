@@ -6,6 +6,7 @@ import dev.tcs.core.config.Settings;
 import dev.tcs.core.http.Tls;
 import dev.tcs.core.security.Hmac;
 import dev.tcs.sidecar.lane.RoutingSettings;
+import dev.tcs.sidecar.prefetch.PrefetchSettings;
 import dev.tcs.sidecar.snapshot.SnapshotSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h}
  *   routing: {adaptive: true, eject-after: 5, eject-base: 1s, eject-max: 30s, lane-limit: adaptive, ...}  (RoutingSettings)
  *   snapshot: {path: ..., key: base64 AES-256, interval: 30s}  (SnapshotSettings; off when absent)
+ *   prefetch: {tenants: [..], tenants-file: ..., token-file: ..., concurrency: 32}  (PrefetchSettings; off when no tenant is listed)
  * hazelcast: {cluster-name: tcs-us-east, members: [127.0.0.1:5701]}  # the launcher builds the client
  * </pre>
  *
@@ -48,6 +50,7 @@ import java.util.regex.Pattern;
  * @param invalidationKey checks the seal of every invalidation from the home region ({@code auth.invalidation-key})
  * @param httpTls TLS of the read API ({@code http.tls}), off when absent
  * @param regionTls TLS towards the regions ({@code sidecar.tls})
+ * @param prefetch tenants loaded into the cache at start, and the token that loads them; empty when not configured
  */
 public record SidecarConfig(
     Http http,
@@ -61,7 +64,8 @@ public record SidecarConfig(
     Optional<SnapshotSettings> snapshot,
     Hmac invalidationKey,
     Tls.Server httpTls,
-    Tls.Client regionTls) {
+    Tls.Client regionTls,
+    Optional<PrefetchSettings> prefetch) {
 
   /** Region names: they become metric tags and header values. */
   public static final String REGION_RULE = "[a-z0-9][a-z0-9-]{0,30}";
@@ -99,6 +103,7 @@ public record SidecarConfig(
     Objects.requireNonNull(hazelcast, "hazelcast");
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(prefetch, "prefetch");
   }
 
   /** The regions other than the primary, in file order. */
@@ -115,7 +120,7 @@ public record SidecarConfig(
     root.allowOnly("http", "auth", "sidecar", "hazelcast");
     AuthConfig.check(root.section("auth")); // the launcher reads the PEM files with AuthConfig.from
     Http http = readHttp(root.section("http"));
-    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing", "snapshot", "tls");
+    Settings sidecar = root.section("sidecar").allowOnly("primary", "regions", "request-timeout", "max-in-flight-per-region", "cache", "routing", "snapshot", "tls", "prefetch");
     Map<String, URI> regions = readRegions(sidecar);
     String primary = sidecar.string("primary");
     if (!regions.containsKey(primary)) {
@@ -125,19 +130,21 @@ public record SidecarConfig(
     Duration timeout = sidecar.duration("request-timeout", Duration.ofMillis(500));
     sidecar.check(!timeout.isZero() && timeout.compareTo(Duration.ofMinutes(1)) <= 0, "request-timeout", "must be more than 0 and at most 1m");
     int maxInFlight = sidecar.integer("max-in-flight-per-region", 1, 100_000, 256);
+    Cache cache = readCache(sidecar.section("cache"));
     return new SidecarConfig(
         http,
         primary,
         regions,
         timeout,
         maxInFlight,
-        readCache(sidecar.section("cache")),
+        cache,
         readHazelcast(root.section("hazelcast")),
         RoutingSettings.from(sidecar.section("routing"), maxInFlight),
         sidecar.has("snapshot") ? Optional.of(SnapshotSettings.from(sidecar.section("snapshot"))) : Optional.empty(),
         Hmac.fromConfig(root.section("auth"), "invalidation-key"),
         Tls.server(root.section("http")),
-        Tls.client(sidecar.section("tls")));
+        Tls.client(sidecar.section("tls")),
+        PrefetchSettings.from(sidecar.section("prefetch"), cache.maximumSize()));
   }
 
   private static Http readHttp(Settings http) {

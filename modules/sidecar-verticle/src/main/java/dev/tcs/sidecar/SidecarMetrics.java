@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  *   <li>{@value #CACHE_ADMISSIONS}{@code {outcome=stored|uncached|kept-newer|refused}}: what the
  *       version rules did with a region's answer
  *   <li>{@value #CACHE_SIZE}: entries held
+ *   <li>{@value #PREFETCH}{@code {outcome=loaded|absent|cached|failed}}: tenants the start-up
+ *       prefetch loaded (a value stored), found without a value (404/403), found already cached, or
+ *       could not load; not counted in {@value #READS}
  *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
  *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
  *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
@@ -54,6 +57,7 @@ public final class SidecarMetrics implements AutoCloseable {
   public static final String REGION_EJECTIONS = "tcs.sidecar.region.ejections";
   public static final String REGION_LIMIT = "tcs.sidecar.region.limit";
   public static final String REGION_EJECTED = "tcs.sidecar.region.ejected";
+  public static final String PREFETCH = "tcs.sidecar.prefetch";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -67,12 +71,16 @@ public final class SidecarMetrics implements AutoCloseable {
   /** What the version rules did with a region's answer. */
   public enum Admission { STORED, UNCACHED, KEPT_NEWER, REFUSED }
 
+  /** What the start-up prefetch of one tenant did. */
+  public enum Prefetch { LOADED, ABSENT, CACHED, FAILED }
+
   private final Meters meters;
   private final Map<Read, Counter> reads;
   private final Map<Read, Timer> readLatency;
   private final Map<InvalidationOutcome, Counter> invalidations;
   private final Map<Flush, Counter> flushes;
   private final Map<Admission, Counter> admissions;
+  private final Map<Prefetch, Counter> prefetches;
   private final Map<String, Counter> hedgeWins = new ConcurrentHashMap<>();
   private final Map<String, Counter> ejections = new ConcurrentHashMap<>();
 
@@ -89,6 +97,7 @@ public final class SidecarMetrics implements AutoCloseable {
     this.invalidations = meters.counters(InvalidationOutcome.class, "invalidations", "Invalidation messages received from the home region", "outcome");
     this.flushes = meters.counters(Flush.class, "cache.flushes", "Whole-cache flushes after invalidations may have been lost", "reason");
     this.admissions = meters.counters(Admission.class, "cache.admissions", "Region answers judged by the version rules", "outcome");
+    this.prefetches = meters.counters(Prefetch.class, "prefetch", "Tenants loaded by the start-up prefetch, by outcome", "outcome");
   }
 
   /** Counts a read answered to the application; {@code startNanos} is its {@link System#nanoTime()} at the start. */
@@ -107,6 +116,10 @@ public final class SidecarMetrics implements AutoCloseable {
 
   public void admission(Admission outcome) {
     admissions.get(outcome).increment();
+  }
+
+  public void prefetched(Prefetch outcome) {
+    prefetches.get(outcome).increment();
   }
 
   /** Counts an answer of {@code region} used for a read; {@code primary} tells its role. */

@@ -2,7 +2,9 @@ package dev.tcs.sidecar;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.hazelcast.core.HazelcastInstance;
+import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.config.ConfigException;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Tls;
@@ -15,6 +17,8 @@ import dev.tcs.sidecar.invalidation.InvalidationSubscription;
 import dev.tcs.sidecar.lane.HedgedFetcher;
 import dev.tcs.sidecar.lane.LaneLimit;
 import dev.tcs.sidecar.lane.RegionLane;
+import dev.tcs.sidecar.prefetch.PrefetchSettings;
+import dev.tcs.sidecar.prefetch.Prefetcher;
 import dev.tcs.sidecar.snapshot.CacheSnapshots;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * and the sidecar's meters. Blocking Hazelcast calls run on a worker; nothing blocks the event
  * loop. Undeploying it undeploys the lanes and unsubscribes. With {@code sidecar.snapshot} it
  * restores its cache from the encrypted snapshot before serving, and writes one periodically and at
- * stop ({@link CacheSnapshots}, on a worker).
+ * stop ({@link CacheSnapshots}, on a worker). With {@code sidecar.prefetch} it checks the prefetch
+ * token at start (a reader token that verifies, or start fails naming the key), and once it serves
+ * reads loads the listed tenants in the background ({@link Prefetcher}).
  */
 final class SidecarVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SidecarVerticle.class);
@@ -60,6 +66,10 @@ final class SidecarVerticle extends VerticleBase {
   private InvalidationSubscription invalidations;
   private CacheSnapshots snapshots;
   private final List<ReadVerticle> readers = new CopyOnWriteArrayList<>();
+  private CachingReader reader;
+  private ConsumerGrants grants;
+  private String prefetchConsumer;
+  private Prefetcher prefetcher;
 
   SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker, Clock clock) {
     this.config = config;
@@ -74,18 +84,50 @@ final class SidecarVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cache = new ViewCache(config.cache(), ticker, ForkJoinPool.commonPool(), metrics);
-    return restoreSnapshot()
+    return verifyPrefetchToken()
+        .compose(v -> restoreSnapshot())
         .compose(v -> Future.all(deployLanes(), subscribeToInvalidations()))
         .compose(v -> serveReads())
-        .onSuccess(v -> keepSnapshots());
+        .onSuccess(v -> keepSnapshots())
+        .onSuccess(v -> startPrefetch());
   }
 
   @Override
   public Future<?> stop() {
+    if (prefetcher != null) {
+      prefetcher.stop();
+    }
     Future<Void> unsubscribed = invalidations == null ? Future.succeededFuture() : invalidations.stop();
     return unsubscribed.eventually(this::writeLastSnapshot).eventually(() -> {
       metrics.close();
       return Future.succeededFuture();
+    });
+  }
+
+  /** With {@code sidecar.prefetch}: its token must verify with the reader role; its subject is the consumer prefetched for. */
+  private Future<?> verifyPrefetchToken() {
+    if (config.prefetch().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    PrefetchSettings settings = config.prefetch().get();
+    return tokens
+        .authenticate(settings.authorization())
+        .recover(e -> Future.failedFuture(new ConfigException(settings.tokenKey() + " must hold a token that verifies, but it did not: " + e.getMessage())))
+        .compose(principal -> {
+          if (!principal.has(Principal.READER)) {
+            return Future.failedFuture(new ConfigException(
+                settings.tokenKey() + " must hold a token with the " + Principal.READER + " role, but its roles were " + principal.roles()));
+          }
+          prefetchConsumer = principal.subject();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Loads the configured tenants in the background, through the read path's miss path; start does not wait for it. */
+  private void startPrefetch() {
+    config.prefetch().ifPresent(settings -> {
+      prefetcher = new Prefetcher(reader, grants, metrics, settings, prefetchConsumer);
+      prefetcher.run(context).onFailure(e -> log.error("prefetch failed reason={}", e.toString()));
     });
   }
 
@@ -127,8 +169,9 @@ final class SidecarVerticle extends VerticleBase {
   /** One read verticle per event-loop core ({@link #READ_INSTANCES}), sharing one cache and one fetcher. */
   private Future<?> serveReads() {
     HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
-    ConsumerGrants grants = new ConsumerGrants(ticker, ConsumerGrants.RECHECK_AFTER, cache::dropConsumer);
-    ReadRoutes routes = new ReadRoutes(tokens, new CachingReader(cache, fetcher), metrics, grants);
+    grants = new ConsumerGrants(ticker, ConsumerGrants.RECHECK_AFTER, cache::dropConsumer);
+    reader = new CachingReader(cache, fetcher);
+    ReadRoutes routes = new ReadRoutes(tokens, reader, metrics, grants);
     List<OpsRoutes.Check> readiness = readinessChecks();
     HttpServerOptions options = Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls());
     return vertx

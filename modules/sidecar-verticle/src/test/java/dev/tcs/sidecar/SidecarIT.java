@@ -70,6 +70,7 @@ class SidecarIT {
   private int port;
   private JsonObject httpTls;
   private JsonObject regionTls;
+  private JsonObject prefetch;
 
   @BeforeAll
   static void startShared(LocalInfra infra) throws IOException {
@@ -554,6 +555,76 @@ class SidecarIT {
     assertEquals(0.0, counter(SidecarMetrics.REGION_EJECTIONS, "region", "eu-west"));
   }
 
+  @Test
+  void prefetch_listedTenants_loadedAtStartThenAnsweredWithoutAskingARegion() throws Exception {
+    List<String> tenants = List.of(TestNames.unique("pre-a"), TestNames.unique("pre-b"), TestNames.unique("pre-c"));
+    FakeRegion usEast = region("us-east");
+    tenants.forEach(tenant -> usEast.serve(tenant, 3, tenant + ".example.net"));
+    String absent = TestNames.unique("pre-gone");
+    prefetch = prefetchOf(jiraToken, tenants.get(0), tenants.get(1), tenants.get(2), absent);
+    startSidecar(usEast);
+
+    Eventually.until(Duration.ofSeconds(10), "prefetch of 4 tenants", () -> prefetched("loaded") + prefetched("absent") + prefetched("failed") == 4);
+    assertEquals(3.0, prefetched("loaded"));
+    assertEquals(1.0, prefetched("absent"));
+    int asked = totalRequests();
+    for (String tenant : tenants) {
+      assertEquals("3", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    }
+    assertEquals(asked, totalRequests(), "prefetched tenants must be answered from memory");
+    assertEquals(3.0, counter(SidecarMetrics.READS, "outcome", "hit"));
+    assertEquals(0.0, counter(SidecarMetrics.READS, "outcome", "miss"), "prefetch loads are not application reads");
+  }
+
+  @Test
+  void prefetch_slowRegion_startDoesNotWaitForIt() throws Exception {
+    String tenant = TestNames.unique("pre-slow");
+    FakeRegion slow = region("us-east").serve(tenant, 1, tenant + ".example.net").delay(Duration.ofMillis(900));
+    prefetch = prefetchOf(jiraToken, tenant);
+    startSidecar(slow);
+
+    assertEquals(0.0, prefetched("loaded"), "deploy returned before the prefetch's region answered");
+    Eventually.until(Duration.ofSeconds(10), "prefetch of the slow tenant", () -> prefetched("loaded") == 1);
+  }
+
+  @Test
+  void prefetch_regionDownAtStart_tenantTriedAgainOnceItAnswers() throws Exception {
+    String tenant = TestNames.unique("pre-late");
+    int port = FreePorts.one();
+    prefetch = prefetchOf(jiraToken, tenant);
+    startSidecar("http://127.0.0.1:" + port); // nothing listens there yet: the first pass fails
+
+    regions.add(await(new FakeRegion("us-east", tokens).serve(tenant, 2, tenant + ".example.net").start(vertx, port)));
+
+    Eventually.until(Duration.ofSeconds(15), "prefetch of the tenant once its region answers", () -> prefetched("loaded") == 1);
+    assertEquals(0.0, prefetched("failed"), "a failed first pass is not counted when a later one loads the tenant");
+    int asked = totalRequests();
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals(asked, totalRequests());
+  }
+
+  @Test
+  void prefetch_tokenThatDoesNotVerify_startFailsNamingTheKey() throws Exception {
+    FakeRegion usEast = region("us-east");
+    prefetch = prefetchOf(jiraToken.substring(0, jiraToken.length() - 4) + "AAAA", "acme");
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> startSidecar(usEast));
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    assertTrue(cause.getMessage().startsWith("sidecar.prefetch.token-file must hold a token that verifies"), cause.getMessage());
+    deployment = null;
+  }
+
+  /** A prefetch section for {@code tenants} with {@code token} in a temp token file. */
+  private static JsonObject prefetchOf(String token, String... tenants) throws IOException {
+    Path file = Files.createTempFile("tcs-prefetch-", ".jwt");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, token);
+    return new JsonObject().put("tenants", new JsonArray(List.of(tenants))).put("token-file", file.toString()).put("concurrency", 2);
+  }
+
+  private double prefetched(String outcome) {
+    return counter(SidecarMetrics.PREFETCH, "outcome", outcome);
+  }
+
   // ---- helpers ----
 
   private FakeRegion region(String name) throws Exception {
@@ -592,6 +663,9 @@ class SidecarIT {
     }
     if (regionTls != null) {
       json.getJsonObject("sidecar").put("tls", regionTls);
+    }
+    if (prefetch != null) {
+      json.getJsonObject("sidecar").put("prefetch", prefetch);
     }
     SidecarConfig config = SidecarConfig.from(Settings.of("", json));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -35,6 +35,31 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a short command to completion, at most {@code timeout}; returns its output, or throws
+   * naming the command, its exit code (or the timeout) and its output.
+   */
+  static String runToCompletion(String name, List<String> command, Duration timeout, Path workDir) {
+    ChildProcess child = start(name, command, Map.of(), workDir);
+    try {
+      child.process.getOutputStream().close();
+      if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        child.process.destroyForcibly();
+        throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s: " + command + "\n" + child.tail());
+      }
+    } catch (IOException e) {
+      // stdin already closed
+    } catch (InterruptedException e) {
+      child.process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (child.process.exitValue() != 0) {
+      throw new IllegalStateException(name + " exited " + child.process.exitValue() + ": " + command + "\n" + child.tail());
+    }
+    return child.tail();
+  }
+
   String name() {
     return name;
   }

@@ -3,12 +3,6 @@ package dev.tcs.bench.reads;
 import dev.tcs.core.dynamo.DynamoClients;
 import dev.tcs.core.dynamo.DynamoSettings;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -183,9 +177,12 @@ public final class ReadBench implements Callable<Integer> {
       }
       children.forEach(child -> System.out.printf("read-bench: process %-8s pid %d log %s%n", child.name(), child.pid(), child.log()));
 
-      HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-      for (Target target : all.values()) {
-        checkBodies(http, target, body);
+      try (BodyCheck check = new BodyCheck(vertx, Duration.ofSeconds(5))) {
+        for (Target target : all.values()) {
+          System.out.printf("read-bench: checking %s...%n", target.name());
+          check.awaitBodies(target.name(), target.urls(), target.authorization(), body.getBytes(StandardCharsets.UTF_8).length, Duration.ofSeconds(60));
+          System.out.printf("read-bench: %s answers 200 with the %d-byte body at %d paths%n", target.name(), body.length(), target.urls().size());
+        }
       }
 
       H2Load h2load = new H2Load(dir);
@@ -247,7 +244,8 @@ public final class ReadBench implements Callable<Integer> {
         long start = System.nanoTime();
         var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
             "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
-            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER)))).join();
+            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
+            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
         if (i >= samples) {
           direct.recordValue((System.nanoTime() - start) / 1000);
         }
@@ -314,13 +312,7 @@ public final class ReadBench implements Callable<Integer> {
   /** {@code tcs run sidecar} in its own JVM, configured through the environment as a deployment would. */
   private String startSidecar(Path dir, JsonObject system) {
     int port = freePort();
-    Map<String, String> env = new HashMap<>();
-    env.put("TCS_CONFIG_DIR", configDir.toAbsolutePath().toString());
-    env.put("TCS_SIDECAR_HTTP_PORT", Integer.toString(port));
-    env.put("TCS_SIDECAR_SIDECAR_PRIMARY", system.getString("home"));
-    system.getJsonObject("regions").forEach(region -> env.put("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(region.getKey()) + "_URL", region.getValue().toString()));
-    env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
-    env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
+    Map<String, String> env = sidecarEnvironment(configDir, system, port);
     List<String> command = java(javaOpts, sidecarExtraOpts);
     // The system runs with the demo's keys (tokens, invalidation key): the sidecar joins it on loopback.
     command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar", "--insecure-join-demo"));
@@ -329,6 +321,18 @@ public final class ReadBench implements Callable<Integer> {
     String url = "http://127.0.0.1:" + port;
     awaitListening(sidecar, port, Duration.ofSeconds(120));
     return url;
+  }
+
+  /** The environment of {@code tcs run sidecar} pointed at {@code system}'s regions and home Hazelcast, serving on {@code port}. */
+  static Map<String, String> sidecarEnvironment(Path configDir, JsonObject system, int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("TCS_CONFIG_DIR", configDir.toAbsolutePath().toString());
+    env.put("TCS_SIDECAR_HTTP_PORT", Integer.toString(port));
+    env.put("TCS_SIDECAR_SIDECAR_PRIMARY", system.getString("home"));
+    system.getJsonObject("regions").forEach(region -> env.put("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(region.getKey()) + "_URL", region.getValue().toString()));
+    env.put("TCS_SIDECAR_HAZELCAST_CLUSTER_NAME", system.getString("hazelcastCluster"));
+    env.put("TCS_SIDECAR_HAZELCAST_MEMBERS", String.join(",", system.getJsonArray("hazelcastMembers").stream().map(Object::toString).toList()));
+    return env;
   }
 
   private String startBareVertx(Path dir, Path bodyFile, List<String> pathList) {
@@ -387,13 +391,14 @@ public final class ReadBench implements Callable<Integer> {
             + "}\n";
     Path confFile = prefix.resolve("nginx.conf");
     Files.writeString(confFile, conf);
+    ChildProcess.runToCompletion("nginx-config-test", List.of(nginx, "-t", "-p", prefix.toString(), "-c", confFile.toString()), Duration.ofSeconds(30), dir);
     ChildProcess server = ChildProcess.start("nginx", List.of(nginx, "-p", prefix.toString(), "-c", confFile.toString()), Map.of(), dir);
     children.add(server);
     awaitListening(server, port, Duration.ofSeconds(30));
     return "http://127.0.0.1:" + port;
   }
 
-  private static void awaitListening(ChildProcess child, int port, Duration timeout) {
+  static void awaitListening(ChildProcess child, int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
@@ -406,38 +411,6 @@ public final class ReadBench implements Callable<Integer> {
       }
     }
     throw new IllegalStateException(child.name() + " not listening on " + port + " within " + timeout.toSeconds() + " s:\n" + child.tail());
-  }
-
-  /**
-   * Every path answers 200 with a body of the expected size (the sidecar loads it from a region
-   * meanwhile); tenants differ only in their id, so every view has the same length.
-   */
-  private static void checkBodies(HttpClientAgent http, Target target, String expected) {
-    for (String url : target.urls()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      String last = "nothing";
-      while (true) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url);
-        if (target.authorization() != null) {
-          options.putHeader("Authorization", target.authorization());
-        }
-        try {
-          Map.Entry<Integer, Buffer> answer =
-              http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body))).await();
-          if (answer.getKey() == 200 && answer.getValue().length() == expected.getBytes(StandardCharsets.UTF_8).length) {
-            break;
-          }
-          last = answer.getKey() + " " + answer.getValue().length() + " bytes";
-        } catch (Exception e) {
-          last = e.toString();
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(target.name() + " did not answer " + url + " with the " + expected.length() + "-byte body; last: " + last);
-        }
-        ChildProcess.sleep(200);
-      }
-    }
-    System.out.printf("read-bench: %s answers 200 with the %d-byte body at %d paths%n", target.name(), expected.length(), target.urls().size());
   }
 
   private static <T> T requireOk(Target target, T figures) {
@@ -515,6 +488,11 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   private List<String> java(String opts, String extra) {
+    return javaCommand(opts, extra);
+  }
+
+  /** {@code java OPTS EXTRA --add-opens... -cp <this classpath>}: a JVM of this benchmark's classes. */
+  static List<String> javaCommand(String opts, String extra) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String part : (opts + " " + extra).trim().split("\\s+")) {
@@ -528,7 +506,7 @@ public final class ReadBench implements Callable<Integer> {
     return command;
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

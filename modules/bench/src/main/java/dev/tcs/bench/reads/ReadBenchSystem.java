@@ -2,6 +2,7 @@ package dev.tcs.bench.reads;
 
 import dev.tcs.core.auth.Principal;
 import dev.tcs.launcher.DemoSystem;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,12 +31,14 @@ import java.util.Set;
  * the home region's Hazelcast members, a jira reader token, the tenant ids, the view body) and
  * runs until its standard input closes or it is terminated.
  *
- * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES</pre>
+ * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES [WRITE_CONCURRENCY]</pre>
  */
 public final class ReadBenchSystem {
   static final String READY = "READY ";
   static final String CONSUMER = "jira";
-  private static final int WRITE_CONCURRENCY = 8;
+  private static final int DEFAULT_WRITE_CONCURRENCY = 8;
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private ReadBenchSystem() {}
 
@@ -43,12 +46,15 @@ public final class ReadBenchSystem {
     Path configDir = Path.of(args[0]).toAbsolutePath();
     int tenants = Integer.parseInt(args[1]);
     int viewBytes = Integer.parseInt(args[2]);
+    int writeConcurrency = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_WRITE_CONCURRENCY;
     DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
     Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
     try {
       Vertx vertx = system.vertx();
+      // Every request from one context: see BodyCheck for what a request issued from main can do.
+      Context context = vertx.getOrCreateContext();
       HttpClientAgent http =
-          vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(WRITE_CONCURRENCY));
+          vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(writeConcurrency));
       String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
       String reader = system.tokens().issue(CONSUMER, Set.of(Principal.READER), Duration.ofHours(12));
       String home = "us-east";
@@ -56,24 +62,44 @@ public final class ReadBenchSystem {
 
       // One probe write sizes the padding so that the view a region serves is viewBytes long.
       int probePad = 300;
-      put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)).await();
-      int probeBody = awaitBody(vertx, http, region, reader, tenantId(0), -1).length();
+      BodyCheck.await(context, () -> put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)), WRITE_TIMEOUT, "probe PUT");
+      int probeBody = awaitBody(context, http, region, reader, tenantId(0), -1).length();
       int pad = Math.max(1, probePad + viewBytes - probeBody);
 
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < tenants; i++) {
         ids.add(tenantId(i));
       }
-      for (int from = 0; from < tenants; from += WRITE_CONCURRENCY) {
-        List<Future<Void>> batch = new ArrayList<>();
-        for (int i = from; i < Math.min(tenants, from + WRITE_CONCURRENCY); i++) {
-          batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+      long seedStart = System.nanoTime();
+      for (int from = 0; from < tenants; from += writeConcurrency) {
+        int first = from;
+        if (from > 0 && from % 5000 < writeConcurrency) {
+          System.out.printf("seeded %d of %d tenants in %d s%n", from, tenants, (System.nanoTime() - seedStart) / 1_000_000_000L);
         }
-        Future.all(batch).await();
+        // A PUT of the same document is idempotent (an unchanged tenant gets no new version): a
+        // batch that failed (a 5xx of an overloaded catalogue, a timeout) is sent again, 5 times at most.
+        for (int attempt = 1; ; attempt++) {
+          try {
+            BodyCheck.await(context, () -> {
+              List<Future<Void>> batch = new ArrayList<>();
+              for (int i = first; i < Math.min(tenants, first + writeConcurrency); i++) {
+                batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+              }
+              return Future.all(batch);
+            }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (writeConcurrency - 1));
+            break;
+          } catch (IllegalStateException e) {
+            if (attempt == 5) {
+              throw e;
+            }
+            System.out.println("seeding: attempt " + attempt + " failed, again in 2 s: " + e.getMessage());
+            ChildProcess.sleep(2000);
+          }
+        }
       }
       // The last tenant written and the re-padded probe both readable: projection caught up.
-      awaitBody(vertx, http, region, reader, ids.get(tenants - 1), -1);
-      String body = awaitBody(vertx, http, region, reader, ids.get(0), viewBytes);
+      awaitBody(context, http, region, reader, ids.get(tenants - 1), -1);
+      String body = awaitBody(context, http, region, reader, ids.get(0), viewBytes);
 
       JsonObject ready =
           new JsonObject()
@@ -84,6 +110,7 @@ public final class ReadBenchSystem {
               .put("hazelcastMembers", new JsonArray(system.infra().hazelcastAddresses("tcs-" + home)))
               .put("dynamo", system.infra().dynamo().endpoint().toString())
               .put("readerToken", reader)
+              .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body);
       System.out.println(READY + ready.encode());
@@ -119,13 +146,14 @@ public final class ReadBenchSystem {
         .put("network-ingress", new JsonObject().put("/", "http://jira-us-east.internal"));
   }
 
-  private static Future<Void> put(HttpClientAgent http, String catalogue, String writer, JsonObject doc) {
+  static Future<Void> put(HttpClientAgent http, String catalogue, String writer, JsonObject doc) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.PUT)
             .setAbsoluteURI(catalogue + "/v1/tenants/" + doc.getString("tenantId"))
             .putHeader("Authorization", "Bearer " + writer)
-            .putHeader("Content-Type", "application/json");
+            .putHeader("Content-Type", "application/json")
+            .setIdleTimeout(WRITE_TIMEOUT.toMillis());
     return http.request(options)
         .compose(request -> request.send(doc.toBuffer()))
         .compose(
@@ -140,7 +168,7 @@ public final class ReadBenchSystem {
   }
 
   /** Polls the region until the tenant answers 200 (with a body of {@code length} bytes if not negative). */
-  private static String awaitBody(Vertx vertx, HttpClientAgent http, String region, String token, String tenant, int length) {
+  private static String awaitBody(Context context, HttpClientAgent http, String region, String token, String tenant, int length) {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     String last = "nothing";
     while (System.nanoTime() < deadline) {
@@ -149,12 +177,12 @@ public final class ReadBenchSystem {
               .setMethod(HttpMethod.GET)
               .setAbsoluteURI(region + "/v1/tenants/" + tenant + "/context")
               .putHeader("Authorization", "Bearer " + token)
-              .putHeader("Cache-Control", "no-cache");
-      // The body is read in the same chain: a response awaited from a non-Vert.x thread may end before body() is asked.
-      Future<Map.Entry<Integer, Buffer>> sent =
-          http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body)));
+              .putHeader("Cache-Control", "no-cache")
+              .setIdleTimeout(READ_TIMEOUT.toMillis());
       try {
-        Map.Entry<Integer, Buffer> answer = sent.await();
+        Map.Entry<Integer, Buffer> answer = BodyCheck.await(context,
+            () -> http.request(options).compose(request -> request.send()).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body))),
+            READ_TIMEOUT, "GET " + options.getURI());
         Buffer body = answer.getValue();
         if (answer.getKey() == 200 && (length < 0 || body.length() == length)) {
           return body.toString(StandardCharsets.UTF_8);
@@ -163,7 +191,7 @@ public final class ReadBenchSystem {
       } catch (Exception e) {
         last = e.toString();
       }
-      vertx.timer(100).await();
+      ChildProcess.sleep(100);
     }
     throw new IllegalStateException("tenant " + tenant + " not readable at " + region + " within 120 s; last answer: " + last);
   }
