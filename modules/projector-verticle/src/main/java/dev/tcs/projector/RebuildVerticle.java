@@ -1,10 +1,13 @@
 package dev.tcs.projector;
 
+import dev.tcs.core.log.Append;
+import dev.tcs.core.log.BatchHandler;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.ViewTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -45,6 +48,8 @@ final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
   private static final long PROGRESS_MS = 1_000;
   private static final int PUBLISH_WINDOW = 20_000;
+  /** Pending records decoded per event-loop task once caught up. */
+  private static final int DECODE_CHUNK = 500;
   /**
    * After publishing a new revision: how long the rebuild keeps projecting events appended
    * meanwhile (with the new revision), so those the live projector handled before it switched
@@ -54,7 +59,10 @@ final class RebuildVerticle extends VerticleBase {
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
+  /** The event log, signing what is appended to the views topic. */
   private final EventLog eventLog;
+  /** The same log without signing: for views tagged here already. */
+  private final EventLog unsignedLog;
   private final EndPositions endPositions;
   private final LiveViewsSource liveViews;
   private final RebuildOptions options;
@@ -65,8 +73,16 @@ final class RebuildVerticle extends VerticleBase {
   private final Map<EventProjector.ViewId, View> staged = new HashMap<>();
   /** Tenant to the highest version staged for it. */
   private final Map<String, Long> stagedVersions = new HashMap<>();
+  /**
+   * Until caught up: tenant to the record of its highest version seen so far (by {@link
+   * EventPeek}), not decoded yet. Decoded and projected once every partition has been read, so
+   * each tenant's event is decoded once, not once per version.
+   */
+  private Map<String, Pending> pending = new HashMap<>();
   /** Partition to the last offset the rebuild must handle there; emptied as partitions finish. */
   private final Map<Integer, Long> remaining = new HashMap<>();
+  /** Partition to where it ended when the rebuild began. */
+  private Map<Integer, Long> ends = Map.of();
   /** Partition to the number of its records handled (offset of the last handled + 1). */
   private final Map<Integer, Long> handled = new HashMap<>();
   private Future<Map<EventProjector.ViewId, LiveViews.Summary>> live;
@@ -94,7 +110,8 @@ final class RebuildVerticle extends VerticleBase {
       ProjectorMetrics metrics) {
     this.config = config;
     this.definitions = definitions;
-    this.eventLog = eventLog;
+    this.eventLog = ViewTags.signing(eventLog, config.viewsTopic(), config.viewKey());
+    this.unsignedLog = eventLog;
     this.endPositions = endPositions;
     this.liveViews = liveViews;
     this.options = options;
@@ -124,6 +141,7 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {
+    this.ends = Map.copyOf(ends);
     ends.forEach(
         (partition, end) -> {
           if (end > 0) {
@@ -151,11 +169,156 @@ final class RebuildVerticle extends VerticleBase {
     if (done.future().isComplete()) {
       return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
     }
-    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
+    LogRecord last = batch.get(batch.size() - 1);
+    if (pending != null) {
+      List<LogRecord> unpeekable = keepNewest(batch);
+      if (unpeekable.isEmpty()) {
+        advance(last);
+        return Future.succeededFuture();
+      }
+      return projector.handle(unpeekable).onSuccess(ok -> advance(last));
+    }
+    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(last));
+  }
+
+  /** The newest record of one tenant seen so far, and the version it claims. */
+  private static final class Pending {
+    final String tenantId;
+    long version;
+    LogRecord record;
+
+    Pending(String tenantId, long version, LogRecord record) {
+      this.tenantId = tenantId;
+      this.version = version;
+      this.record = record;
+    }
   }
 
   /**
-   * The records of {@code batch} worth projecting: per tenant only the one with the highest
+   * Before catching up: keeps, per tenant, only the record with the highest version seen so far
+   * (read with {@link EventPeek}, without decoding the document; the later one on a tie), to be
+   * decoded once every partition has been read ({@link #projectPending}). Returns the records
+   * that do not even start like an event: those are decoded now, so they are rejected and
+   * counted (or staged, if they are valid after all). A superseded record is never decoded, so
+   * a bad record followed by a newer one of the same tenant is not counted as rejected.
+   */
+  private List<LogRecord> keepNewest(List<LogRecord> batch) {
+    List<LogRecord> unpeekable = List.of();
+    for (LogRecord record : batch) {
+      EventPeek.Peeked peeked = EventPeek.peek(record.value());
+      if (peeked == null) {
+        if (unpeekable.isEmpty()) {
+          unpeekable = new ArrayList<>();
+        }
+        unpeekable.add(record);
+        continue;
+      }
+      Pending seen = pending.get(peeked.tenantId());
+      if (seen == null) {
+        pending.put(peeked.tenantId(), new Pending(peeked.tenantId(), peeked.version(), record));
+      } else if (peeked.version() >= seen.version) {
+        seen.version = peeked.version();
+        seen.record = record;
+      }
+    }
+    return unpeekable;
+  }
+
+  /**
+   * Decodes and projects the pending newest record of every tenant, {@link #DECODE_CHUNK} at a
+   * time so other tasks of the event loop get their turn in between. A tenant whose newest
+   * record is rejected still needs its newest valid one: those are looked for in a second,
+   * narrow pass over the topic ({@link #recover}).
+   */
+  private Future<Void> projectPending() {
+    Map<String, Pending> toProject = pending;
+    pending = null;
+    if (toProject == null || toProject.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Pending> all = new ArrayList<>(toProject.values());
+    Map<String, LogRecord> rejectedNewest = new HashMap<>();
+    return projectChunks(all, 0, rejectedNewest).compose(v -> rejectedNewest.isEmpty() ? Future.succeededFuture() : recover(rejectedNewest));
+  }
+
+  private Future<Void> projectChunks(List<Pending> all, int from, Map<String, LogRecord> rejectedNewest) {
+    if (from >= all.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(all.size(), from + DECODE_CHUNK);
+    List<LogRecord> chunk = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      chunk.add(all.get(i).record);
+    }
+    return projector
+        .handle(chunk)
+        .compose(
+            v -> {
+              for (int i = from; i < to; i++) {
+                Pending p = all.get(i);
+                Long staged = stagedVersions.get(p.tenantId);
+                if (staged == null || staged < p.version) {
+                  rejectedNewest.put(p.tenantId, p.record);
+                }
+              }
+              Promise<Void> yielded = Promise.promise();
+              vertx.getOrCreateContext().runOnContext(x -> yielded.complete());
+              return yielded.future();
+            })
+        .compose(v -> projectChunks(all, to, rejectedNewest));
+  }
+
+  /**
+   * The second pass for tenants whose newest record was rejected: replays the topic (under
+   * another fresh group) up to where it ended when the rebuild began, and projects every other
+   * record of those tenants, so each gets the view of its newest valid event, as the live
+   * projector gives it. Rare (it takes a bad record that is a tenant's newest), so it decodes
+   * every record of those tenants and nothing of the others.
+   */
+  private Future<Void> recover(Map<String, LogRecord> rejectedNewest) {
+    log.warn("rebuild re-reading records of tenants whose newest record was rejected eventsTopic={} tenants={}", config.eventsTopic(), rejectedNewest.size());
+    Map<Integer, Long> left = new HashMap<>(ends);
+    left.values().removeIf(end -> end <= 0);
+    if (left.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> recovered = Promise.promise();
+    BatchHandler handler =
+        batch -> {
+          if (recovered.future().isComplete()) {
+            return Future.succeededFuture();
+          }
+          List<LogRecord> older = new ArrayList<>();
+          for (LogRecord record : batch) {
+            Long end = left.get(record.partition());
+            if (end == null || record.offset() >= end) {
+              continue;
+            }
+            EventPeek.Peeked peeked = EventPeek.peek(record.value());
+            LogRecord newest = peeked == null ? null : rejectedNewest.get(peeked.tenantId());
+            if (newest != null && !(newest.partition() == record.partition() && newest.offset() == record.offset())) {
+              older.add(record);
+            }
+          }
+          return projector.handle(older).onSuccess(ok -> {
+            LogRecord last = batch.get(batch.size() - 1);
+            Long end = left.get(last.partition());
+            if (end != null && last.offset() >= end - 1) {
+              left.remove(last.partition());
+              if (left.isEmpty()) {
+                recovered.tryComplete();
+              }
+            }
+          });
+        };
+    return eventLog
+        .replayInBatches(config.eventsTopic(), config.group() + "-rebuild-recover", handler)
+        .compose(second -> recovered.future().eventually(() -> second.close()));
+  }
+
+  /**
+   * After catching up (the records appended meanwhile), the records of {@code batch} worth
+   * projecting: per tenant only the one with the highest
    * version (read with {@link EventPeek}, without decoding the document), and only if it is newer
    * than what is staged for that tenant. Records that do not even start like an event are kept,
    * so they are decoded, rejected and counted. A superseded record is never decoded, so a bad
@@ -222,7 +385,12 @@ final class RebuildVerticle extends VerticleBase {
 
   private RebuildProgress progress() {
     return new RebuildProgress(
-        caughtUp ? total : handledCount(), total, projector.rejected(), staged.size(), elapsed(), caughtUp);
+        caughtUp ? total : handledCount(), total, projector.rejected(), stagedViews(), elapsed(), caughtUp);
+  }
+
+  /** Views staged, counting a tenant whose newest record is not decoded yet once per consumer. */
+  private long stagedViews() {
+    return staged.size() + (pending == null ? 0 : (long) pending.size() * definitions.consumers().size());
   }
 
   private Duration elapsed() {
@@ -239,7 +407,8 @@ final class RebuildVerticle extends VerticleBase {
     metrics.rebuildDone(total);
     options.progress().handle(progress());
     long caughtUpMs = elapsed().toMillis();
-    live
+    projectPending()
+        .compose(projected -> live)
         .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
         .compose(this::checkAndPublish)
         .onComplete(
@@ -292,13 +461,21 @@ final class RebuildVerticle extends VerticleBase {
             });
   }
 
-  /** Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time. */
+  /**
+   * Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time, each
+   * tagged straight from its JSON ({@link ViewTags#tag(dev.tcs.core.security.Hmac, io.vertx.core.json.JsonObject)}),
+   * not encoded, parsed back and encoded again as the signing log would.
+   */
   private Future<Void> publish(List<View> views, int from) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
-    return EventProjector.appendAll(eventLog, config.viewsTopic(), views.subList(from, to)).compose(v -> {
+    List<Append> appends = new ArrayList<>(to - from);
+    for (View view : views.subList(from, to)) {
+      appends.add(new Append(view.tenantId(), ViewTags.tag(config.viewKey(), view.toJson())));
+    }
+    return unsignedLog.appendAll(config.viewsTopic(), appends).compose(v -> {
       metrics.viewsPublished(to - from);
       return publish(views, to);
     });
