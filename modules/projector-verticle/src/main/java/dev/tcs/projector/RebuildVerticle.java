@@ -48,8 +48,10 @@ final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
   private static final long PROGRESS_MS = 1_000;
   private static final int PUBLISH_WINDOW = 20_000;
-  /** Pending records decoded per event-loop task once caught up. */
+  /** Pending records decoded per worker task once caught up. */
   private static final int DECODE_CHUNK = 500;
+  /** Views tagged per worker task when publishing. */
+  private static final int TAG_CHUNK = 1_000;
   /**
    * After publishing a new revision: how long the rebuild keeps projecting events appended
    * meanwhile (with the new revision), so those the live projector handled before it switched
@@ -90,6 +92,8 @@ final class RebuildVerticle extends VerticleBase {
   private long total;
   private long startedNanos;
   private long progressTimer = -1;
+  /** Milliseconds since the start at which each step ended, for the finish log line. */
+  private final Map<String, Long> stepsMs = new java.util.LinkedHashMap<>();
   private boolean caughtUp;
   /** Views staged since the staged snapshot was taken for publishing; null before that. */
   private Map<EventProjector.ViewId, View> tail;
@@ -141,6 +145,7 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {
+    step("endPositions");
     this.ends = Map.copyOf(ends);
     ends.forEach(
         (partition, end) -> {
@@ -161,7 +166,10 @@ final class RebuildVerticle extends VerticleBase {
     }
     return eventLog
         .replayInBatches(config.eventsTopic(), config.group() + "-rebuild", this::replay)
-        .onSuccess(started -> subscription = started)
+        .onSuccess(started -> {
+          subscription = started;
+          step("subscribed");
+        })
         .mapEmpty();
   }
 
@@ -225,10 +233,11 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   /**
-   * Decodes and projects the pending newest record of every tenant, {@link #DECODE_CHUNK} at a
-   * time so other tasks of the event loop get their turn in between. A tenant whose newest
-   * record is rejected still needs its newest valid one: those are looked for in a second,
-   * narrow pass over the topic ({@link #recover}).
+   * Decodes and projects the pending newest record of every tenant, in chunks of {@link
+   * #DECODE_CHUNK} on Vert.x's worker pool, several at once (the projection is pure; its views
+   * are staged back on this verticle's context). A tenant whose newest record is rejected still
+   * needs its newest valid one: those are looked for in a second, narrow pass over the topic
+   * ({@link #recover}).
    */
   private Future<Void> projectPending() {
     Map<String, Pending> toProject = pending;
@@ -238,34 +247,25 @@ final class RebuildVerticle extends VerticleBase {
     }
     List<Pending> all = new ArrayList<>(toProject.values());
     Map<String, LogRecord> rejectedNewest = new HashMap<>();
-    return projectChunks(all, 0, rejectedNewest).compose(v -> rejectedNewest.isEmpty() ? Future.succeededFuture() : recover(rejectedNewest));
-  }
-
-  private Future<Void> projectChunks(List<Pending> all, int from, Map<String, LogRecord> rejectedNewest) {
-    if (from >= all.size()) {
-      return Future.succeededFuture();
-    }
-    int to = Math.min(all.size(), from + DECODE_CHUNK);
-    List<LogRecord> chunk = new ArrayList<>(to - from);
-    for (int i = from; i < to; i++) {
-      chunk.add(all.get(i).record);
-    }
-    return projector
-        .handle(chunk)
-        .compose(
-            v -> {
-              for (int i = from; i < to; i++) {
-                Pending p = all.get(i);
-                Long staged = stagedVersions.get(p.tenantId);
-                if (staged == null || staged < p.version) {
-                  rejectedNewest.put(p.tenantId, p.record);
-                }
+    List<Future<Void>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += DECODE_CHUNK) {
+      List<Pending> chunk = all.subList(from, Math.min(all.size(), from + DECODE_CHUNK));
+      List<LogRecord> records = new ArrayList<>(chunk.size());
+      chunk.forEach(p -> records.add(p.record));
+      chunks.add(
+          vertx.executeBlocking(() -> projector.project(records), false).map(projected -> {
+            stage(projected.newest().values());
+            projector.countProjected(projected);
+            for (Pending p : chunk) {
+              Long staged = stagedVersions.get(p.tenantId);
+              if (staged == null || staged < p.version) {
+                rejectedNewest.put(p.tenantId, p.record);
               }
-              Promise<Void> yielded = Promise.promise();
-              vertx.getOrCreateContext().runOnContext(x -> yielded.complete());
-              return yielded.future();
-            })
-        .compose(v -> projectChunks(all, to, rejectedNewest));
+            }
+            return null;
+          }));
+    }
+    return Future.all(chunks).compose(v -> rejectedNewest.isEmpty() ? Future.succeededFuture() : recover(rejectedNewest));
   }
 
   /**
@@ -393,6 +393,10 @@ final class RebuildVerticle extends VerticleBase {
     return staged.size() + (pending == null ? 0 : (long) pending.size() * definitions.consumers().size());
   }
 
+  private void step(String name) {
+    stepsMs.put(name, elapsed().toMillis());
+  }
+
   private Duration elapsed() {
     return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
@@ -407,8 +411,12 @@ final class RebuildVerticle extends VerticleBase {
     metrics.rebuildDone(total);
     options.progress().handle(progress());
     long caughtUpMs = elapsed().toMillis();
+    step("caughtUp");
     projectPending()
-        .compose(projected -> live)
+        .compose(projected -> {
+          step("decoded");
+          return live;
+        })
         .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
         .compose(this::checkAndPublish)
         .onComplete(
@@ -427,8 +435,10 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<RebuildResult> checkAndPublish(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    step("liveViews");
     List<ConsumerChange> changes = compare(liveViews);
     String failed = check(changes);
+    step("checked");
     if (failed != null) {
       metrics.rebuildFailedCheck();
       log.warn("rebuild validation failed, nothing published eventsTopic={} revision={} check={}", config.eventsTopic(), definitions.revision(), failed);
@@ -441,7 +451,11 @@ final class RebuildVerticle extends VerticleBase {
     List<View> views = new ArrayList<>(staged.values());
     tail = new HashMap<>();
     return DefinitionsTopic.publish(eventLog, config, definitions)
-        .compose(v -> publish(views, 0))
+        .compose(v -> {
+          step("definitions");
+          return publish(views, 0);
+        })
+        .onSuccess(v -> step("published"))
         .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
         .map(tailViews -> result(changes, views.size() + tailViews, true));
   }
@@ -464,54 +478,68 @@ final class RebuildVerticle extends VerticleBase {
   /**
    * Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time, each
    * tagged straight from its JSON ({@link ViewTags#tag(dev.tcs.core.security.Hmac, io.vertx.core.json.JsonObject)}),
-   * not encoded, parsed back and encoded again as the signing log would.
+   * not encoded, parsed back and encoded again as the signing log would; tagged on Vert.x's worker
+   * pool, {@link #TAG_CHUNK} views a task, several at once. A tenant's views of different
+   * consumers are independent, so the chunks need no order among them.
    */
   private Future<Void> publish(List<View> views, int from) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
-    List<Append> appends = new ArrayList<>(to - from);
-    for (View view : views.subList(from, to)) {
-      appends.add(new Append(view.tenantId(), ViewTags.tag(config.viewKey(), view.toJson())));
+    List<Future<Void>> chunks = new ArrayList<>();
+    for (int start = from; start < to; start += TAG_CHUNK) {
+      List<View> chunk = views.subList(start, Math.min(to, start + TAG_CHUNK));
+      chunks.add(
+          vertx.executeBlocking(() -> tagged(chunk), false)
+              .compose(appends -> unsignedLog.appendAll(config.viewsTopic(), appends))
+              .onSuccess(v -> metrics.viewsPublished(chunk.size())));
     }
-    return unsignedLog.appendAll(config.viewsTopic(), appends).compose(v -> {
-      metrics.viewsPublished(to - from);
-      return publish(views, to);
-    });
+    return Future.all(chunks).compose(v -> publish(views, to));
   }
 
+  private List<Append> tagged(List<View> views) {
+    List<Append> appends = new ArrayList<>(views.size());
+    for (View view : views) {
+      appends.add(new Append(view.tenantId(), ViewTags.tag(config.viewKey(), view.toJson())));
+    }
+    return appends;
+  }
+
+  /** Per consumer: live and staged counts, views added, changed and removed; one pass over each side. */
   private List<ConsumerChange> compare(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    Map<String, long[]> counts = new HashMap<>(); // live, staged, added, changed, removed
+    for (String consumer : definitions.consumers()) {
+      counts.put(consumer, new long[5]);
+    }
+    for (Map.Entry<EventProjector.ViewId, LiveViews.Summary> entry : liveViews.entrySet()) {
+      long[] c = counts.get(entry.getKey().consumer());
+      if (c == null || entry.getValue().deleted()) {
+        continue;
+      }
+      c[0]++;
+      View next = staged.get(entry.getKey());
+      if (next == null || next.deleted()) {
+        c[4]++;
+      } else if (LiveViews.contentHash(next) != entry.getValue().contentHash()) {
+        c[3]++;
+      }
+    }
+    for (Map.Entry<EventProjector.ViewId, View> entry : staged.entrySet()) {
+      long[] c = counts.get(entry.getKey().consumer());
+      if (c == null || entry.getValue().deleted()) {
+        continue;
+      }
+      c[1]++;
+      LiveViews.Summary now = liveViews.get(entry.getKey());
+      if (now == null || now.deleted()) {
+        c[2]++;
+      }
+    }
     List<ConsumerChange> changes = new ArrayList<>();
     for (String consumer : definitions.consumers()) {
-      long liveCount = 0;
-      long stagedCount = 0;
-      long added = 0;
-      long changed = 0;
-      long removed = 0;
-      for (Map.Entry<EventProjector.ViewId, LiveViews.Summary> entry : liveViews.entrySet()) {
-        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
-          continue;
-        }
-        liveCount++;
-        View next = staged.get(entry.getKey());
-        if (next == null || next.deleted()) {
-          removed++;
-        } else if (LiveViews.contentHash(next) != entry.getValue().contentHash()) {
-          changed++;
-        }
-      }
-      for (Map.Entry<EventProjector.ViewId, View> entry : staged.entrySet()) {
-        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
-          continue;
-        }
-        stagedCount++;
-        LiveViews.Summary now = liveViews.get(entry.getKey());
-        if (now == null || now.deleted()) {
-          added++;
-        }
-      }
-      changes.add(new ConsumerChange(consumer, liveCount, stagedCount, added, changed, removed));
+      long[] c = counts.get(consumer);
+      changes.add(new ConsumerChange(consumer, c[0], c[1], c[2], c[3], c[4]));
     }
     return List.copyOf(changes);
   }
@@ -542,8 +570,8 @@ final class RebuildVerticle extends VerticleBase {
         new RebuildResult(
             Math.max(0, total - projector.rejected()), projector.rejected(), published, definitions.revision(), elapsed(), changes, didPublish);
     log.info(
-        "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={}",
-        config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis());
+        "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={} stepsEndedAtMs={}",
+        config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis(), stepsMs);
     return result;
   }
 }
