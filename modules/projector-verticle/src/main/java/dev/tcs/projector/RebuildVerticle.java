@@ -73,6 +73,11 @@ final class RebuildVerticle extends VerticleBase {
   private final Promise<RebuildResult> done = Promise.promise();
   /** The staged output: newest view per (tenant, consumer). Touched on this verticle's context only. */
   private final Map<EventProjector.ViewId, View> staged = new HashMap<>();
+  /**
+   * Content hashes ({@link LiveViews#contentHash}) of staged views, computed on a worker along
+   * with the projection; a view staged without one (or since replaced) is hashed when compared.
+   */
+  private final Map<EventProjector.ViewId, Hashed> stagedHashes = new HashMap<>();
   /** Tenant to the highest version staged for it. */
   private final Map<String, Long> stagedVersions = new HashMap<>();
   /**
@@ -189,6 +194,9 @@ final class RebuildVerticle extends VerticleBase {
     return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(last));
   }
 
+  /** A staged view with its content hash. */
+  private record Hashed(View view, int hash) {}
+
   /** The newest record of one tenant seen so far, and the version it claims. */
   private static final class Pending {
     final String tenantId;
@@ -253,8 +261,14 @@ final class RebuildVerticle extends VerticleBase {
       List<LogRecord> records = new ArrayList<>(chunk.size());
       chunk.forEach(p -> records.add(p.record));
       chunks.add(
-          vertx.executeBlocking(() -> projector.project(records), false).map(projected -> {
+          vertx.executeBlocking(() -> projectHashed(records), false).map(hashed -> {
+            EventProjector.Projected projected = hashed.projected();
             stage(projected.newest().values());
+            hashed.hashes().forEach((id, h) -> {
+              if (staged.get(id) == h.view()) {
+                stagedHashes.put(id, h);
+              }
+            });
             projector.countProjected(projected);
             for (Pending p : chunk) {
               Long staged = stagedVersions.get(p.tenantId);
@@ -266,6 +280,16 @@ final class RebuildVerticle extends VerticleBase {
           }));
     }
     return Future.all(chunks).compose(v -> rejectedNewest.isEmpty() ? Future.succeededFuture() : recover(rejectedNewest));
+  }
+
+  /** What a worker projected, with the content hash of each view. */
+  private record ProjectedHashed(EventProjector.Projected projected, Map<EventProjector.ViewId, Hashed> hashes) {}
+
+  private ProjectedHashed projectHashed(List<LogRecord> records) {
+    EventProjector.Projected projected = projector.project(records);
+    Map<EventProjector.ViewId, Hashed> hashes = new HashMap<>();
+    projected.newest().forEach((id, view) -> hashes.put(id, new Hashed(view, LiveViews.contentHash(view))));
+    return new ProjectedHashed(projected, hashes);
   }
 
   /**
@@ -521,7 +545,7 @@ final class RebuildVerticle extends VerticleBase {
       View next = staged.get(entry.getKey());
       if (next == null || next.deleted()) {
         c[4]++;
-      } else if (LiveViews.contentHash(next) != entry.getValue().contentHash()) {
+      } else if (contentHash(entry.getKey(), next) != entry.getValue().contentHash()) {
         c[3]++;
       }
     }
@@ -542,6 +566,11 @@ final class RebuildVerticle extends VerticleBase {
       changes.add(new ConsumerChange(consumer, c[0], c[1], c[2], c[3], c[4]));
     }
     return List.copyOf(changes);
+  }
+
+  private int contentHash(EventProjector.ViewId id, View view) {
+    Hashed hashed = stagedHashes.get(id);
+    return hashed != null && hashed.view() == view ? hashed.hash() : LiveViews.contentHash(view);
   }
 
   /** The first check that fails, with its figures; null if all pass. */
