@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * One rebuild: replays the events topic from its very start under a fresh group
  * ({@link EventLog#replayInBatches}) through the same projection as the live projector, with the
  * current definitions revision, and <em>stages</em> its output: the newest view per
- * {@code (tenant, consumer)}, in memory. Meanwhile it reads what the views topic holds now
+ * {@code (tenant, consumer)}, in memory. While it reads, it only peeks at each record's tenant
+ * and version and keeps each tenant's newest record; once caught up it decodes and projects
+ * those (on the worker pool), so a tenant with many versions costs one decode, not one per
+ * version. A tenant whose newest record is invalid gets its newest valid one from a second,
+ * narrow pass over the topic. Meanwhile it reads what the views topic holds now
  * ({@link LiveViews}). Once every partition has been handled up to where it ended when the
  * rebuild began (events appended later are left to the live projector), it compares staged with
  * live per consumer ({@link ConsumerChange}) and runs its checks:
@@ -341,10 +345,9 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   /**
-   * After catching up (the records appended meanwhile), the records of {@code batch} worth
-   * projecting: per tenant only the one with the highest
-   * version (read with {@link EventPeek}, without decoding the document), and only if it is newer
-   * than what is staged for that tenant. Records that do not even start like an event are kept,
+   * After catching up (records appended meanwhile), the records of {@code batch} worth
+   * projecting: per tenant only the one with the highest version (read with {@link EventPeek},
+   * without decoding the document), and only if it is newer than what is staged for that tenant. Records that do not even start like an event are kept,
    * so they are decoded, rejected and counted. A superseded record is never decoded, so a bad
    * record followed by a newer one of the same tenant is not counted as rejected.
    */

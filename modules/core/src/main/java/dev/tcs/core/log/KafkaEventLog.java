@@ -47,7 +47,7 @@ public final class KafkaEventLog implements EventLog {
    * poll thread to the event loop and back once per poll, so fewer, larger polls (with larger
    * fetches) cost fewer hops.
    */
-  private static final int REPLAY_POLL_RECORDS = 4_000;
+  private static final int REPLAY_POLL_RECORDS = 2_000;
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
