@@ -41,7 +41,7 @@ final class EventProjector implements RecordHandler, BatchHandler {
   private static final Logger log = LoggerFactory.getLogger(EventProjector.class);
 
   /** What the CPU step of a batch produced. */
-  private record Projected(List<CatalogueEvent> events, Map<ViewId, View> newest) {}
+  record Projected(List<CatalogueEvent> events, Map<ViewId, View> newest) {}
 
   /** Where the views of a batch go. */
   @FunctionalInterface
@@ -84,10 +84,15 @@ final class EventProjector implements RecordHandler, BatchHandler {
     if (projected.newest().isEmpty()) {
       return Future.succeededFuture();
     }
-    return output.accept(projected.newest().values()).onSuccess(done -> countProjected(projected.events(), projected.newest().size()));
+    return output.accept(projected.newest().values()).onSuccess(done -> countProjected(projected));
   }
 
-  private Projected project(List<LogRecord> records) {
+  /**
+   * The CPU step alone, safe on any thread: decodes and projects {@code records} (rejecting,
+   * counting and logging invalid ones) and keeps the newest view per {@code (tenant, consumer)}.
+   * The caller hands the views on and then calls {@link #countProjected}.
+   */
+  Projected project(List<LogRecord> records) {
     Map<ViewId, View> newest = new LinkedHashMap<>();
     List<CatalogueEvent> events = new ArrayList<>(records.size());
     for (LogRecord record : records) {
@@ -175,7 +180,10 @@ final class EventProjector implements RecordHandler, BatchHandler {
     return eventLog.appendAll(viewsTopic, appends);
   }
 
-  private void countProjected(List<CatalogueEvent> events, int views) {
+  /** Counts what {@link #project(List)} produced as projected, once its views are handed on. */
+  void countProjected(Projected batch) {
+    List<CatalogueEvent> events = batch.events();
+    int views = batch.newest().size();
     viewsPublished.add(views);
     metrics.viewsPublished(views);
     Instant now = clock.instant();

@@ -68,12 +68,11 @@ public final class Projector {
    */
   public static Future<RebuildResult> rebuild(
       Vertx vertx, ProjectorConfig config, ViewDefinitions views, EventLog log, PrometheusMeterRegistry registry, RebuildOptions options) {
-    EventLog signing = ViewTags.signing(log, config.viewsTopic(), config.viewKey());
     RebuildVerticle rebuild =
         new RebuildVerticle(
             config,
             views,
-            signing,
+            log,
             new KafkaEndPositions(vertx, config.kafka()),
             () -> LiveViews.read(vertx, config.kafka(), config.viewsTopic()),
             options,

@@ -1,10 +1,13 @@
 package dev.tcs.projector;
 
+import dev.tcs.core.log.Append;
+import dev.tcs.core.log.BatchHandler;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
+import dev.tcs.core.security.ViewTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -22,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * One rebuild: replays the events topic from its very start under a fresh group
  * ({@link EventLog#replayInBatches}) through the same projection as the live projector, with the
  * current definitions revision, and <em>stages</em> its output: the newest view per
- * {@code (tenant, consumer)}, in memory. Meanwhile it reads what the views topic holds now
+ * {@code (tenant, consumer)}, in memory. While it reads, it only peeks at each record's tenant
+ * and version and keeps each tenant's newest record; once caught up it decodes and projects
+ * those (on the worker pool), so a tenant with many versions costs one decode, not one per
+ * version. A tenant whose newest record is invalid gets its newest valid one from a second,
+ * narrow pass over the topic. Meanwhile it reads what the views topic holds now
  * ({@link LiveViews}). Once every partition has been handled up to where it ended when the
  * rebuild began (events appended later are left to the live projector), it compares staged with
  * live per consumer ({@link ConsumerChange}) and runs its checks:
@@ -45,6 +52,10 @@ final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
   private static final long PROGRESS_MS = 1_000;
   private static final int PUBLISH_WINDOW = 20_000;
+  /** Pending records decoded per worker task once caught up. */
+  private static final int DECODE_CHUNK = 500;
+  /** Views tagged per worker task when publishing. */
+  private static final int TAG_CHUNK = 1_000;
   /**
    * After publishing a new revision: how long the rebuild keeps projecting events appended
    * meanwhile (with the new revision), so those the live projector handled before it switched
@@ -54,7 +65,10 @@ final class RebuildVerticle extends VerticleBase {
 
   private final ProjectorConfig config;
   private final ViewDefinitions definitions;
+  /** The event log, signing what is appended to the views topic. */
   private final EventLog eventLog;
+  /** The same log without signing: for views tagged here already. */
+  private final EventLog unsignedLog;
   private final EndPositions endPositions;
   private final LiveViewsSource liveViews;
   private final RebuildOptions options;
@@ -63,10 +77,23 @@ final class RebuildVerticle extends VerticleBase {
   private final Promise<RebuildResult> done = Promise.promise();
   /** The staged output: newest view per (tenant, consumer). Touched on this verticle's context only. */
   private final Map<EventProjector.ViewId, View> staged = new HashMap<>();
+  /**
+   * Content hashes ({@link LiveViews#contentHash}) of staged views, computed on a worker along
+   * with the projection; a view staged without one (or since replaced) is hashed when compared.
+   */
+  private final Map<EventProjector.ViewId, Hashed> stagedHashes = new HashMap<>();
   /** Tenant to the highest version staged for it. */
   private final Map<String, Long> stagedVersions = new HashMap<>();
+  /**
+   * Until caught up: tenant to the record of its highest version seen so far (by {@link
+   * EventPeek}), not decoded yet. Decoded and projected once every partition has been read, so
+   * each tenant's event is decoded once, not once per version.
+   */
+  private Map<String, Pending> pending = new HashMap<>();
   /** Partition to the last offset the rebuild must handle there; emptied as partitions finish. */
   private final Map<Integer, Long> remaining = new HashMap<>();
+  /** Partition to where it ended when the rebuild began. */
+  private Map<Integer, Long> ends = Map.of();
   /** Partition to the number of its records handled (offset of the last handled + 1). */
   private final Map<Integer, Long> handled = new HashMap<>();
   private Future<Map<EventProjector.ViewId, LiveViews.Summary>> live;
@@ -74,6 +101,8 @@ final class RebuildVerticle extends VerticleBase {
   private long total;
   private long startedNanos;
   private long progressTimer = -1;
+  /** Milliseconds since the start at which each step ended, for the finish log line. */
+  private final Map<String, Long> stepsMs = new java.util.LinkedHashMap<>();
   private boolean caughtUp;
   /** Views staged since the staged snapshot was taken for publishing; null before that. */
   private Map<EventProjector.ViewId, View> tail;
@@ -94,7 +123,8 @@ final class RebuildVerticle extends VerticleBase {
       ProjectorMetrics metrics) {
     this.config = config;
     this.definitions = definitions;
-    this.eventLog = eventLog;
+    this.eventLog = ViewTags.signing(eventLog, config.viewsTopic(), config.viewKey());
+    this.unsignedLog = eventLog;
     this.endPositions = endPositions;
     this.liveViews = liveViews;
     this.options = options;
@@ -124,6 +154,8 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {
+    step("endPositions");
+    this.ends = Map.copyOf(ends);
     ends.forEach(
         (partition, end) -> {
           if (end > 0) {
@@ -143,7 +175,10 @@ final class RebuildVerticle extends VerticleBase {
     }
     return eventLog
         .replayInBatches(config.eventsTopic(), config.group() + "-rebuild", this::replay)
-        .onSuccess(started -> subscription = started)
+        .onSuccess(started -> {
+          subscription = started;
+          step("subscribed");
+        })
         .mapEmpty();
   }
 
@@ -151,13 +186,168 @@ final class RebuildVerticle extends VerticleBase {
     if (done.future().isComplete()) {
       return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
     }
-    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(batch.get(batch.size() - 1)));
+    LogRecord last = batch.get(batch.size() - 1);
+    if (pending != null) {
+      List<LogRecord> unpeekable = keepNewest(batch);
+      if (unpeekable.isEmpty()) {
+        advance(last);
+        return Future.succeededFuture();
+      }
+      return projector.handle(unpeekable).onSuccess(ok -> advance(last));
+    }
+    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(last));
+  }
+
+  /** A staged view with its content hash. */
+  private record Hashed(View view, int hash) {}
+
+  /** The newest record of one tenant seen so far, and the version it claims. */
+  private static final class Pending {
+    final String tenantId;
+    long version;
+    LogRecord record;
+
+    Pending(String tenantId, long version, LogRecord record) {
+      this.tenantId = tenantId;
+      this.version = version;
+      this.record = record;
+    }
   }
 
   /**
-   * The records of {@code batch} worth projecting: per tenant only the one with the highest
-   * version (read with {@link EventPeek}, without decoding the document), and only if it is newer
-   * than what is staged for that tenant. Records that do not even start like an event are kept,
+   * Before catching up: keeps, per tenant, only the record with the highest version seen so far
+   * (read with {@link EventPeek}, without decoding the document; the later one on a tie), to be
+   * decoded once every partition has been read ({@link #projectPending}). Returns the records
+   * that do not even start like an event: those are decoded now, so they are rejected and
+   * counted (or staged, if they are valid after all). A superseded record is never decoded, so
+   * a bad record followed by a newer one of the same tenant is not counted as rejected.
+   */
+  private List<LogRecord> keepNewest(List<LogRecord> batch) {
+    List<LogRecord> unpeekable = List.of();
+    for (LogRecord record : batch) {
+      EventPeek.Peeked peeked = EventPeek.peek(record.value());
+      if (peeked == null) {
+        if (unpeekable.isEmpty()) {
+          unpeekable = new ArrayList<>();
+        }
+        unpeekable.add(record);
+        continue;
+      }
+      Pending seen = pending.get(peeked.tenantId());
+      if (seen == null) {
+        pending.put(peeked.tenantId(), new Pending(peeked.tenantId(), peeked.version(), record));
+      } else if (peeked.version() >= seen.version) {
+        seen.version = peeked.version();
+        seen.record = record;
+      }
+    }
+    return unpeekable;
+  }
+
+  /**
+   * Decodes and projects the pending newest record of every tenant, in chunks of {@link
+   * #DECODE_CHUNK} on Vert.x's worker pool, several at once (the projection is pure; its views
+   * are staged back on this verticle's context). A tenant whose newest record is rejected still
+   * needs its newest valid one: those are looked for in a second, narrow pass over the topic
+   * ({@link #recover}).
+   */
+  private Future<Void> projectPending() {
+    Map<String, Pending> toProject = pending;
+    pending = null;
+    if (toProject == null || toProject.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Pending> all = new ArrayList<>(toProject.values());
+    Map<String, LogRecord> rejectedNewest = new HashMap<>();
+    List<Future<Void>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += DECODE_CHUNK) {
+      List<Pending> chunk = all.subList(from, Math.min(all.size(), from + DECODE_CHUNK));
+      List<LogRecord> records = new ArrayList<>(chunk.size());
+      chunk.forEach(p -> records.add(p.record));
+      chunks.add(
+          vertx.executeBlocking(() -> projectHashed(records), false).map(hashed -> {
+            EventProjector.Projected projected = hashed.projected();
+            stage(projected.newest().values());
+            hashed.hashes().forEach((id, h) -> {
+              if (staged.get(id) == h.view()) {
+                stagedHashes.put(id, h);
+              }
+            });
+            projector.countProjected(projected);
+            for (Pending p : chunk) {
+              Long staged = stagedVersions.get(p.tenantId);
+              if (staged == null || staged < p.version) {
+                rejectedNewest.put(p.tenantId, p.record);
+              }
+            }
+            return null;
+          }));
+    }
+    return Future.all(chunks).compose(v -> rejectedNewest.isEmpty() ? Future.succeededFuture() : recover(rejectedNewest));
+  }
+
+  /** What a worker projected, with the content hash of each view. */
+  private record ProjectedHashed(EventProjector.Projected projected, Map<EventProjector.ViewId, Hashed> hashes) {}
+
+  private ProjectedHashed projectHashed(List<LogRecord> records) {
+    EventProjector.Projected projected = projector.project(records);
+    Map<EventProjector.ViewId, Hashed> hashes = new HashMap<>();
+    projected.newest().forEach((id, view) -> hashes.put(id, new Hashed(view, LiveViews.contentHash(view))));
+    return new ProjectedHashed(projected, hashes);
+  }
+
+  /**
+   * The second pass for tenants whose newest record was rejected: replays the topic (under
+   * another fresh group) up to where it ended when the rebuild began, and projects every other
+   * record of those tenants, so each gets the view of its newest valid event, as the live
+   * projector gives it. Rare (it takes a bad record that is a tenant's newest), so it decodes
+   * every record of those tenants and nothing of the others.
+   */
+  private Future<Void> recover(Map<String, LogRecord> rejectedNewest) {
+    log.warn("rebuild re-reading records of tenants whose newest record was rejected eventsTopic={} tenants={}", config.eventsTopic(), rejectedNewest.size());
+    Map<Integer, Long> left = new HashMap<>(ends);
+    left.values().removeIf(end -> end <= 0);
+    if (left.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> recovered = Promise.promise();
+    BatchHandler handler =
+        batch -> {
+          if (recovered.future().isComplete()) {
+            return Future.succeededFuture();
+          }
+          List<LogRecord> older = new ArrayList<>();
+          for (LogRecord record : batch) {
+            Long end = left.get(record.partition());
+            if (end == null || record.offset() >= end) {
+              continue;
+            }
+            EventPeek.Peeked peeked = EventPeek.peek(record.value());
+            LogRecord newest = peeked == null ? null : rejectedNewest.get(peeked.tenantId());
+            if (newest != null && !(newest.partition() == record.partition() && newest.offset() == record.offset())) {
+              older.add(record);
+            }
+          }
+          return projector.handle(older).onSuccess(ok -> {
+            LogRecord last = batch.get(batch.size() - 1);
+            Long end = left.get(last.partition());
+            if (end != null && last.offset() >= end - 1) {
+              left.remove(last.partition());
+              if (left.isEmpty()) {
+                recovered.tryComplete();
+              }
+            }
+          });
+        };
+    return eventLog
+        .replayInBatches(config.eventsTopic(), config.group() + "-rebuild-recover", handler)
+        .compose(second -> recovered.future().eventually(() -> second.close()));
+  }
+
+  /**
+   * After catching up (records appended meanwhile), the records of {@code batch} worth
+   * projecting: per tenant only the one with the highest version (read with {@link EventPeek},
+   * without decoding the document), and only if it is newer than what is staged for that tenant. Records that do not even start like an event are kept,
    * so they are decoded, rejected and counted. A superseded record is never decoded, so a bad
    * record followed by a newer one of the same tenant is not counted as rejected.
    */
@@ -222,7 +412,16 @@ final class RebuildVerticle extends VerticleBase {
 
   private RebuildProgress progress() {
     return new RebuildProgress(
-        caughtUp ? total : handledCount(), total, projector.rejected(), staged.size(), elapsed(), caughtUp);
+        caughtUp ? total : handledCount(), total, projector.rejected(), stagedViews(), elapsed(), caughtUp);
+  }
+
+  /** Views staged, counting a tenant whose newest record is not decoded yet once per consumer. */
+  private long stagedViews() {
+    return staged.size() + (pending == null ? 0 : (long) pending.size() * definitions.consumers().size());
+  }
+
+  private void step(String name) {
+    stepsMs.put(name, elapsed().toMillis());
   }
 
   private Duration elapsed() {
@@ -239,7 +438,12 @@ final class RebuildVerticle extends VerticleBase {
     metrics.rebuildDone(total);
     options.progress().handle(progress());
     long caughtUpMs = elapsed().toMillis();
-    live
+    step("caughtUp");
+    projectPending()
+        .compose(projected -> {
+          step("decoded");
+          return live;
+        })
         .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
         .compose(this::checkAndPublish)
         .onComplete(
@@ -258,8 +462,10 @@ final class RebuildVerticle extends VerticleBase {
   }
 
   private Future<RebuildResult> checkAndPublish(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    step("liveViews");
     List<ConsumerChange> changes = compare(liveViews);
     String failed = check(changes);
+    step("checked");
     if (failed != null) {
       metrics.rebuildFailedCheck();
       log.warn("rebuild validation failed, nothing published eventsTopic={} revision={} check={}", config.eventsTopic(), definitions.revision(), failed);
@@ -272,7 +478,11 @@ final class RebuildVerticle extends VerticleBase {
     List<View> views = new ArrayList<>(staged.values());
     tail = new HashMap<>();
     return DefinitionsTopic.publish(eventLog, config, definitions)
-        .compose(v -> publish(views, 0))
+        .compose(v -> {
+          step("definitions");
+          return publish(views, 0);
+        })
+        .onSuccess(v -> step("published"))
         .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
         .map(tailViews -> result(changes, views.size() + tailViews, true));
   }
@@ -292,51 +502,78 @@ final class RebuildVerticle extends VerticleBase {
             });
   }
 
-  /** Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time. */
+  /**
+   * Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time, each
+   * tagged straight from its JSON ({@link ViewTags#tag(dev.tcs.core.security.Hmac, io.vertx.core.json.JsonObject)}),
+   * not encoded, parsed back and encoded again as the signing log would; tagged on Vert.x's worker
+   * pool, {@link #TAG_CHUNK} views a task, several at once. A tenant's views of different
+   * consumers are independent, so the chunks need no order among them.
+   */
   private Future<Void> publish(List<View> views, int from) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
-    return EventProjector.appendAll(eventLog, config.viewsTopic(), views.subList(from, to)).compose(v -> {
-      metrics.viewsPublished(to - from);
-      return publish(views, to);
-    });
+    List<Future<Void>> chunks = new ArrayList<>();
+    for (int start = from; start < to; start += TAG_CHUNK) {
+      List<View> chunk = views.subList(start, Math.min(to, start + TAG_CHUNK));
+      chunks.add(
+          vertx.executeBlocking(() -> tagged(chunk), false)
+              .compose(appends -> unsignedLog.appendAll(config.viewsTopic(), appends))
+              .onSuccess(v -> metrics.viewsPublished(chunk.size())));
+    }
+    return Future.all(chunks).compose(v -> publish(views, to));
   }
 
+  private List<Append> tagged(List<View> views) {
+    List<Append> appends = new ArrayList<>(views.size());
+    for (View view : views) {
+      appends.add(new Append(view.tenantId(), ViewTags.tag(config.viewKey(), view.toJson())));
+    }
+    return appends;
+  }
+
+  /** Per consumer: live and staged counts, views added, changed and removed; one pass over each side. */
   private List<ConsumerChange> compare(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+    Map<String, long[]> counts = new HashMap<>(); // live, staged, added, changed, removed
+    for (String consumer : definitions.consumers()) {
+      counts.put(consumer, new long[5]);
+    }
+    for (Map.Entry<EventProjector.ViewId, LiveViews.Summary> entry : liveViews.entrySet()) {
+      long[] c = counts.get(entry.getKey().consumer());
+      if (c == null || entry.getValue().deleted()) {
+        continue;
+      }
+      c[0]++;
+      View next = staged.get(entry.getKey());
+      if (next == null || next.deleted()) {
+        c[4]++;
+      } else if (contentHash(entry.getKey(), next) != entry.getValue().contentHash()) {
+        c[3]++;
+      }
+    }
+    for (Map.Entry<EventProjector.ViewId, View> entry : staged.entrySet()) {
+      long[] c = counts.get(entry.getKey().consumer());
+      if (c == null || entry.getValue().deleted()) {
+        continue;
+      }
+      c[1]++;
+      LiveViews.Summary now = liveViews.get(entry.getKey());
+      if (now == null || now.deleted()) {
+        c[2]++;
+      }
+    }
     List<ConsumerChange> changes = new ArrayList<>();
     for (String consumer : definitions.consumers()) {
-      long liveCount = 0;
-      long stagedCount = 0;
-      long added = 0;
-      long changed = 0;
-      long removed = 0;
-      for (Map.Entry<EventProjector.ViewId, LiveViews.Summary> entry : liveViews.entrySet()) {
-        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
-          continue;
-        }
-        liveCount++;
-        View next = staged.get(entry.getKey());
-        if (next == null || next.deleted()) {
-          removed++;
-        } else if (LiveViews.contentHash(next) != entry.getValue().contentHash()) {
-          changed++;
-        }
-      }
-      for (Map.Entry<EventProjector.ViewId, View> entry : staged.entrySet()) {
-        if (!entry.getKey().consumer().equals(consumer) || entry.getValue().deleted()) {
-          continue;
-        }
-        stagedCount++;
-        LiveViews.Summary now = liveViews.get(entry.getKey());
-        if (now == null || now.deleted()) {
-          added++;
-        }
-      }
-      changes.add(new ConsumerChange(consumer, liveCount, stagedCount, added, changed, removed));
+      long[] c = counts.get(consumer);
+      changes.add(new ConsumerChange(consumer, c[0], c[1], c[2], c[3], c[4]));
     }
     return List.copyOf(changes);
+  }
+
+  private int contentHash(EventProjector.ViewId id, View view) {
+    Hashed hashed = stagedHashes.get(id);
+    return hashed != null && hashed.view() == view ? hashed.hash() : LiveViews.contentHash(view);
   }
 
   /** The first check that fails, with its figures; null if all pass. */
@@ -365,8 +602,8 @@ final class RebuildVerticle extends VerticleBase {
         new RebuildResult(
             Math.max(0, total - projector.rejected()), projector.rejected(), published, definitions.revision(), elapsed(), changes, didPublish);
     log.info(
-        "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={}",
-        config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis());
+        "rebuild finished eventsTopic={} revision={} records={} rejected={} views={} published={} tookMs={} stepsEndedAtMs={}",
+        config.eventsTopic(), result.revision(), result.records(), result.rejected(), published, didPublish, result.took().toMillis(), stepsMs);
     return result;
   }
 }

@@ -229,6 +229,33 @@ class ProjectorIT {
     return ViewDefinitions.fromJson(json);
   }
 
+  /**
+   * A rebuild decodes only each tenant's newest record; when that one is invalid it still
+   * publishes the tenant's newest valid version (found by a second pass), and a deletion wins.
+   */
+  @Test
+  void rebuild_newestRecordInvalidOrDeleted_publishesNewestValidVersionAndTombstones() throws Exception {
+    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    JsonObject badHosts = event("acme", 3, EventType.UPDATED).toJson();
+    badHosts.getJsonObject("document").put("hosts", new io.vertx.core.json.JsonArray().add("Not A Host"));
+    await(eventLog.append(config.eventsTopic(), "acme", badHosts.toBuffer()), WAIT);
+    append(event("globex", 2, EventType.DELETED), event("initech", 1, EventType.CREATED));
+    await(eventLog.append(config.eventsTopic(), "initech", Buffer.buffer("not an event")), WAIT);
+    ViewCollector views = readViews();
+
+    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+
+    assertEquals(2, result.rejected());
+    assertEquals(5, result.records());
+    assertEquals(6, result.viewsPublished());
+    List<View> rebuilt = views.awaitUntil(v -> v.stream().filter(view -> view.revision() == 2).count() >= 6, "6 views at revision 2", WAIT);
+    assertEquals(List.of("2:jira", "2:network-ingress"), versionsOf("acme", rebuilt).stream().sorted().toList());
+    assertEquals(List.of("2:jira", "2:network-ingress"), versionsOf("globex", rebuilt).stream().sorted().toList());
+    assertTrue(rebuilt.stream().filter(view -> view.tenantId().equals("globex")).allMatch(view -> view.deleted() && view.body().isEmpty()));
+    assertEquals(List.of("1:jira", "1:network-ingress"), versionsOf("initech", rebuilt).stream().sorted().toList());
+    assertTrue(rebuilt.stream().filter(view -> view.tenantId().equals("acme")).noneMatch(View::deleted));
+  }
+
   @Test
   void rebuild_emptyTopic_completesWithNothingPublished() throws Exception {
     RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);

@@ -40,6 +40,14 @@ public final class KafkaEventLog implements EventLog {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventLog.class);
   /** The most records of one partition handed to a batch handler at once. */
   static final int MAX_BATCH = 1_000;
+  /** Records per poll of a live subscription. */
+  private static final int POLL_RECORDS = 500;
+  /**
+   * Records per poll of a replay, which reads a long backlog: vertx-kafka-client hops from its
+   * poll thread to the event loop and back once per poll, so fewer, larger polls (with larger
+   * fetches) cost fewer hops.
+   */
+  private static final int REPLAY_POLL_RECORDS = 2_000;
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
@@ -128,27 +136,27 @@ public final class KafkaEventLog implements EventLog {
 
   @Override
   public Future<Subscription> subscribe(String topic, String group, RecordHandler handler) {
-    return subscribe(topic, group, BatchHandler.oneByOne(handler), 1);
+    return subscribe(topic, group, BatchHandler.oneByOne(handler), 1, POLL_RECORDS);
   }
 
   @Override
   public Future<Subscription> replay(String topic, String groupPrefix, RecordHandler handler) {
-    return subscribe(topic, replayGroup(groupPrefix), BatchHandler.oneByOne(handler), 1);
+    return subscribe(topic, replayGroup(groupPrefix), BatchHandler.oneByOne(handler), 1, POLL_RECORDS);
   }
 
   @Override
   public Future<Subscription> subscribeInBatches(String topic, String group, BatchHandler handler) {
-    return subscribe(topic, group, handler, MAX_BATCH);
+    return subscribe(topic, group, handler, MAX_BATCH, POLL_RECORDS);
   }
 
   @Override
   public Future<Subscription> replayInBatches(String topic, String groupPrefix, BatchHandler handler) {
-    return subscribe(topic, replayGroup(groupPrefix), handler, MAX_BATCH);
+    return subscribe(topic, replayGroup(groupPrefix), handler, MAX_BATCH, REPLAY_POLL_RECORDS);
   }
 
-  private Future<Subscription> subscribe(String topic, String group, BatchHandler handler, int maxBatch) {
+  private Future<Subscription> subscribe(String topic, String group, BatchHandler handler, int maxBatch, int pollRecords) {
     KafkaSubscription subscription =
-        new KafkaSubscription(vertx, consumerConfig(settings, group), topic, handler, maxBatch, settings.commitInterval());
+        new KafkaSubscription(vertx, consumerConfig(settings, group, pollRecords), topic, handler, maxBatch, settings.commitInterval());
     return subscription.start().map(subscription);
   }
 
@@ -207,7 +215,7 @@ public final class KafkaEventLog implements EventLog {
     return config;
   }
 
-  private static Map<String, String> consumerConfig(KafkaSettings settings, String group) {
+  private static Map<String, String> consumerConfig(KafkaSettings settings, String group, int pollRecords) {
     Map<String, String> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.putAll(settings.properties());
@@ -215,7 +223,10 @@ public final class KafkaEventLog implements EventLog {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-" + group + "-" + UUID.randomUUID().toString().substring(0, 6));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(pollRecords));
+    if (pollRecords > POLL_RECORDS) {
+      config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+    }
     reconnectQuickly(config);
     return config;
   }

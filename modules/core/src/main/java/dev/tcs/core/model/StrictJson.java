@@ -48,7 +48,7 @@ public final class StrictJson {
       if (first != JsonToken.START_OBJECT) {
         throw new ValidationException(field, field + " must be a JSON object");
       }
-      JsonObject object = (JsonObject) value(parser, first, field, "", 1, Math.min(maxDepth, MAX_DEPTH));
+      JsonObject object = (JsonObject) value(parser, first, field, Path.ROOT, 1, Math.min(maxDepth, MAX_DEPTH));
       if (parser.nextToken() != null) {
         throw new ValidationException(field, field + " must hold one JSON value, but more follows" + at(parser.currentLocation()));
       }
@@ -64,15 +64,39 @@ public final class StrictJson {
     }
   }
 
-  private static Object value(JsonParser parser, JsonToken token, String field, String pointer, int depth, int maxDepth) throws IOException {
+  /**
+   * Where a value sits, as a chain to its parent: its JSON pointer is only spelled out for an
+   * error message, so a valid document costs one small object per value, not a string.
+   */
+  private record Path(Path parent, String name, int index) {
+    static final Path ROOT = new Path(null, null, -1);
+
+    Path child(String childName) {
+      return new Path(this, childName, -1);
+    }
+
+    Path child(int childIndex) {
+      return new Path(this, null, childIndex);
+    }
+
+    /** The JSON pointer ({@code ""} for the root). */
+    String pointer() {
+      if (parent == null) {
+        return "";
+      }
+      String token = name == null ? Integer.toString(index) : name.replace("~", "~0").replace("/", "~1");
+      return parent.pointer() + "/" + token;
+    }
+  }
+
+  private static Object value(JsonParser parser, JsonToken token, String field, Path pointer, int depth, int maxDepth) throws IOException {
     switch (token) {
       case START_OBJECT -> {
         checkDepth(field, pointer, depth, maxDepth);
         JsonObject object = new JsonObject();
         for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
           String name = checkedText(parser.currentName(), field, pointer);
-          String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
-          object.put(name, value(parser, parser.nextToken(), field, child, depth + 1, maxDepth));
+          object.put(name, value(parser, parser.nextToken(), field, pointer.child(name), depth + 1, maxDepth));
         }
         return object;
       }
@@ -81,7 +105,7 @@ public final class StrictJson {
         JsonArray array = new JsonArray();
         int index = 0;
         for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-          array.add(value(parser, next, field, pointer + "/" + index++, depth + 1, maxDepth));
+          array.add(value(parser, next, field, pointer.child(index++), depth + 1, maxDepth));
         }
         return array;
       }
@@ -107,14 +131,14 @@ public final class StrictJson {
     }
   }
 
-  private static void checkDepth(String field, String pointer, int depth, int maxDepth) {
+  private static void checkDepth(String field, Path pointer, int depth, int maxDepth) {
     if (depth > maxDepth) {
       throw new ValidationException(field, field + " is nested deeper than " + maxDepth + " levels (at " + shown(pointer) + ")");
     }
   }
 
   /** A decimal a double holds exactly (numerically: {@code 1.50} is {@code 1.5}), as that double. */
-  private static Double exactDouble(BigDecimal decimal, String field, String pointer) {
+  private static Double exactDouble(BigDecimal decimal, String field, Path pointer) {
     double value = decimal.doubleValue();
     if (!Double.isFinite(value) || new BigDecimal(Double.toString(value)).compareTo(decimal) != 0) {
       throw new ValidationException(
@@ -125,7 +149,7 @@ public final class StrictJson {
     return value;
   }
 
-  private static String checkedText(String text, String field, String pointer) {
+  private static String checkedText(String text, String field, Path pointer) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -137,7 +161,8 @@ public final class StrictJson {
     return text;
   }
 
-  private static String shown(String pointer) {
+  private static String shown(Path path) {
+    String pointer = path.pointer();
     String text = pointer.isEmpty() ? "/" : pointer;
     return ValidationException.quote(text);
   }
