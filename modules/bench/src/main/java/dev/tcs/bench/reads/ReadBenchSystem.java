@@ -14,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,16 +114,20 @@ public final class ReadBenchSystem {
               .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body);
-      System.out.println(READY + ready.encode());
-      System.out.flush();
-      // Until the parent closes our stdin (or kills us).
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        while (in.readLine() != null) {
-          // ignore
-        }
-      }
+      announceAndWait(ready);
     } finally {
       System.exit(0); // the shutdown hook closes the system
+    }
+  }
+
+  /** Prints {@code READY <json>} for the parent and returns when the parent closes our stdin. */
+  static void announceAndWait(JsonObject ready) throws IOException {
+    System.out.println(READY + ready.encode());
+    System.out.flush();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      while (in.readLine() != null) {
+        // nothing: the parent says stop by closing our stdin (or kills us)
+      }
     }
   }
 

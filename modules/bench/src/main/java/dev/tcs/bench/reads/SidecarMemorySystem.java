@@ -25,8 +25,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,13 +112,7 @@ public final class SidecarMemorySystem {
               .put("readerToken", reader)
               .put("tenants", tenants)
               .put("viewBytes", viewBytes);
-      System.out.println(READY + ready.encode());
-      System.out.flush();
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        while (in.readLine() != null) {
-          // until the parent closes our stdin (or kills us)
-        }
-      }
+      ReadBenchSystem.announceAndWait(ready);
     } finally {
       System.exit(0); // the shutdown hook closes the system
     }
