@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.auth.AuthConfig;
+import dev.tcs.core.auth.MutableClock;
 import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.config.Settings;
@@ -26,11 +27,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +51,7 @@ class ReadFastPathTest {
   private static Vertx vertx;
   private static HttpServer server;
   private static Tokens tokens;
-  private static volatile Instant now = Instant.now();
+  private static final MutableClock clock = new MutableClock(Instant.now());
   private String token;
 
   @BeforeAll
@@ -66,23 +64,6 @@ class ReadFastPathTest {
             .put("issuer", "tcs-demo")
             .put("audience", "tcs")
             .put("leeway", "5s");
-    Clock clock =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now;
-          }
-
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-        };
     tokens = new Tokens(vertx, AuthConfig.from(Settings.of("auth", auth), Path.of("../../config/demo-keys")), clock);
     Router router = Routers.base(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of());
     router.get(ReadApi.TENANT_ROUTE).handler(ctx -> ctx.response().putHeader(ROUTER, "router").end("routed"));
@@ -193,14 +174,14 @@ class ReadFastPathTest {
 
   @Test
   void get_verifiedTokenPastExpiryAndLeeway_router() throws Exception {
-    Instant start = now;
+    Instant start = clock.instant();
     try {
-      now = start.plusSeconds(64);
+      clock.set(start.plusSeconds(64));
       assertFalse(routed(get("/v1/tenants/acme/context", "Authorization", token)));
-      now = start.plusSeconds(66);
+      clock.set(start.plusSeconds(66));
       assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", token)));
     } finally {
-      now = start;
+      clock.set(start);
     }
   }
 
