@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *   regions: {us-east: {url: http://127.0.0.1:8081}, eu-west: {url: ...}, ap-south: {url: ...}}
  *   request-timeout: 500ms
  *   max-in-flight-per-region: 256
- *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h}
+ *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h, refresh-invalidated: true, refresh-concurrency: 32}
  *   routing: {adaptive: true, eject-after: 5, eject-base: 1s, eject-max: 30s, lane-limit: adaptive, ...}  (RoutingSettings)
  *   snapshot: {path: ..., key: base64 AES-256, interval: 30s}  (SnapshotSettings; off when absent)
  *   prefetch: {tenants: [..], tenants-file: ..., token-file: ..., concurrency: 32}  (PrefetchSettings; off when no tenant is listed)
@@ -85,8 +85,18 @@ public record SidecarConfig(
    * @param negativeTtl how long a region's 404 is remembered (5s); 0 never remembers one
    * @param staleTtl how long past {@code ttl} a value is kept to answer when no region answers
    *     (1h); 0 answers 503 instead
+   * @param refreshInvalidated load a key an invalidation dropped again at once, in the background
+   *     ({@code InvalidationRefresh}), so the next read of a written tenant is a hit (true)
+   * @param refreshConcurrency most such loads at once (32)
    */
-  public record Cache(long maximumSize, Duration ttl, Duration negativeTtl, Duration staleTtl) {}
+  public record Cache(long maximumSize, Duration ttl, Duration negativeTtl, Duration staleTtl, boolean refreshInvalidated, int refreshConcurrency) {
+    /** With the refresh of invalidated keys on, 32 at once. */
+    public Cache(long maximumSize, Duration ttl, Duration negativeTtl, Duration staleTtl) {
+      this(maximumSize, ttl, negativeTtl, staleTtl, true, DEFAULT_REFRESH_CONCURRENCY);
+    }
+  }
+
+  static final int DEFAULT_REFRESH_CONCURRENCY = 32;
 
   /**
    * @param clusterName the home region's Hazelcast cluster, e.g. {@code tcs-us-east}
@@ -191,14 +201,16 @@ public record SidecarConfig(
   }
 
   private static Cache readCache(Settings cache) {
-    cache.allowOnly("maximum-size", "ttl", "negative-ttl", "stale-ttl");
+    cache.allowOnly("maximum-size", "ttl", "negative-ttl", "stale-ttl", "refresh-invalidated", "refresh-concurrency");
     long maximumSize = cache.longValue("maximum-size", 1, 100_000_000, 100_000);
     Duration ttl = cache.duration("ttl", Duration.ofHours(1));
     cache.check(!ttl.isZero(), "ttl", "must be more than 0");
     Duration negativeTtl = cache.duration("negative-ttl", Duration.ofSeconds(5));
     cache.check(negativeTtl.compareTo(ttl) <= 0, "negative-ttl", "must be at most ttl (" + ttl + ")");
     Duration staleTtl = cache.duration("stale-ttl", Duration.ofHours(1));
-    return new Cache(maximumSize, ttl, negativeTtl, staleTtl);
+    boolean refreshInvalidated = cache.bool("refresh-invalidated", true);
+    int refreshConcurrency = cache.integer("refresh-concurrency", 1, 4096, DEFAULT_REFRESH_CONCURRENCY);
+    return new Cache(maximumSize, ttl, negativeTtl, staleTtl, refreshInvalidated, refreshConcurrency);
   }
 
   private static Hazelcast readHazelcast(Settings hazelcast) {

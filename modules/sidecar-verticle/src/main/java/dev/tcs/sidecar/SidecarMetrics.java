@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  *   <li>{@value #PREFETCH}{@code {outcome=loaded|absent|cached|failed}}: tenants the start-up
  *       prefetch loaded (a value stored), found without a value (404/403), found already cached, or
  *       could not load; not counted in {@value #READS}
+ *   <li>{@value #REFRESH}{@code {outcome=loaded|cached|failed|no-token|shed}}: keys an invalidation
+ *       dropped and the sidecar loaded again in the background (loaded; already loaded by a read;
+ *       no region answered the new version; the consumer has no token that still verifies; too
+ *       many refreshes at once); not counted in {@value #READS}
  *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
  *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
  *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
@@ -58,6 +62,7 @@ public final class SidecarMetrics implements AutoCloseable {
   public static final String REGION_LIMIT = "tcs.sidecar.region.limit";
   public static final String REGION_EJECTED = "tcs.sidecar.region.ejected";
   public static final String PREFETCH = "tcs.sidecar.prefetch";
+  public static final String REFRESH = "tcs.sidecar.refresh";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -74,6 +79,9 @@ public final class SidecarMetrics implements AutoCloseable {
   /** What the start-up prefetch of one tenant did. */
   public enum Prefetch { LOADED, ABSENT, CACHED, FAILED }
 
+  /** What the background refresh of one key an invalidation dropped did. */
+  public enum Refresh { LOADED, CACHED, FAILED, NO_TOKEN, SHED }
+
   private final Meters meters;
   private final Map<Read, Counter> reads;
   private final Map<Read, Timer> readLatency;
@@ -81,6 +89,7 @@ public final class SidecarMetrics implements AutoCloseable {
   private final Map<Flush, Counter> flushes;
   private final Map<Admission, Counter> admissions;
   private final Map<Prefetch, Counter> prefetches;
+  private final Map<Refresh, Counter> refreshes;
   private final Map<String, Counter> hedgeWins = new ConcurrentHashMap<>();
   private final Map<String, Counter> ejections = new ConcurrentHashMap<>();
 
@@ -98,6 +107,7 @@ public final class SidecarMetrics implements AutoCloseable {
     this.flushes = meters.counters(Flush.class, "cache.flushes", "Whole-cache flushes after invalidations may have been lost", "reason");
     this.admissions = meters.counters(Admission.class, "cache.admissions", "Region answers judged by the version rules", "outcome");
     this.prefetches = meters.counters(Prefetch.class, "prefetch", "Tenants loaded by the start-up prefetch, by outcome", "outcome");
+    this.refreshes = meters.counters(Refresh.class, "refresh", "Keys an invalidation dropped, loaded again in the background, by outcome", "outcome");
   }
 
   /** Counts a read answered to the application; {@code startNanos} is its {@link System#nanoTime()} at the start. */
@@ -120,6 +130,10 @@ public final class SidecarMetrics implements AutoCloseable {
 
   public void prefetched(Prefetch outcome) {
     prefetches.get(outcome).increment();
+  }
+
+  public void refreshed(Refresh outcome) {
+    refreshes.get(outcome).increment();
   }
 
   /** Counts an answer of {@code region} used for a read; {@code primary} tells its role. */

@@ -10,6 +10,7 @@ import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Tls;
 import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.cache.ConsumerGrants;
+import dev.tcs.sidecar.cache.InvalidationRefresh;
 import dev.tcs.sidecar.cache.ViewCache;
 import dev.tcs.sidecar.http.ReadRoutes;
 import dev.tcs.sidecar.http.ReadVerticle;
@@ -69,6 +70,7 @@ final class SidecarVerticle extends VerticleBase {
   private CachingReader reader;
   private ConsumerGrants grants;
   private String prefetchConsumer;
+  private Principal prefetchPrincipal;
   private Prefetcher prefetcher;
 
   SidecarVerticle(SidecarConfig config, HazelcastInstance homeRegionClient, Tokens tokens, PrometheusMeterRegistry registry, Ticker ticker, Clock clock) {
@@ -119,6 +121,7 @@ final class SidecarVerticle extends VerticleBase {
                 settings.tokenKey() + " must hold a token with the " + Principal.READER + " role, but its roles were " + principal.roles()));
           }
           prefetchConsumer = principal.subject();
+          prefetchPrincipal = principal;
           return Future.succeededFuture();
         });
   }
@@ -171,7 +174,8 @@ final class SidecarVerticle extends VerticleBase {
     HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
     grants = new ConsumerGrants(ticker, ConsumerGrants.RECHECK_AFTER, cache::dropConsumer);
     reader = new CachingReader(cache, fetcher);
-    ReadRoutes routes = new ReadRoutes(tokens, reader, metrics, grants);
+    InvalidationRefresh refresh = refreshInvalidated();
+    ReadRoutes routes = new ReadRoutes(tokens, reader, metrics, grants, refresh == null ? (principal, authorization) -> {} : refresh::remember);
     List<OpsRoutes.Check> readiness = readinessChecks();
     HttpServerOptions options = Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls());
     return vertx
@@ -187,6 +191,19 @@ final class SidecarVerticle extends VerticleBase {
                 log.info(
                     "sidecar listening host={} port={} readInstances={} primary={} regions={} requestTimeoutMs={}",
                     config.http().host(), actualPort(), READ_INSTANCES, config.primary(), config.regions().keySet(), config.requestTimeout().toMillis()));
+  }
+
+  /** With {@code sidecar.cache.refresh-invalidated}: keys an invalidation drops are loaded again at once; else null. */
+  private InvalidationRefresh refreshInvalidated() {
+    if (!config.cache().refreshInvalidated()) {
+      return null;
+    }
+    InvalidationRefresh refresh = new InvalidationRefresh(context, reader, grants, tokens, metrics, config.cache().refreshConcurrency());
+    if (prefetchPrincipal != null) {
+      refresh.remember(prefetchPrincipal, config.prefetch().orElseThrow().authorization());
+    }
+    cache.onInvalidated(refresh::refresh);
+    return refresh;
   }
 
   private List<OpsRoutes.Check> readinessChecks() {

@@ -71,6 +71,7 @@ class SidecarIT {
   private JsonObject httpTls;
   private JsonObject regionTls;
   private JsonObject prefetch;
+  private boolean refreshInvalidated = true;
 
   @BeforeAll
   static void startShared(LocalInfra infra) throws IOException {
@@ -422,6 +423,67 @@ class SidecarIT {
     assertEquals("2", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
   }
 
+  @Test
+  void invalidation_newerVersion_loadedInBackground_nextReadIsAHit() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    FakeRegion usEast = region("us-east").serve(tenant, 1, host);
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals("1", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
+    usEast.serve(tenant, 2, host);
+
+    publish(new Invalidation(tenant, "jira", List.of(host), 2));
+
+    Eventually.until(Duration.ofSeconds(5), "both keys are loaded again", () -> refreshes("loaded") == 2.0);
+    int asked = totalRequests();
+    double hits = reads("hit");
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals("2", version(get("/v1/hosts/" + host + "/context", jiraToken, null)));
+    assertEquals(hits + 2, reads("hit"), "the reads after the write are hits");
+    assertEquals(asked, totalRequests());
+    assertEquals(0.0, refreshes("failed") + refreshes("no-token") + refreshes("shed"));
+  }
+
+  @Test
+  void invalidation_regionNotYetAtTheVersion_refreshTriedAgainUntilItIs() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String host = tenant + ".example.net";
+    FakeRegion usEast = region("us-east").serve(tenant, 1, host);
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    int asked = totalRequests();
+
+    publish(new Invalidation(tenant, "jira", List.of(host), 2)); // the region has not ingested version 2 yet
+    Eventually.until(Duration.ofSeconds(5), "the refresh asked the lagging region", () -> totalRequests() > asked);
+    usEast.serve(tenant, 2, host);
+
+    Eventually.until(Duration.ofSeconds(5), "the key is loaded on a later try", () -> refreshes("loaded") == 1.0);
+    double hits = reads("hit");
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals(hits + 1, reads("hit"));
+  }
+
+  @Test
+  void invalidation_refreshOff_keyDroppedAndNotLoaded() throws Exception {
+    String tenant = TestNames.unique("acme");
+    FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
+    refreshInvalidated = false;
+    startSidecar(usEast);
+    assertEquals("1", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    usEast.serve(tenant, 2, tenant + ".example.net");
+    int asked = totalRequests();
+
+    publish(new Invalidation(tenant, "jira", List.of(), 2));
+    publish(new Invalidation(TestNames.unique("other"), "network-ingress", List.of(), 1)); // once it is seen, so was the first
+
+    Eventually.until(Duration.ofSeconds(5), "both invalidations are received", () -> invalidations("applied") + invalidations("ignored") == 2.0);
+    assertEquals(asked, totalRequests());
+    double misses = reads("miss");
+    assertEquals("2", version(get("/v1/tenants/" + tenant + "/context", jiraToken, null)));
+    assertEquals(misses + 1, reads("miss"));
+  }
+
   /** Regression: anyone who reached the home region's Hazelcast could drop (or, in bulk, flush) a sidecar's cache. */
   @Test
   void invalidation_forgedPublish_droppedCountedAndCachedValueKept() throws Exception {
@@ -480,6 +542,7 @@ class SidecarIT {
     String path = "/v1/tenants/" + tenant + "/context";
     FakeRegion usEast = region("us-east").serve(tenant, 3, host);
     FakeRegion euWest = region("eu-west").serve(tenant, 2, host).delay(Duration.ofMillis(300)); // lags behind
+    refreshInvalidated = false; // else the refresh loads version 4 before the primary dies, and every read is a hit
     startSidecar(usEast, euWest);
     assertEquals("3", version(get(path, jiraToken, null)));
 
@@ -655,7 +718,8 @@ class SidecarIT {
                 .put("regions", regionUrls)
                 .put("request-timeout", "1s") // well under the slow region's 2 s; roomy on a busy 2-core box
                 .put("max-in-flight-per-region", 64)
-                .put("cache", new JsonObject().put("maximum-size", 1000).put("ttl", "1h").put("negative-ttl", "5s").put("stale-ttl", "1h")))
+                .put("cache", new JsonObject().put("maximum-size", 1000).put("ttl", "1h").put("negative-ttl", "5s").put("stale-ttl", "1h")
+                    .put("refresh-invalidated", refreshInvalidated)))
             .put("hazelcast", new JsonObject().put("cluster-name", "unused-here").put("members", new JsonArray().add("127.0.0.1:5701")))
             .put("auth", new JsonObject().put("invalidation-key", INVALIDATION_KEY));
     if (httpTls != null) {
@@ -698,6 +762,14 @@ class SidecarIT {
 
   private double invalidations(String outcome) {
     return counter(SidecarMetrics.INVALIDATIONS, "outcome", outcome);
+  }
+
+  private double refreshes(String outcome) {
+    return counter(SidecarMetrics.REFRESH, "outcome", outcome);
+  }
+
+  private double reads(String outcome) {
+    return counter(SidecarMetrics.READS, "outcome", outcome);
   }
 
   private double wins(String region, String role) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The sidecar's long-lived cache of region answers (Caffeine), with the version rules that keep
@@ -61,6 +62,7 @@ public final class ViewCache {
   private final long refreshAheadNanos;
   private final boolean cacheNegatives;
   private final SidecarMetrics metrics;
+  private volatile Consumer<ReadKey> onInvalidated = key -> {};
 
   /**
    * @param settings sizes and lifetimes
@@ -119,6 +121,15 @@ public final class ViewCache {
   public RegionAnswer stale(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);
     return entry != null && entry.answer().isValue() ? entry.answer() : null;
+  }
+
+  /**
+   * Sets what to tell about each key an invalidation dropped (after the drop; on the invalidation's
+   * thread; must not block): {@link InvalidationRefresh#refresh}. Flushes and revocations tell
+   * nothing.
+   */
+  public void onInvalidated(Consumer<ReadKey> listener) {
+    this.onInvalidated = listener;
   }
 
   /** Changes on every flush; a read remembers it when it starts and passes it to {@link #settle}. */
@@ -326,6 +337,9 @@ public final class ViewCache {
       dropped[0] = true;
       return null;
     });
+    if (dropped[0]) {
+      onInvalidated.accept(key);
+    }
     return dropped[0] ? 1 : 0;
   }
 

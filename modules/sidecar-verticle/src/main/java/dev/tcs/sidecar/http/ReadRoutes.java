@@ -16,6 +16,7 @@ import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.CachingReader;
 import dev.tcs.sidecar.cache.ConsumerGrants;
 import dev.tcs.sidecar.cache.Hit;
+import dev.tcs.sidecar.cache.InvalidationRefresh;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import dev.tcs.sidecar.lane.RegionRequest;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The read API, identical to a region's: {@code GET /v1/tenants/{tenantId}/context} and
@@ -45,12 +47,19 @@ public final class ReadRoutes {
   private final CachingReader reader;
   private final SidecarMetrics metrics;
   private final ConsumerGrants grants;
+  private final BiConsumer<Principal, String> verifiedReader;
 
-  public ReadRoutes(Tokens tokens, CachingReader reader, SidecarMetrics metrics, ConsumerGrants grants) {
+  /**
+   * @param verifiedReader told the principal and {@code Authorization} header of each read whose
+   *     token verified on the routed path ({@link InvalidationRefresh#remember}); a token takes that
+   *     path at least once before the fast path accepts it
+   */
+  public ReadRoutes(Tokens tokens, CachingReader reader, SidecarMetrics metrics, ConsumerGrants grants, BiConsumer<Principal, String> verifiedReader) {
     this.tokens = tokens;
     this.reader = reader;
     this.metrics = metrics;
     this.grants = grants;
+    this.verifiedReader = verifiedReader;
   }
 
   /** Adds the two read routes to {@code router} (a core {@code Routers.base} router). */
@@ -115,7 +124,10 @@ public final class ReadRoutes {
   private void read(RoutingContext ctx, ReadKey.Kind kind, String id, String path, String expectedTenant) {
     tokens
         .require(ctx, Principal.READER)
-        .onSuccess(principal -> serve(ctx, new ReadKey(kind, id, principal.subject()), path, expectedTenant))
+        .onSuccess(principal -> {
+          verifiedReader.accept(principal, ctx.request().getHeader(ReadApi.AUTHORIZATION));
+          serve(ctx, new ReadKey(kind, id, principal.subject()), path, expectedTenant);
+        })
         .onFailure(ctx::fail);
   }
 

@@ -1,0 +1,139 @@
+package dev.tcs.sidecar.cache;
+
+import dev.tcs.core.auth.Principal;
+import dev.tcs.core.auth.Tokens;
+import dev.tcs.core.http.RequestIds;
+import dev.tcs.core.read.ReadApi;
+import dev.tcs.core.read.ReadKey;
+import dev.tcs.sidecar.SidecarMetrics;
+import dev.tcs.sidecar.SidecarMetrics.Read;
+import dev.tcs.sidecar.SidecarMetrics.Refresh;
+import dev.tcs.sidecar.lane.RegionRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Loads the new version of a key an invalidation just dropped ({@link ViewCache#onInvalidated}),
+ * in the background, so the application's next read of it is a hit. Without it every write to a
+ * tenant costs each sidecar holding it at least one miss, which bounds the hit ratio by the
+ * write rate (writes at 1 % of reads: 99 % at best).
+ *
+ * <p>It asks with the newest reader token the key's consumer presented to this sidecar, and only
+ * while {@link Tokens#verified} still accepts that token (it verified, and has not expired); a
+ * consumer with none keeps the drop-only behaviour. The load is the read path's own miss
+ * ({@link CachingReader#load}: single flight with application reads, hedged, judged by the version
+ * rules, so a region that has not ingested the new version yet cannot answer for it). A key is
+ * loaded once a fresh entry is stored for it; when no region answered the new version (none
+ * answered, or only older ones), it is tried again after each of {@link #RETRY_DELAYS_MS}. At
+ * most {@code concurrency} keys are refreshed at once; beyond that a dropped key stays dropped.
+ * Each key is counted once in {@code tcs.sidecar.refresh{outcome}}, never in the read counters.
+ *
+ * <p>{@link #refresh} and {@link #remember} are safe on any thread (invalidations arrive on
+ * Hazelcast's); the loads run on {@code context}. Never blocks.
+ */
+public final class InvalidationRefresh {
+  /** Pauses before the second and third attempts of a key no region answered for. */
+  static final long[] RETRY_DELAYS_MS = {250, 1_000};
+
+  private final Context context;
+  private final CachingReader reader;
+  private final ConsumerGrants grants;
+  private final Tokens tokens;
+  private final SidecarMetrics metrics;
+  private final int concurrency;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, String> authorizationOf = new ConcurrentHashMap<>();
+
+  /**
+   * @param context where the loads run (the sidecar verticle's)
+   * @param concurrency most keys refreshed at once
+   */
+  public InvalidationRefresh(Context context, CachingReader reader, ConsumerGrants grants, Tokens tokens, SidecarMetrics metrics, int concurrency) {
+    this.context = context;
+    this.reader = reader;
+    this.grants = grants;
+    this.tokens = tokens;
+    this.metrics = metrics;
+    this.concurrency = concurrency;
+  }
+
+  /**
+   * Records the {@code Authorization} header of a read whose token verified with the reader role,
+   * as the one to refresh {@code principal}'s keys with; the newest one presented wins.
+   */
+  public void remember(Principal principal, String authorization) {
+    if (principal.has(Principal.READER) && authorization != null && !authorization.equals(authorizationOf.get(principal.subject()))) {
+      authorizationOf.put(principal.subject(), authorization);
+    }
+  }
+
+  /** Starts loading {@code key} again, if its consumer has a token that still verifies and a slot is free. */
+  public void refresh(ReadKey key) {
+    String authorization = authorizationOf.get(key.consumer());
+    if (authorization == null || tokens.verified(authorization) == null) {
+      metrics.refreshed(Refresh.NO_TOKEN);
+      return;
+    }
+    if (inFlight.incrementAndGet() > concurrency) {
+      inFlight.decrementAndGet();
+      metrics.refreshed(Refresh.SHED);
+      return;
+    }
+    context.runOnContext(v -> attempt(key, authorization, 0));
+  }
+
+  /** Keys being refreshed now (tests). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  private void attempt(ReadKey key, String authorization, int retries) {
+    if (tokens.verified(authorization) == null) {
+      finish(Refresh.NO_TOKEN); // expired since
+      return;
+    }
+    Future<Served> served;
+    try {
+      served = Future.fromCompletionStage(reader.load(key, request(key, authorization)), context);
+    } catch (RuntimeException e) {
+      served = Future.failedFuture(e);
+    }
+    served.onComplete(done -> {
+      Served answer = done.succeeded() ? done.result() : null;
+      if (answer != null && answer.outcome() == Read.HIT) {
+        finish(Refresh.CACHED); // an application read loaded it first
+        return;
+      }
+      if (answer != null && answer.outcome() == Read.MISS) {
+        grants.observe(key.consumer(), answer.answer().status());
+        if (reader.cached(key) != null) {
+          finish(Refresh.LOADED);
+          return;
+        }
+        if (!answer.answer().isSuccess()) {
+          finish(Refresh.FAILED); // 401, 403: asking again will not change it
+          return;
+        }
+        // else answered but not stored: the regions are still behind the invalidation
+      }
+      if (retries < RETRY_DELAYS_MS.length) {
+        context.owner().setTimer(RETRY_DELAYS_MS[retries], id -> attempt(key, authorization, retries + 1));
+      } else {
+        finish(Refresh.FAILED);
+      }
+    });
+  }
+
+  private void finish(Refresh outcome) {
+    inFlight.decrementAndGet();
+    metrics.refreshed(outcome);
+  }
+
+  private static RegionRequest request(ReadKey key, String authorization) {
+    return key.kind() == ReadKey.Kind.TENANT
+        ? new RegionRequest(ReadApi.tenantPath(key.id()), key.id(), authorization, RequestIds.next())
+        : new RegionRequest(ReadApi.hostPath(key.id()), null, authorization, RequestIds.next());
+  }
+}
