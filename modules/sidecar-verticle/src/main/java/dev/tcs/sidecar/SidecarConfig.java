@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *   regions: {us-east: {url: http://127.0.0.1:8081}, eu-west: {url: ...}, ap-south: {url: ...}}
  *   request-timeout: 500ms
  *   max-in-flight-per-region: 256
- *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h, refresh-invalidated: true, refresh-concurrency: 32}
+ *   cache: {maximum-size: 100000, ttl: 1h, negative-ttl: 5s, stale-ttl: 1h, refresh-invalidated: true, refresh-concurrency: 32, keep-superseded: true, refresh-grace: 500ms}
  *   routing: {adaptive: true, eject-after: 5, eject-base: 1s, eject-max: 30s, lane-limit: adaptive, ...}  (RoutingSettings)
  *   snapshot: {path: ..., key: base64 AES-256, interval: 30s}  (SnapshotSettings; off when absent)
  *   prefetch: {tenants: [..], tenants-file: ..., token-file: ..., concurrency: 32}  (PrefetchSettings; off when no tenant is listed)
@@ -88,13 +88,27 @@ public record SidecarConfig(
    * @param refreshInvalidated load a key an invalidation dropped again at once, in the background
    *     ({@code InvalidationRefresh}), so the next read of a written tenant is a hit (true)
    * @param refreshConcurrency most such loads at once (32)
+   * @param keepSuperseded keep a tenant's value an invalidation superseded as the answer of last
+   *     resort (stale, when no region answers, within {@code staleTtl}) instead of dropping it (true)
+   * @param refreshGrace with {@code keepSuperseded} and a refresh started: how long the superseded
+   *     value still answers as fresh while the newer one loads (500ms; 0 drops it at once)
    */
-  public record Cache(long maximumSize, Duration ttl, Duration negativeTtl, Duration staleTtl, boolean refreshInvalidated, int refreshConcurrency) {
-    /** With the refresh of invalidated keys on, 32 at once. */
+  public record Cache(
+      long maximumSize,
+      Duration ttl,
+      Duration negativeTtl,
+      Duration staleTtl,
+      boolean refreshInvalidated,
+      int refreshConcurrency,
+      boolean keepSuperseded,
+      Duration refreshGrace) {
+    /** With the defaults of the refresh and the superseded values. */
     public Cache(long maximumSize, Duration ttl, Duration negativeTtl, Duration staleTtl) {
-      this(maximumSize, ttl, negativeTtl, staleTtl, true, DEFAULT_REFRESH_CONCURRENCY);
+      this(maximumSize, ttl, negativeTtl, staleTtl, true, DEFAULT_REFRESH_CONCURRENCY, true, DEFAULT_REFRESH_GRACE);
     }
   }
+
+  static final Duration DEFAULT_REFRESH_GRACE = Duration.ofMillis(500);
 
   static final int DEFAULT_REFRESH_CONCURRENCY = 32;
 
@@ -201,7 +215,7 @@ public record SidecarConfig(
   }
 
   private static Cache readCache(Settings cache) {
-    cache.allowOnly("maximum-size", "ttl", "negative-ttl", "stale-ttl", "refresh-invalidated", "refresh-concurrency");
+    cache.allowOnly("maximum-size", "ttl", "negative-ttl", "stale-ttl", "refresh-invalidated", "refresh-concurrency", "keep-superseded", "refresh-grace");
     long maximumSize = cache.longValue("maximum-size", 1, 100_000_000, 100_000);
     Duration ttl = cache.duration("ttl", Duration.ofHours(1));
     cache.check(!ttl.isZero(), "ttl", "must be more than 0");
@@ -210,7 +224,10 @@ public record SidecarConfig(
     Duration staleTtl = cache.duration("stale-ttl", Duration.ofHours(1));
     boolean refreshInvalidated = cache.bool("refresh-invalidated", true);
     int refreshConcurrency = cache.integer("refresh-concurrency", 1, 4096, DEFAULT_REFRESH_CONCURRENCY);
-    return new Cache(maximumSize, ttl, negativeTtl, staleTtl, refreshInvalidated, refreshConcurrency);
+    boolean keepSuperseded = cache.bool("keep-superseded", true);
+    Duration refreshGrace = cache.duration("refresh-grace", DEFAULT_REFRESH_GRACE);
+    cache.check(refreshGrace.compareTo(Duration.ofSeconds(5)) <= 0, "refresh-grace", "must be at most 5s (a superseded value must not answer as fresh for long)");
+    return new Cache(maximumSize, ttl, negativeTtl, staleTtl, refreshInvalidated, refreshConcurrency, keepSuperseded, refreshGrace);
   }
 
   private static Hazelcast readHazelcast(Settings hazelcast) {

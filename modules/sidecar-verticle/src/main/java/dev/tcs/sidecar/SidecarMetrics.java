@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  *       dropped and the sidecar loaded again in the background (loaded; already loaded by a read;
  *       no region answered the new version; the consumer has no token that still verifies; too
  *       many refreshes at once); not counted in {@value #READS}
+ *   <li>{@value #SUPERSEDED_HITS}: hits (fast path; also in {@value #READS}) answered with a value
+ *       an invalidation superseded, while its refresh ran, within {@code refresh-grace}
  *   <li>{@value #REGION_EWMA}{@code {region}} (seconds): the latency EWMA adaptive routing ranks by;
  *       {@value #PRIMARY}{@code {region}}: 1 for the region now chosen as primary, else 0;
  *       {@value #REGION_EJECTIONS}{@code {region}}: times a failing region was ejected;
@@ -63,6 +65,7 @@ public final class SidecarMetrics implements AutoCloseable {
   public static final String REGION_EJECTED = "tcs.sidecar.region.ejected";
   public static final String PREFETCH = "tcs.sidecar.prefetch";
   public static final String REFRESH = "tcs.sidecar.refresh";
+  public static final String SUPERSEDED_HITS = "tcs.sidecar.reads.superseded";
 
   /** How a read was answered to the application. */
   public enum Read { HIT, MISS, STALE, ERROR }
@@ -90,6 +93,7 @@ public final class SidecarMetrics implements AutoCloseable {
   private final Map<Admission, Counter> admissions;
   private final Map<Prefetch, Counter> prefetches;
   private final Map<Refresh, Counter> refreshes;
+  private final Counter supersededHits;
   private final Map<String, Counter> hedgeWins = new ConcurrentHashMap<>();
   private final Map<String, Counter> ejections = new ConcurrentHashMap<>();
 
@@ -107,6 +111,7 @@ public final class SidecarMetrics implements AutoCloseable {
     this.flushes = meters.counters(Flush.class, "cache.flushes", "Whole-cache flushes after invalidations may have been lost", "reason");
     this.admissions = meters.counters(Admission.class, "cache.admissions", "Region answers judged by the version rules", "outcome");
     this.prefetches = meters.counters(Prefetch.class, "prefetch", "Tenants loaded by the start-up prefetch, by outcome", "outcome");
+    this.supersededHits = meters.counter("reads.superseded", "Hits (fast path) answered with a value an invalidation superseded, during its refresh's grace");
     this.refreshes = meters.counters(Refresh.class, "refresh", "Keys an invalidation dropped, loaded again in the background, by outcome", "outcome");
   }
 
@@ -130,6 +135,11 @@ public final class SidecarMetrics implements AutoCloseable {
 
   public void prefetched(Prefetch outcome) {
     prefetches.get(outcome).increment();
+  }
+
+  /** Counts a hit (also counted in {@value #READS}) answered with a superseded value during its refresh's grace. */
+  public void supersededHit() {
+    supersededHits.increment();
   }
 
   public void refreshed(Refresh outcome) {

@@ -202,7 +202,7 @@ final class SidecarVerticle extends VerticleBase {
     if (prefetchPrincipal != null) {
       refresh.remember(prefetchPrincipal, config.prefetch().orElseThrow().authorization());
     }
-    cache.onInvalidated(refresh::refresh);
+    cache.onInvalidated(refresh);
     return refresh;
   }
 

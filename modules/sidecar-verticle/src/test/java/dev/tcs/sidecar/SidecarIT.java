@@ -72,6 +72,7 @@ class SidecarIT {
   private JsonObject regionTls;
   private JsonObject prefetch;
   private boolean refreshInvalidated = true;
+  private String refreshGrace = "500ms";
 
   @BeforeAll
   static void startShared(LocalInfra infra) throws IOException {
@@ -465,6 +466,28 @@ class SidecarIT {
   }
 
   @Test
+  void invalidation_whileTheRefreshRuns_theSupersededValueAnswersWithinTheGrace() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String path = "/v1/tenants/" + tenant + "/context";
+    FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
+    refreshGrace = "3s";
+    startSidecar(usEast);
+    assertEquals("1", version(get(path, jiraToken, null)));
+    usEast.serve(tenant, 2, tenant + ".example.net").delay(Duration.ofSeconds(5)); // the refresh's first try times out (1 s)
+
+    publish(new Invalidation(tenant, "jira", List.of(), 2));
+    Eventually.until(Duration.ofSeconds(5), "the invalidation is applied", () -> invalidations("applied") == 1.0);
+
+    HttpResponse<String> during = get(path, jiraToken, null);
+    assertEquals("1", version(during), "answered as it was until the message arrived");
+    assertTrue(during.headers().firstValue("TCS-Stale").isEmpty());
+    assertEquals(1.0, counter(SidecarMetrics.SUPERSEDED_HITS));
+    usEast.delay(Duration.ZERO);
+    Eventually.until(Duration.ofSeconds(10), "the newer version is loaded on a later try", () -> refreshes("loaded") == 1.0);
+    assertEquals("2", version(get(path, jiraToken, null)));
+  }
+
+  @Test
   void invalidation_refreshOff_keyDroppedAndNotLoaded() throws Exception {
     String tenant = TestNames.unique("acme");
     FakeRegion usEast = region("us-east").serve(tenant, 1, tenant + ".example.net");
@@ -719,7 +742,7 @@ class SidecarIT {
                 .put("request-timeout", "1s") // well under the slow region's 2 s; roomy on a busy 2-core box
                 .put("max-in-flight-per-region", 64)
                 .put("cache", new JsonObject().put("maximum-size", 1000).put("ttl", "1h").put("negative-ttl", "5s").put("stale-ttl", "1h")
-                    .put("refresh-invalidated", refreshInvalidated)))
+                    .put("refresh-invalidated", refreshInvalidated).put("refresh-grace", refreshGrace)))
             .put("hazelcast", new JsonObject().put("cluster-name", "unused-here").put("members", new JsonArray().add("127.0.0.1:5701")))
             .put("auth", new JsonObject().put("invalidation-key", INVALIDATION_KEY));
     if (httpTls != null) {

@@ -153,6 +153,13 @@ public final class HitRatioBench implements Callable<Integer> {
         run.firstError() == null ? "" : "; first error: " + run.firstError());
     System.out.printf(Locale.ROOT, "sidecar reads (tcs_sidecar_reads_total, after - before): %.0f hit, %.0f miss, %.0f stale, %.0f error, %.0f in all%n", hit, miss, stale, error, all);
     System.out.printf(Locale.ROOT, "RESULT hit ratio %.3f %% (target >= 99.5 %%)%n", all == 0 ? Double.NaN : 100 * hit / all);
+    double superseded = d.getOrDefault("tcs_sidecar_reads_superseded_total", 0.0);
+    System.out.printf(Locale.ROOT, "  of the hits, %.0f answered a superseded value while its refresh ran (tcs_sidecar_reads_superseded_total); without them %.3f %%%n",
+        superseded, all == 0 ? Double.NaN : 100 * (hit - superseded) / all);
+    System.out.printf(Locale.ROOT, "refresh of invalidated keys (tcs_sidecar_refresh_total): loaded %.0f, cached %.0f, failed %.0f, no-token %.0f, shed %.0f%n",
+        d.getOrDefault("tcs_sidecar_refresh_total/loaded", 0.0), d.getOrDefault("tcs_sidecar_refresh_total/cached", 0.0),
+        d.getOrDefault("tcs_sidecar_refresh_total/failed", 0.0), d.getOrDefault("tcs_sidecar_refresh_total/no-token", 0.0),
+        d.getOrDefault("tcs_sidecar_refresh_total/shed", 0.0));
     System.out.printf(Locale.ROOT, "misses, what explains them:%n");
     System.out.printf(Locale.ROOT, "  invalidated: %d reads of a tenant after a write to it was acknowledged (first read after each write; an upper bound: a read before the invalidation arrived hits)%n", run.readsAfterWrite());
     System.out.printf(Locale.ROOT, "               invalidations applied by the sidecar: %.0f, ignored: %.0f (tcs_sidecar_invalidations_total)%n",

@@ -37,6 +37,11 @@ public final class CachingReader {
     return cache.fresh(key);
   }
 
+  /** True when {@code key} holds what a region answered, fresh and not superseded ({@link ViewCache#holdsCurrent}). */
+  public boolean holdsCurrent(ReadKey key) {
+    return cache.holdsCurrent(key);
+  }
+
   /** The fresh cached value for {@code key}, ready to write, or null: the read fast path. */
   public Hit cachedHit(ReadKey key) {
     return cache.freshHit(key);

@@ -13,13 +13,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * @param refreshAtNanos on the cache's ticker: from then on, a hit refreshes the value ahead of its ttl
  * @param refreshClaimed set by the one hit that starts the refresh
+ * @param superseded true while an invalidation announced a newer version and its refresh runs
+ *     (the grace of {@link ViewCache#onInvalidated}); never refreshed ahead
  */
-public record Hit(HitHeaders headers, Buffer body, long refreshAtNanos, AtomicBoolean refreshClaimed) {
+public record Hit(HitHeaders headers, Buffer body, long refreshAtNanos, AtomicBoolean refreshClaimed, boolean superseded) {
   static Hit of(RegionAnswer value, long refreshAtNanos) {
     return new Hit(
         HitHeaders.of(value.etag(), value.tenantId(), value.stamp(), value.servedBy(), value.contentType()),
         value.body(),
         refreshAtNanos,
-        new AtomicBoolean());
+        new AtomicBoolean(),
+        false);
+  }
+
+  /** This hit, answered while a newer version announced by an invalidation is being loaded. */
+  Hit asSuperseded() {
+    return new Hit(headers, body, refreshAtNanos, new AtomicBoolean(true), true);
   }
 }

@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * most {@code concurrency} keys are refreshed at once; beyond that a dropped key stays dropped.
  * Each key is counted once in {@code tcs.sidecar.refresh{outcome}}, never in the read counters.
  *
- * <p>{@link #refresh} and {@link #remember} are safe on any thread (invalidations arrive on
+ * <p>While it runs, a tenant key's superseded value still answers, for at most {@code
+ * sidecar.cache.refresh-grace} ({@link ViewCache#onInvalidated}).
+ *
+ * <p>{@link #reserve}, {@link #start} and {@link #remember} are safe on any thread (invalidations arrive on
  * Hazelcast's); the loads run on {@code context}. Never blocks.
  */
-public final class InvalidationRefresh {
+public final class InvalidationRefresh implements ViewCache.Refresher {
   /** Pauses before the second and third attempts of a key no region answered for. */
   static final long[] RETRY_DELAYS_MS = {250, 1_000};
 
@@ -69,19 +72,29 @@ public final class InvalidationRefresh {
     }
   }
 
-  /** Starts loading {@code key} again, if its consumer has a token that still verifies and a slot is free. */
-  public void refresh(ReadKey key) {
+  /**
+   * True when a refresh of {@code key} will start: its consumer has a token that still verifies,
+   * and a slot is free (taken now). Counts the refusal otherwise. Any thread; never blocks.
+   */
+  @Override
+  public boolean reserve(ReadKey key) {
     String authorization = authorizationOf.get(key.consumer());
     if (authorization == null || tokens.verified(authorization) == null) {
       metrics.refreshed(Refresh.NO_TOKEN);
-      return;
+      return false;
     }
     if (inFlight.incrementAndGet() > concurrency) {
       inFlight.decrementAndGet();
       metrics.refreshed(Refresh.SHED);
-      return;
+      return false;
     }
-    context.runOnContext(v -> attempt(key, authorization, 0));
+    return true;
+  }
+
+  /** Starts the refresh {@link #reserve} took a slot for, on the context. Any thread. */
+  @Override
+  public void start(ReadKey key) {
+    context.runOnContext(v -> attempt(key, 0));
   }
 
   /** Keys being refreshed now (tests). */
@@ -89,14 +102,15 @@ public final class InvalidationRefresh {
     return inFlight.get();
   }
 
-  private void attempt(ReadKey key, String authorization, int retries) {
-    if (tokens.verified(authorization) == null) {
+  private void attempt(ReadKey key, int retries) {
+    String authorization = authorizationOf.get(key.consumer());
+    if (authorization == null || tokens.verified(authorization) == null) {
       finish(Refresh.NO_TOKEN); // expired since
       return;
     }
     Future<Served> served;
     try {
-      served = Future.fromCompletionStage(reader.load(key, request(key, authorization)), context);
+      served = Future.fromCompletionStage(reader.load(key, request(key, authorization), true), context);
     } catch (RuntimeException e) {
       served = Future.failedFuture(e);
     }
@@ -108,7 +122,7 @@ public final class InvalidationRefresh {
       }
       if (answer != null && answer.outcome() == Read.MISS) {
         grants.observe(key.consumer(), answer.answer().status());
-        if (reader.cached(key) != null) {
+        if (reader.holdsCurrent(key)) {
           finish(Refresh.LOADED);
           return;
         }
@@ -119,7 +133,7 @@ public final class InvalidationRefresh {
         // else answered but not stored: the regions are still behind the invalidation
       }
       if (retries < RETRY_DELAYS_MS.length) {
-        context.owner().setTimer(RETRY_DELAYS_MS[retries], id -> attempt(key, authorization, retries + 1));
+        context.owner().setTimer(RETRY_DELAYS_MS[retries], id -> attempt(key, retries + 1));
       } else {
         finish(Refresh.FAILED);
       }

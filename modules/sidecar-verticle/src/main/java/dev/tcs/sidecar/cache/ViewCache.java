@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The sidecar's long-lived cache of region answers (Caffeine), with the version rules that keep
@@ -38,7 +37,10 @@ import java.util.function.Consumer;
  *       revision) is neither stored nor answered.
  *   <li>An invalidation drops the entries of its (tenant, consumer), by tenant and by host, that
  *       are older than it, and leaves a floor: a read that started before the message (or a
- *       lagging region) cannot store an older value after it.
+ *       lagging region) cannot store an older value after it. With {@code keep-superseded} a
+ *       tenant key's value is kept instead as a last resort: never fresh, answered (stale, with
+ *       its age) only when no region answers, replaced by the next region answer. Host keys are
+ *       always dropped: a host may have moved to another tenant.
  *   <li>A flush empties the cache and makes every read already in flight unable to store.
  * </ul>
  *
@@ -61,8 +63,10 @@ public final class ViewCache {
   private final long valueLifeNanos;
   private final long refreshAheadNanos;
   private final boolean cacheNegatives;
+  private final boolean keepSuperseded;
   private final SidecarMetrics metrics;
-  private volatile Consumer<ReadKey> onInvalidated = key -> {};
+  private final long graceNanos;
+  private volatile Refresher refresher = Refresher.NONE;
 
   /**
    * @param settings sizes and lifetimes
@@ -76,6 +80,8 @@ public final class ViewCache {
     this.valueLifeNanos = ttlNanos + settings.staleTtl().toNanos();
     this.refreshAheadNanos = ttlNanos - ttlNanos / REFRESH_AHEAD_DIVISOR;
     this.cacheNegatives = !settings.negativeTtl().isZero();
+    this.keepSuperseded = settings.keepSuperseded();
+    this.graceNanos = settings.refreshGrace().toNanos();
     this.metrics = metrics;
     this.entries =
         Caffeine.newBuilder()
@@ -124,12 +130,41 @@ public final class ViewCache {
   }
 
   /**
-   * Sets what to tell about each key an invalidation dropped (after the drop; on the invalidation's
-   * thread; must not block): {@link InvalidationRefresh#refresh}. Flushes and revocations tell
-   * nothing.
+   * What loads a key again once an invalidation dropped it ({@link InvalidationRefresh}). Called on
+   * the invalidation's thread; must not block.
    */
-  public void onInvalidated(Consumer<ReadKey> listener) {
-    this.onInvalidated = listener;
+  public interface Refresher {
+    Refresher NONE = new Refresher() {
+      @Override
+      public boolean reserve(ReadKey key) {
+        return false;
+      }
+
+      @Override
+      public void start(ReadKey key) {}
+    };
+
+    /** True when a refresh of {@code key} will start (a token and a slot are taken for it); runs inside the key's update. */
+    boolean reserve(ReadKey key);
+
+    /** Starts the refresh {@link #reserve} promised, after the key's update. */
+    void start(ReadKey key);
+  }
+
+  /**
+   * Sets what loads each key an invalidation drops (flushes and revocations load nothing). With
+   * {@code keep-superseded}, a tenant key whose refresh started stays fresh for {@code
+   * refresh-grace} (its superseded value answers, as it did until the message arrived) so its
+   * readers do not miss while the newer version loads; the loaded version replaces it.
+   */
+  public void onInvalidated(Refresher refresher) {
+    this.refresher = refresher;
+  }
+
+  /** True when {@code key} holds a value or 404 a region answered, fresh, and not superseded. */
+  public boolean holdsCurrent(ReadKey key) {
+    CacheEntry entry = entries.getIfPresent(key);
+    return entry != null && !entry.lastResort() && isFresh(entry);
   }
 
   /** Changes on every flush; a read remembers it when it starts and passes it to {@link #settle}. */
@@ -323,6 +358,7 @@ public final class ViewCache {
 
   private int drop(ReadKey key, TenantConsumer owner, Invalidation invalidation, Stamp announced, boolean named) {
     boolean[] dropped = new boolean[1];
+    boolean[] refreshing = new boolean[1];
     entries.asMap().computeIfPresent(key, (k, entry) -> {
       RegionAnswer known = entry.answer();
       boolean sameTenant = invalidation.tenantId().equals(known.tenantId());
@@ -333,18 +369,26 @@ public final class ViewCache {
       if (known.isVersioned()) {
         raiseServed(owner, known.stamp());
       }
-      unindex(k, entry);
       dropped[0] = true;
+      refreshing[0] = refresher.reserve(k);
+      if (keepSuperseded && k.kind() == ReadKey.Kind.TENANT && known.isValue() && known.isVersioned()) {
+        return entry.lastResort() ? entry : entry.superseded(ticker.read() + (refreshing[0] ? graceNanos : 0));
+      }
+      unindex(k, entry);
       return null;
     });
-    if (dropped[0]) {
-      onInvalidated.accept(key);
+    if (refreshing[0]) {
+      refresher.start(key);
     }
     return dropped[0] ? 1 : 0;
   }
 
   private boolean isFresh(CacheEntry entry) {
-    return !entry.answer().isValue() || (!entry.restored() && ticker.read() - entry.storedAtNanos() < ttlNanos);
+    if (!entry.answer().isValue()) {
+      return true;
+    }
+    long now = ticker.read();
+    return entry.lastResort() ? now - entry.graceUntilNanos() < 0 : now - entry.storedAtNanos() < ttlNanos;
   }
 
   private Floor floorOf(RegionAnswer fetched, ReadKey key) {

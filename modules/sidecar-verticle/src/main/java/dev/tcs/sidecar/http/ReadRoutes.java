@@ -89,6 +89,9 @@ public final class ReadRoutes {
     }
     hit.headers().answer(request, hit.body());
     metrics.read(Read.HIT, start);
+    if (hit.superseded()) {
+      metrics.supersededHit();
+    }
     reader.refreshAhead(key, hit, () -> refreshRequest(key, request.getHeader(ReadApi.AUTHORIZATION)));
     return true;
   }

@@ -109,7 +109,24 @@ class CachingReaderTest {
   }
 
   @Test
-  void load_regionsBehindWhatWasAnswered_fails503() {
+  void load_regionsBehindWhatWasAnswered_answersTheSupersededValueStale() throws Exception {
+    reader.load(ACME, READ);
+    usEast.last().answer(value("us-east", "acme", 5));
+    cache.apply(new Invalidation("acme", "jira", List.of(), 6));
+
+    CompletableFuture<Served> result = reader.load(ACME, READ);
+    usEast.last().answer(value("us-east", "acme", 4));
+    euWest.last().answer(value("eu-west", "acme", 4));
+
+    assertEquals(Read.STALE, result.get().outcome());
+    assertEquals(5, result.get().answer().version());
+  }
+
+  @Test
+  void load_regionsBehindWhatWasAnswered_keepSupersededOff_fails503() {
+    SidecarMetrics metrics = new SidecarMetrics(new SimpleMeterRegistry());
+    cache = new ViewCache(new SidecarConfig.Cache(1_000, TTL, Duration.ofSeconds(5), TTL, true, 32, false, Duration.ZERO), ticker, Runnable::run, metrics);
+    reader = new CachingReader(cache, new HedgedFetcher(usEast, List.of(euWest), n -> 0, metrics));
     reader.load(ACME, READ);
     usEast.last().answer(value("us-east", "acme", 5));
     cache.apply(new Invalidation("acme", "jira", List.of(), 6));

@@ -21,6 +21,7 @@ import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,11 +252,12 @@ class ViewCacheTest {
 
     assertEquals(5, served.answer().version()); // what the application already saw: not backwards
     assertNull(cache.fresh(ACME));
-    assertNull(cache.stale(ACME));
+    assertEquals(5, cache.stale(ACME).version(), "only the superseded value, kept as a last resort");
   }
 
   @Test
   void settle_olderThanAlreadyAnswered_isRefused() {
+    cache = dropSuperseded();
     store(ACME, value("us-east", "acme", 5));
     cache.apply(invalidation("acme", "jira", 6));
 
@@ -263,6 +265,89 @@ class ViewCacheTest {
 
     assertNull(served);
     assertNull(cache.fresh(ACME));
+    assertNull(cache.stale(ACME));
+  }
+
+  @Test
+  void settle_olderThanAlreadyAnswered_answersTheSupersededValueStale() {
+    store(ACME, value("us-east", "acme", 5));
+    cache.apply(invalidation("acme", "jira", 6));
+
+    Served served = store(ACME, value("ap-south", "acme", 4));
+
+    assertEquals(5, served.answer().version());
+    assertEquals(Read.STALE, served.outcome());
+    assertNull(cache.fresh(ACME));
+  }
+
+  @Test
+  void apply_newerVersion_keepsTheTenantValueAsLastResortOnly_andDropsHostKeys() {
+    store(ACME, value("us-east", "acme", 5));
+    store(ACME_HOST, value("us-east", "acme", 5));
+
+    cache.apply(invalidation("acme", "jira", 6));
+
+    assertNull(cache.fresh(ACME));
+    assertNull(cache.freshHit(ACME), "the fast path never serves it");
+    assertEquals(5, cache.stale(ACME).version());
+    assertNull(cache.stale(ACME_HOST), "a host may have moved to another tenant");
+    assertEquals(6, store(ACME, value("us-east", "acme", 6)).answer().version());
+    assertEquals(6, cache.fresh(ACME).version(), "the next region answer replaces it");
+  }
+
+  @Test
+  void apply_refreshStarted_supersededValueStaysFreshForTheGraceOnly() {
+    List<ReadKey> started = new ArrayList<>();
+    cache.onInvalidated(new ViewCache.Refresher() {
+      @Override
+      public boolean reserve(ReadKey key) {
+        return true;
+      }
+
+      @Override
+      public void start(ReadKey key) {
+        started.add(key);
+      }
+    });
+    store(ACME, value("us-east", "acme", 5));
+    store(ACME_HOST, value("us-east", "acme", 5));
+
+    cache.apply(invalidation("acme", "jira", 6));
+
+    assertEquals(List.of(ACME, ACME_HOST), started);
+    assertEquals(5, cache.fresh(ACME).version(), "answers as before the message while its refresh runs");
+    assertTrue(cache.freshHit(ACME).superseded());
+    assertFalse(cache.holdsCurrent(ACME));
+    assertNull(cache.fresh(ACME_HOST), "host keys get no grace");
+    ticker.advance(Duration.ofMillis(500));
+    assertNull(cache.fresh(ACME), "past the grace");
+    assertEquals(5, cache.stale(ACME).version());
+  }
+
+  @Test
+  void apply_noRefreshStarted_noGrace() {
+    store(ACME, value("us-east", "acme", 5));
+
+    cache.apply(invalidation("acme", "jira", 6));
+
+    assertNull(cache.fresh(ACME));
+    assertEquals(5, cache.stale(ACME).version());
+  }
+
+  @Test
+  void apply_keepSupersededOff_dropsTheTenantValue() {
+    cache = dropSuperseded();
+    store(ACME, value("us-east", "acme", 5));
+
+    cache.apply(invalidation("acme", "jira", 6));
+
+    assertNull(cache.stale(ACME));
+  }
+
+  private ViewCache dropSuperseded() {
+    registry = new SimpleMeterRegistry();
+    return new ViewCache(
+        new SidecarConfig.Cache(1_000, TTL, NEGATIVE_TTL, STALE_TTL, true, 32, false, Duration.ZERO), ticker, Runnable::run, new SidecarMetrics(registry));
   }
 
   @Test
