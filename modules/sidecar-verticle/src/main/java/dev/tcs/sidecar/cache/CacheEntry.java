@@ -32,6 +32,6 @@ record CacheEntry(RegionAnswer answer, long storedAtNanos, Hit hit, boolean last
    * with its age; fresh until {@code graceUntilNanos} when a refresh of it started.
    */
   CacheEntry superseded(long graceUntilNanos) {
-    return new CacheEntry(answer, storedAtNanos, hit == null ? null : hit.asSuperseded(), true, graceUntilNanos);
+    return new CacheEntry(answer, storedAtNanos, hit == null || hit.superseded() ? hit : hit.asSuperseded(), true, graceUntilNanos);
   }
 }

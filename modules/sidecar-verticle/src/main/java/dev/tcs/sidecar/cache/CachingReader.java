@@ -42,6 +42,11 @@ public final class CachingReader {
     return cache.holdsCurrent(key);
   }
 
+  /** Ends the refresh grace of {@code key}'s superseded value ({@link ViewCache#endGrace}). */
+  public void endGrace(ReadKey key) {
+    cache.endGrace(key);
+  }
+
   /** The fresh cached value for {@code key}, ready to write, or null: the read fast path. */
   public Hit cachedHit(ReadKey key) {
     return cache.freshHit(key);

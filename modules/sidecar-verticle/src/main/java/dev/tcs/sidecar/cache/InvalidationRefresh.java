@@ -105,6 +105,7 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
   private void attempt(ReadKey key, int retries) {
     String authorization = authorizationOf.get(key.consumer());
     if (authorization == null || tokens.verified(authorization) == null) {
+      reader.endGrace(key);
       finish(Refresh.NO_TOKEN); // expired since
       return;
     }
@@ -127,11 +128,13 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
           return;
         }
         if (!answer.answer().isSuccess()) {
+          reader.endGrace(key);
           finish(Refresh.FAILED); // 401, 403: asking again will not change it
           return;
         }
         // else answered but not stored: the regions are still behind the invalidation
       }
+      reader.endGrace(key); // meanwhile readers ask the regions themselves, not the superseded value
       if (retries < RETRY_DELAYS_MS.length) {
         context.owner().setTimer(RETRY_DELAYS_MS[retries], id -> attempt(key, retries + 1));
       } else {

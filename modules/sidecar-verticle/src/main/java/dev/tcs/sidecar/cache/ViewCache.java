@@ -161,6 +161,14 @@ public final class ViewCache {
     this.refresher = refresher;
   }
 
+  /**
+   * Ends the grace of {@code key}'s superseded value now (its refresh could not load the newer
+   * version): from then on reads ask the regions themselves, and it answers only as the last resort.
+   */
+  public void endGrace(ReadKey key) {
+    entries.asMap().computeIfPresent(key, (k, entry) -> entry.lastResort() && isFresh(entry) ? entry.superseded(ticker.read()) : entry);
+  }
+
   /** True when {@code key} holds a value or 404 a region answered, fresh, and not superseded. */
   public boolean holdsCurrent(ReadKey key) {
     CacheEntry entry = entries.getIfPresent(key);

@@ -325,6 +325,27 @@ class ViewCacheTest {
   }
 
   @Test
+  void endGrace_refreshCouldNotLoad_supersededValueNoLongerFresh() {
+    cache.onInvalidated(new ViewCache.Refresher() {
+      @Override
+      public boolean reserve(ReadKey key) {
+        return true;
+      }
+
+      @Override
+      public void start(ReadKey key) {}
+    });
+    store(ACME, value("us-east", "acme", 5));
+    cache.apply(invalidation("acme", "jira", 6));
+    assertEquals(5, cache.fresh(ACME).version());
+
+    cache.endGrace(ACME);
+
+    assertNull(cache.fresh(ACME));
+    assertEquals(5, cache.stale(ACME).version());
+  }
+
+  @Test
   void apply_noRefreshStarted_noGrace() {
     store(ACME, value("us-east", "acme", 5));
 
