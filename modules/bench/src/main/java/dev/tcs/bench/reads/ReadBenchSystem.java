@@ -40,6 +40,7 @@ public final class ReadBenchSystem {
   private static final int DEFAULT_WRITE_CONCURRENCY = 8;
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
 
   private ReadBenchSystem() {}
 
@@ -64,7 +65,7 @@ public final class ReadBenchSystem {
       // One probe write sizes the padding so that the view a region serves is viewBytes long.
       int probePad = 300;
       BodyCheck.await(context, () -> put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)), WRITE_TIMEOUT, "probe PUT");
-      int probeBody = awaitBody(context, http, region, reader, tenantId(0), -1).length();
+      int probeBody = awaitBody(context, http, region, reader, tenantId(0), -1, Duration.ofSeconds(120)).length();
       int pad = Math.max(1, probePad + viewBytes - probeBody);
 
       List<String> ids = new ArrayList<>();
@@ -98,9 +99,11 @@ public final class ReadBenchSystem {
           }
         }
       }
-      // The last tenant written and the re-padded probe both readable: projection caught up.
-      awaitBody(context, http, region, reader, ids.get(tenants - 1), -1);
-      String body = awaitBody(context, http, region, reader, ids.get(0), viewBytes);
+      // The last tenant written and the re-padded probe both readable: projection caught up (ingest
+      // may lag the seeding by minutes on a busy machine with 100k tenants).
+      System.out.printf("seeded %d tenants in %d s; waiting for the region to ingest them%n", tenants, (System.nanoTime() - seedStart) / 1_000_000_000L);
+      awaitBody(context, http, region, reader, ids.get(tenants - 1), -1, CATCH_UP_TIMEOUT);
+      String body = awaitBody(context, http, region, reader, ids.get(0), viewBytes, CATCH_UP_TIMEOUT);
 
       JsonObject ready =
           new JsonObject()
@@ -115,6 +118,9 @@ public final class ReadBenchSystem {
               .put("tenants", new JsonArray(ids))
               .put("body", body);
       announceAndWait(ready);
+    } catch (Throwable e) {
+      e.printStackTrace(System.out); // the parent shows this log's tail
+      System.exit(1);
     } finally {
       System.exit(0); // the shutdown hook closes the system
     }
@@ -173,8 +179,8 @@ public final class ReadBenchSystem {
   }
 
   /** Polls the region until the tenant answers 200 (with a body of {@code length} bytes if not negative). */
-  private static String awaitBody(Context context, HttpClientAgent http, String region, String token, String tenant, int length) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+  private static String awaitBody(Context context, HttpClientAgent http, String region, String token, String tenant, int length, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     String last = "nothing";
     while (System.nanoTime() < deadline) {
       RequestOptions options =
