@@ -96,7 +96,7 @@ final class RebuildVerticle extends VerticleBase {
   private Map<Integer, Long> ends = Map.of();
   /** Partition to the number of its records handled (offset of the last handled + 1). */
   private final Map<Integer, Long> handled = new HashMap<>();
-  private Future<Map<EventProjector.ViewId, LiveViews.Summary>> live;
+  private Future<LiveViews.Snapshot> live;
   private volatile Subscription subscription;
   private long total;
   private long startedNanos;
@@ -110,7 +110,7 @@ final class RebuildVerticle extends VerticleBase {
   /** Where the live views come from (the views topic, in production). */
   @FunctionalInterface
   interface LiveViewsSource {
-    Future<Map<EventProjector.ViewId, LiveViews.Summary>> read();
+    Future<LiveViews.Snapshot> read();
   }
 
   RebuildVerticle(
@@ -167,7 +167,7 @@ final class RebuildVerticle extends VerticleBase {
     log.info(
         "rebuild started eventsTopic={} viewsTopic={} revision={} records={} dryRun={}",
         config.eventsTopic(), config.viewsTopic(), definitions.revision(), total, options.dryRun());
-    live = liveViews.read();
+    live = liveViews.read().onSuccess(read -> step("liveViewsRead"));
     progressTimer = vertx.setPeriodic(PROGRESS_MS, id -> options.progress().handle(progress()));
     if (remaining.isEmpty()) {
       caughtUp();
@@ -444,7 +444,9 @@ final class RebuildVerticle extends VerticleBase {
           step("decoded");
           return live;
         })
-        .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
+        .onSuccess(l -> log.info(
+            "rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={} liveViewRecords={} liveViewsDecoded={} liveViewsSkipped={}",
+            config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.views().size(), l.records(), l.decoded(), l.skipped()))
         .compose(this::checkAndPublish)
         .onComplete(
             result -> {
@@ -461,7 +463,8 @@ final class RebuildVerticle extends VerticleBase {
             });
   }
 
-  private Future<RebuildResult> checkAndPublish(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+  private Future<RebuildResult> checkAndPublish(LiveViews.Snapshot snapshot) {
+    Map<EventProjector.ViewId, LiveViews.Summary> liveViews = snapshot.views();
     step("liveViews");
     List<ConsumerChange> changes = compare(liveViews);
     String failed = check(changes);
