@@ -74,6 +74,7 @@ public final class Projector {
             views,
             log,
             new KafkaEndPositions(vertx, config.kafka()),
+            new KafkaEventReplay(vertx, config.kafka()),
             () -> LiveViews.read(vertx, config.kafka(), config.viewsTopic()),
             options,
             ProjectorMetrics.rebuild(registry));
