@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While it reads it only peeks at each record's tenant, consumer, version and revision
  * ({@link ViewPeek}) and keeps the newest record per {@code (tenant, consumer)}; at the end it
- * decodes and validates only those, so a topic holding many versions of each view costs one
- * decode per view. A record that does not even start like a view is decoded at once. A record
+ * decodes and validates only those (on the worker pool, in chunks, several at once), so a topic
+ * holding many versions of each view costs one decode per view. A record that does not even start like a view is decoded at once. A record
  * that fails to decode is counted, logged with its partition and offset, and skipped; when it was
  * the newest of its {@code (tenant, consumer)}, a second, narrow pass over the topic decodes that
  * view's other records, so the summary is that of its newest valid record, as if every record
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class LiveViews {
   private static final Logger log = LoggerFactory.getLogger(LiveViews.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Newest records decoded per worker task. */
+  private static final int DECODE_CHUNK = 2_000;
 
   /** The newest view of one {@code (tenant, consumer)} on the views topic. */
   record Summary(long version, long revision, boolean deleted, int contentHash) {
@@ -73,7 +76,16 @@ final class LiveViews {
 
   /** Reads {@code topic} up to its end now; fails if Kafka does not answer. */
   static Future<Snapshot> read(Vertx vertx, KafkaSettings settings, String topic) {
-    return vertx.executeBlocking(() -> readBlocking(settings, topic), false);
+    return vertx.executeBlocking(() -> firstPass(settings, topic), false)
+        .compose(first -> decodeNewest(vertx, topic, first)
+            .compose(lostNewest -> lostNewest.isEmpty()
+                ? Future.succeededFuture(first.reading().snapshot())
+                : vertx.executeBlocking(() -> secondPass(settings, topic, first, lostNewest), false)))
+        .onSuccess(snapshot -> {
+          if (snapshot.skipped() > 0) {
+            log.warn("live views read skipped invalid records topic={} skipped={}", topic, snapshot.skipped());
+          }
+        });
   }
 
   /** The newest record seen so far of one {@code (tenant, consumer)}, not decoded yet. */
@@ -101,7 +113,7 @@ final class LiveViews {
     }
   }
 
-  /** One read's state, on the worker thread that reads. */
+  /** One read's state (or a decoding task's part of it), on one thread at a time. */
   private static final class Reading {
     final String topic;
     final Map<EventProjector.ViewId, Summary> live = new HashMap<>();
@@ -127,12 +139,27 @@ final class LiveViews {
       }
     }
 
+    /** Adds what {@code part} found (views of other records of the same read). */
+    void add(Reading part) {
+      part.live.forEach((id, summary) -> live.merge(id, summary, (a, b) -> b.newerThan(a) ? b : a));
+      records += part.records;
+      decoded += part.decoded;
+      skipped += part.skipped;
+    }
+
     Snapshot snapshot() {
       return new Snapshot(live, records, decoded, skipped);
     }
   }
 
-  private static Snapshot readBlocking(KafkaSettings settings, String topic) {
+  /** What the first pass found: the newest record per view, and what was decoded on the way. */
+  private record FirstPass(Reading reading, Map<EventProjector.ViewId, Newest> newest, Map<TopicPartition, Long> ends) {}
+
+  /** What one chunk of newest records decoded to, and the views whose newest record was invalid. */
+  private record Decoded(Reading reading, Set<EventProjector.ViewId> lostNewest) {}
+
+  /** Reads to the ends, peeking; decodes only what does not peek. */
+  private static FirstPass firstPass(KafkaSettings settings, String topic) {
     Reading reading = new Reading(topic);
     Map<EventProjector.ViewId, Newest> newest = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = open(settings)) {
@@ -141,31 +168,65 @@ final class LiveViews {
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = Map.copyOf(consumer.endOffsets(partitions, TIMEOUT));
       readToEnds(consumer, ends, reading, record -> keepNewest(record, newest, reading));
+      return new FirstPass(reading, newest, ends);
+    }
+  }
 
+  /**
+   * Decodes the newest record of every view, {@link #DECODE_CHUNK} a task on the worker pool,
+   * several at once, and merges what they found into the first pass's reading.
+   */
+  private static Future<Set<EventProjector.ViewId>> decodeNewest(Vertx vertx, String topic, FirstPass first) {
+    List<Map.Entry<EventProjector.ViewId, Newest>> all = new ArrayList<>(first.newest().entrySet());
+    List<Future<Decoded>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += DECODE_CHUNK) {
+      List<Map.Entry<EventProjector.ViewId, Newest>> chunk = all.subList(from, Math.min(all.size(), from + DECODE_CHUNK));
+      chunks.add(vertx.executeBlocking(() -> decode(topic, chunk), false));
+    }
+    return Future.all(chunks).map(done -> {
+      Reading reading = first.reading();
       Set<EventProjector.ViewId> lostNewest = new HashSet<>();
-      newest.forEach(
-          (id, record) -> {
-            View view = reading.decode(record.partition, record.offset, record.value);
-            if (view == null || !id.equals(new EventProjector.ViewId(view.tenantId(), view.consumer()))) {
-              lostNewest.add(id);
-            }
-          });
-      if (!lostNewest.isEmpty()) {
-        log.warn("live views re-reading records of views whose newest record is invalid topic={} views={}", topic, lostNewest.size());
-        readToEnds(
-            consumer,
-            ends,
-            reading,
-            record -> {
-              ViewPeek.Peeked peeked = ViewPeek.peek(record.value());
-              if (peeked != null && lostNewest.contains(peeked.id()) && !newest.get(peeked.id()).is(record)) {
-                reading.decode(record.partition(), record.offset(), record.value());
-              }
-            });
+      for (Future<Decoded> chunk : chunks) {
+        Decoded decoded = chunk.result();
+        reading.add(decoded.reading());
+        lostNewest.addAll(decoded.lostNewest());
+      }
+      return lostNewest;
+    });
+  }
+
+  private static Decoded decode(String topic, List<Map.Entry<EventProjector.ViewId, Newest>> chunk) {
+    Reading part = new Reading(topic);
+    Set<EventProjector.ViewId> lostNewest = new HashSet<>();
+    for (Map.Entry<EventProjector.ViewId, Newest> entry : chunk) {
+      Newest record = entry.getValue();
+      View view = part.decode(record.partition, record.offset, record.value);
+      if (view == null || !entry.getKey().equals(new EventProjector.ViewId(view.tenantId(), view.consumer()))) {
+        lostNewest.add(entry.getKey());
       }
     }
-    if (reading.skipped > 0) {
-      log.warn("live views read skipped invalid records topic={} skipped={}", topic, reading.skipped);
+    return new Decoded(part, lostNewest);
+  }
+
+  /**
+   * For views whose newest record is invalid: reads the topic again up to the same ends and
+   * decodes every other record of those views, so each gets the summary of its newest valid one.
+   */
+  private static Snapshot secondPass(KafkaSettings settings, String topic, FirstPass first, Set<EventProjector.ViewId> lostNewest) {
+    log.warn("live views re-reading records of views whose newest record is invalid topic={} views={}", topic, lostNewest.size());
+    Reading reading = first.reading();
+    try (KafkaConsumer<byte[], byte[]> consumer = open(settings)) {
+      consumer.assign(first.ends().keySet());
+      readToEnds(
+          consumer,
+          first.ends(),
+          reading,
+          record -> {
+            ViewPeek.Peeked peeked = ViewPeek.peek(record.value());
+            if (peeked != null && lostNewest.contains(peeked.id()) && !first.newest().get(peeked.id()).is(record)) {
+              reading.decode(record.partition(), record.offset(), record.value());
+            }
+          });
     }
     return reading.snapshot();
   }

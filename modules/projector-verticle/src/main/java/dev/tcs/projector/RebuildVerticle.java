@@ -10,6 +10,7 @@ import dev.tcs.core.security.ViewTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,12 @@ final class RebuildVerticle extends VerticleBase {
   /** Views tagged per worker task when publishing. */
   private static final int TAG_CHUNK = 1_000;
   /**
+   * Threads tagging ahead ({@link #tagAhead}) while the event loop compares: one core fewer than
+   * the machine has, so the comparison (on the critical path) is not crowded out by twenty worker
+   * threads.
+   */
+  private static final int AHEAD_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  /**
    * After publishing a new revision: how long the rebuild keeps projecting events appended
    * meanwhile (with the new revision), so those the live projector handled before it switched
    * to the new definitions are republished in the new shape.
@@ -103,6 +110,11 @@ final class RebuildVerticle extends VerticleBase {
   private boolean caughtUp;
   /** Views staged since the staged snapshot was taken for publishing; null before that. */
   private Map<EventProjector.ViewId, View> tail;
+  /** The staged snapshot to publish, taken once decoded ({@link #tagAhead}); null before that. */
+  private List<View> publishing;
+  /** The first window of {@link #publishing}, being tagged on the worker pool, a chunk a future. */
+  private List<Future<List<Append>>> taggedAhead = List.of();
+  private WorkerExecutor aheadTagger;
 
   /** Where the live views come from (the views topic, in production). */
   @FunctionalInterface
@@ -149,7 +161,8 @@ final class RebuildVerticle extends VerticleBase {
     vertx.cancelTimer(progressTimer);
     done.tryFail("rebuild stopped before it reached the end of " + config.eventsTopic());
     EventReplay.Reading running = reading;
-    return running == null ? Future.succeededFuture() : running.close();
+    Future<Void> closeTagger = aheadTagger == null ? Future.succeededFuture() : aheadTagger.close();
+    return Future.join(closeTagger, running == null ? Future.succeededFuture() : running.close());
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {
@@ -387,6 +400,9 @@ final class RebuildVerticle extends VerticleBase {
     projectPending()
         .compose(projected -> {
           step("decoded");
+          if (!options.dryRun()) {
+            tagAhead();
+          }
           return live;
         })
         .onSuccess(l -> log.info(
@@ -398,7 +414,7 @@ final class RebuildVerticle extends VerticleBase {
               EventReplay.Reading running = reading;
               reading = null;
               if (running != null) {
-                running.close(); // in the background: a throwaway group, nothing to wait for
+                running.close(); // in the background: nothing committed, nothing to wait for
               }
               if (result.succeeded()) {
                 done.tryComplete(result.result());
@@ -423,12 +439,16 @@ final class RebuildVerticle extends VerticleBase {
       return Future.succeededFuture(result(changes, 0, false));
     }
     long liveRevision = liveViews.values().stream().mapToLong(LiveViews.Summary::revision).max().orElse(-1);
-    List<View> views = new ArrayList<>(staged.values());
-    tail = new HashMap<>();
+    if (publishing == null) {
+      tagAhead();
+    }
+    List<View> views = publishing;
+    List<Future<List<Append>>> ahead = taggedAhead;
+    taggedAhead = List.of();
     return DefinitionsTopic.publish(eventLog, config, definitions)
         .compose(v -> {
           step("definitions");
-          return publish(views, 0);
+          return publish(views, 0, ahead);
         })
         .onSuccess(v -> step("published"))
         .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
@@ -446,7 +466,7 @@ final class RebuildVerticle extends VerticleBase {
             fired -> {
               List<View> views = new ArrayList<>(tail.values());
               tail = null;
-              return publish(views, 0).map(v -> views.size());
+              return publish(views, 0, List.of()).map(v -> views.size());
             });
   }
 
@@ -454,23 +474,48 @@ final class RebuildVerticle extends VerticleBase {
    * Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time, each
    * tagged straight from its JSON ({@link ViewTags#tag(dev.tcs.core.security.Hmac, io.vertx.core.json.JsonObject)}),
    * not encoded, parsed back and encoded again as the signing log would; tagged on Vert.x's worker
-   * pool, {@link #TAG_CHUNK} views a task, several at once. A tenant's views of different
+   * pool, {@link #TAG_CHUNK} views a task, several at once; the chunks of the first window may be
+   * tagged already ({@code ahead}, from {@link #tagAhead}). A tenant's views of different
    * consumers are independent, so the chunks need no order among them.
    */
-  private Future<Void> publish(List<View> views, int from) {
+  private Future<Void> publish(List<View> views, int from, List<Future<List<Append>>> ahead) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
     List<Future<Void>> chunks = new ArrayList<>();
-    for (int start = from; start < to; start += TAG_CHUNK) {
+    for (int start = from, index = 0; start < to; start += TAG_CHUNK, index++) {
       List<View> chunk = views.subList(start, Math.min(to, start + TAG_CHUNK));
+      Future<List<Append>> tagged = from == 0 && index < ahead.size() ? ahead.get(index) : vertx.executeBlocking(() -> tagged(chunk), false);
       chunks.add(
-          vertx.executeBlocking(() -> tagged(chunk), false)
+          tagged
               .compose(appends -> unsignedLog.appendAll(config.viewsTopic(), appends))
               .onSuccess(v -> metrics.viewsPublished(chunk.size())));
     }
-    return Future.all(chunks).compose(v -> publish(views, to));
+    return Future.all(chunks).compose(v -> publish(views, to, List.of()));
+  }
+
+  /**
+   * Takes the snapshot of staged views to publish (views staged later go to {@link #tail}) and
+   * starts tagging its first {@link #PUBLISH_WINDOW} views on the worker pool, {@link #TAG_CHUNK}
+   * a task, while the live views are read and compared and the checks run; so publishing, once
+   * they pass, starts with views tagged already. If a check fails the tags are dropped (a dry run
+   * does not tag at all). Tags only one window ahead, so no more tagged views than that are held,
+   * on {@link #AHEAD_THREADS} threads: the comparison on the event loop comes first.
+   */
+  private void tagAhead() {
+    publishing = new ArrayList<>(staged.values());
+    tail = new HashMap<>();
+    int to = Math.min(publishing.size(), PUBLISH_WINDOW);
+    List<Future<List<Append>>> ahead = new ArrayList<>();
+    if (aheadTagger == null) {
+      aheadTagger = vertx.createSharedWorkerExecutor("tcs-rebuild-tag-ahead-" + System.identityHashCode(this), AHEAD_THREADS);
+    }
+    for (int start = 0; start < to; start += TAG_CHUNK) {
+      List<View> chunk = publishing.subList(start, Math.min(to, start + TAG_CHUNK));
+      ahead.add(aheadTagger.executeBlocking(() -> tagged(chunk), false));
+    }
+    taggedAhead = ahead;
   }
 
   private List<Append> tagged(List<View> views) {
