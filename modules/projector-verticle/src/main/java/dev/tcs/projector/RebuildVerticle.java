@@ -10,6 +10,7 @@ import dev.tcs.core.security.ViewTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +115,7 @@ final class RebuildVerticle extends VerticleBase {
   /** The staged snapshot to publish, taken once decoded ({@link #tagAhead}); null before that. */
   private List<View> publishing;
   /** The first window of {@link #publishing}, being tagged on the worker pool, a chunk a future. */
-  private List<Future<List<Append>>> taggedAhead = List.of();
+  private List<AheadChunk> taggedAhead = List.of();
   private WorkerExecutor aheadTagger;
 
   /** Where the live views come from (the views topic, in production). */
@@ -443,7 +445,7 @@ final class RebuildVerticle extends VerticleBase {
       tagAhead();
     }
     List<View> views = publishing;
-    List<Future<List<Append>>> ahead = taggedAhead;
+    List<AheadChunk> ahead = taggedAhead;
     taggedAhead = List.of();
     return DefinitionsTopic.publish(eventLog, config, definitions)
         .compose(v -> {
@@ -478,7 +480,7 @@ final class RebuildVerticle extends VerticleBase {
    * tagged already ({@code ahead}, from {@link #tagAhead}). A tenant's views of different
    * consumers are independent, so the chunks need no order among them.
    */
-  private Future<Void> publish(List<View> views, int from, List<Future<List<Append>>> ahead) {
+  private Future<Void> publish(List<View> views, int from, List<AheadChunk> ahead) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
@@ -486,7 +488,7 @@ final class RebuildVerticle extends VerticleBase {
     List<Future<Void>> chunks = new ArrayList<>();
     for (int start = from, index = 0; start < to; start += TAG_CHUNK, index++) {
       List<View> chunk = views.subList(start, Math.min(to, start + TAG_CHUNK));
-      Future<List<Append>> tagged = from == 0 && index < ahead.size() ? ahead.get(index) : vertx.executeBlocking(() -> tagged(chunk), false);
+      Future<List<Append>> tagged = from == 0 && index < ahead.size() ? ahead.get(index).take(vertx) : vertx.executeBlocking(() -> tagged(chunk), false);
       chunks.add(
           tagged
               .compose(appends -> unsignedLog.appendAll(config.viewsTopic(), appends))
@@ -507,15 +509,40 @@ final class RebuildVerticle extends VerticleBase {
     publishing = new ArrayList<>(staged.values());
     tail = new HashMap<>();
     int to = Math.min(publishing.size(), PUBLISH_WINDOW);
-    List<Future<List<Append>>> ahead = new ArrayList<>();
+    List<AheadChunk> ahead = new ArrayList<>();
     if (aheadTagger == null) {
       aheadTagger = vertx.createSharedWorkerExecutor("tcs-rebuild-tag-ahead-" + System.identityHashCode(this), AHEAD_THREADS);
     }
     for (int start = 0; start < to; start += TAG_CHUNK) {
-      List<View> chunk = publishing.subList(start, Math.min(to, start + TAG_CHUNK));
-      ahead.add(aheadTagger.executeBlocking(() -> tagged(chunk), false));
+      AheadChunk chunk = new AheadChunk(publishing.subList(start, Math.min(to, start + TAG_CHUNK)));
+      chunk.ahead = aheadTagger.executeBlocking(() -> chunk.claim() ? tagged(chunk.views) : null, false);
+      ahead.add(chunk);
     }
     taggedAhead = ahead;
+  }
+
+  /**
+   * One chunk of views tagged ahead. Whoever claims it first tags it: the ahead thread, or, once
+   * the checks have passed, the publisher (on the whole worker pool), so a chunk the ahead thread
+   * has not started yet waits for no one.
+   */
+  private final class AheadChunk {
+    final List<View> views;
+    final AtomicBoolean claimed = new AtomicBoolean();
+    Future<List<Append>> ahead;
+
+    AheadChunk(List<View> views) {
+      this.views = views;
+    }
+
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    /** The chunk's tagged views: as tagged ahead, or tagged now on the worker pool if the ahead thread has not started it. */
+    Future<List<Append>> take(Vertx vertx) {
+      return claim() ? vertx.executeBlocking(() -> tagged(views), false) : ahead;
+    }
   }
 
   private List<Append> tagged(List<View> views) {
