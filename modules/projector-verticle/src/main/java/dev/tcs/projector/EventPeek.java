@@ -23,12 +23,17 @@ final class EventPeek {
 
   /** The event's tenant id and version, or null if the value does not start like an event. */
   static Peeked peek(Buffer value) {
+    return value == null ? null : peek(value.getBytes());
+  }
+
+  /** The event's tenant id and version, or null if the value does not start like an event. */
+  static Peeked peek(byte[] value) {
     if (value == null) {
       return null;
     }
     String tenantId = null;
     long version = -1;
-    try (JsonParser parser = JSON.createParser(value.getBytes())) {
+    try (JsonParser parser = JSON.createParser(value)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }

@@ -50,8 +50,8 @@ public final class Projector {
   }
 
   /**
-   * Replays the events topic from its very start (under a fresh group, so the live projector's
-   * position is untouched) through the same projection as the live projector, with
+   * Replays the events topic from its very start (with a plain consumer of its own, assigned
+   * partitions and no group, so the live projector's position is untouched) through the same projection as the live projector, with
    * {@code views}' revision; stages the newest view per {@code (tenant, consumer)}; compares it
    * with what the views topic holds now and runs the checks of {@code options}; then publishes
    * every staged view (unless {@code options.dryRun()}). Completes once that is done for every
@@ -74,6 +74,7 @@ public final class Projector {
             views,
             log,
             new KafkaEndPositions(vertx, config.kafka()),
+            new KafkaEventReplay(vertx, config.kafka()),
             () -> LiveViews.read(vertx, config.kafka(), config.viewsTopic()),
             options,
             ProjectorMetrics.rebuild(registry));

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * @param httpHost the ops server's interface
  * @param httpPort the ops server's port (0 picks a free one)
  * @param kafka how to reach Kafka
- * @param group the consumer group of the live projector; a rebuild uses {@code <group>-rebuild-replay-<random>}
+ * @param group the consumer group of the live projector; a rebuild reads with no group, and its rare second pass (tenants whose newest record is invalid) uses {@code <group>-rebuild-recover-replay-<random>}
  * @param eventsTopic the catalogue events topic (consumed)
  * @param viewsTopic the views topic (produced)
  * @param partitions partitions of a topic the projector creates (existing topics are left as they are)

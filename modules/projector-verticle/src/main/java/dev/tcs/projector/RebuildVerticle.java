@@ -4,13 +4,14 @@ import dev.tcs.core.log.Append;
 import dev.tcs.core.log.BatchHandler;
 import dev.tcs.core.log.EventLog;
 import dev.tcs.core.log.LogRecord;
-import dev.tcs.core.log.Subscription;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.core.security.ViewTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,18 +19,19 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One rebuild: replays the events topic from its very start under a fresh group
- * ({@link EventLog#replayInBatches}) through the same projection as the live projector, with the
- * current definitions revision, and <em>stages</em> its output: the newest view per
- * {@code (tenant, consumer)}, in memory. While it reads, it only peeks at each record's tenant
- * and version and keeps each tenant's newest record; once caught up it decodes and projects
- * those (on the worker pool), so a tenant with many versions costs one decode, not one per
- * version. A tenant whose newest record is invalid gets its newest valid one from a second,
- * narrow pass over the topic. Meanwhile it reads what the views topic holds now
+ * One rebuild: replays the events topic from its very start ({@link EventReplay}: a plain
+ * consumer on a thread of its own, no group) through the same projection as the live projector,
+ * with the current definitions revision, and <em>stages</em> its output: the newest view per
+ * {@code (tenant, consumer)}, in memory. While it reads, the reader only peeks at each record's
+ * tenant and version and keeps each tenant's newest record; once caught up the rebuild decodes and
+ * projects those (on the worker pool), so a tenant with many versions costs one decode, not one
+ * per version. A tenant whose newest record is invalid gets its newest valid one from a second,
+ * narrow pass over the topic. Meanwhile, from the start, it reads what the views topic holds now
  * ({@link LiveViews}). Once every partition has been handled up to where it ended when the
  * rebuild began (events appended later are left to the live projector), it compares staged with
  * live per consumer ({@link ConsumerChange}) and runs its checks:
@@ -43,10 +45,11 @@ import org.slf4j.LoggerFactory;
  * A failed check fails {@link #done()} with a {@link RebuildValidationException} naming the check
  * and its figures and publishes nothing; a dry run publishes nothing either. Otherwise every
  * staged view is appended to the views topic at once (the producer keeps order per tenant).
- * Undeploying it closes the replay subscription (and fails {@link #done()} if it had not finished).
+ * Undeploying it stops the reader (and fails {@link #done()} if it had not finished).
  *
- * <p>Memory: one staged view per {@code (tenant, consumer)} and one summary per live view.
- * Never blocks its event loop; reading end positions and the live views runs on workers.
+ * <p>Memory: one staged view per {@code (tenant, consumer)} and one summary per live view; while
+ * reading, one record per tenant (events) and per {@code (tenant, consumer)} (live views).
+ * Never blocks its event loop; reading end positions, events and live views runs on other threads.
  */
 final class RebuildVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RebuildVerticle.class);
@@ -56,6 +59,12 @@ final class RebuildVerticle extends VerticleBase {
   private static final int DECODE_CHUNK = 500;
   /** Views tagged per worker task when publishing. */
   private static final int TAG_CHUNK = 1_000;
+  /**
+   * Threads tagging ahead ({@link #tagAhead}) while the event loop compares: one core fewer than
+   * the machine has, so the comparison (on the critical path) is not crowded out by twenty worker
+   * threads.
+   */
+  private static final int AHEAD_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   /**
    * After publishing a new revision: how long the rebuild keeps projecting events appended
    * meanwhile (with the new revision), so those the live projector handled before it switched
@@ -85,19 +94,16 @@ final class RebuildVerticle extends VerticleBase {
   /** Tenant to the highest version staged for it. */
   private final Map<String, Long> stagedVersions = new HashMap<>();
   /**
-   * Until caught up: tenant to the record of its highest version seen so far (by {@link
-   * EventPeek}), not decoded yet. Decoded and projected once every partition has been read, so
-   * each tenant's event is decoded once, not once per version.
+   * Once caught up, until decoded: each tenant's newest record before the ends, as the reader
+   * kept it (by {@link EventPeek}), not decoded yet; so each tenant's event is decoded once, not
+   * once per version.
    */
-  private Map<String, Pending> pending = new HashMap<>();
-  /** Partition to the last offset the rebuild must handle there; emptied as partitions finish. */
-  private final Map<Integer, Long> remaining = new HashMap<>();
+  private List<EventReplay.Newest> pending;
   /** Partition to where it ended when the rebuild began. */
   private Map<Integer, Long> ends = Map.of();
-  /** Partition to the number of its records handled (offset of the last handled + 1). */
-  private final Map<Integer, Long> handled = new HashMap<>();
-  private Future<Map<EventProjector.ViewId, LiveViews.Summary>> live;
-  private volatile Subscription subscription;
+  private Future<LiveViews.Snapshot> live;
+  private final EventReplay replay;
+  private volatile EventReplay.Reading reading;
   private long total;
   private long startedNanos;
   private long progressTimer = -1;
@@ -106,11 +112,16 @@ final class RebuildVerticle extends VerticleBase {
   private boolean caughtUp;
   /** Views staged since the staged snapshot was taken for publishing; null before that. */
   private Map<EventProjector.ViewId, View> tail;
+  /** The staged snapshot to publish, taken once decoded ({@link #tagAhead}); null before that. */
+  private List<View> publishing;
+  /** The first window of {@link #publishing}, being tagged on the worker pool, a chunk a future. */
+  private List<AheadChunk> taggedAhead = List.of();
+  private WorkerExecutor aheadTagger;
 
   /** Where the live views come from (the views topic, in production). */
   @FunctionalInterface
   interface LiveViewsSource {
-    Future<Map<EventProjector.ViewId, LiveViews.Summary>> read();
+    Future<LiveViews.Snapshot> read();
   }
 
   RebuildVerticle(
@@ -118,6 +129,7 @@ final class RebuildVerticle extends VerticleBase {
       ViewDefinitions definitions,
       EventLog eventLog,
       EndPositions endPositions,
+      EventReplay replay,
       LiveViewsSource liveViews,
       RebuildOptions options,
       ProjectorMetrics metrics) {
@@ -126,6 +138,7 @@ final class RebuildVerticle extends VerticleBase {
     this.eventLog = ViewTags.signing(eventLog, config.viewsTopic(), config.viewKey());
     this.unsignedLog = eventLog;
     this.endPositions = endPositions;
+    this.replay = replay;
     this.liveViews = liveViews;
     this.options = options;
     this.metrics = metrics;
@@ -149,100 +162,67 @@ final class RebuildVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(progressTimer);
     done.tryFail("rebuild stopped before it reached the end of " + config.eventsTopic());
-    Subscription running = subscription;
-    return running == null ? Future.succeededFuture() : running.close();
+    EventReplay.Reading running = reading;
+    Future<Void> closeTagger = aheadTagger == null ? Future.succeededFuture() : aheadTagger.close();
+    return Future.join(closeTagger, running == null ? Future.succeededFuture() : running.close());
   }
 
   private Future<Void> replayUpTo(Map<Integer, Long> ends) {
     step("endPositions");
     this.ends = Map.copyOf(ends);
-    ends.forEach(
-        (partition, end) -> {
-          if (end > 0) {
-            remaining.put(partition, end - 1);
-            total += end;
-          }
-        });
+    ends.values().forEach(end -> total += Math.max(0, end));
     metrics.rebuildTotal(total);
     log.info(
         "rebuild started eventsTopic={} viewsTopic={} revision={} records={} dryRun={}",
         config.eventsTopic(), config.viewsTopic(), definitions.revision(), total, options.dryRun());
-    live = liveViews.read();
-    progressTimer = vertx.setPeriodic(PROGRESS_MS, id -> options.progress().handle(progress()));
-    if (remaining.isEmpty()) {
+    live = liveViews.read().onSuccess(read -> step("liveViewsRead"));
+    progressTimer = vertx.setPeriodic(PROGRESS_MS, id -> {
+      RebuildProgress progress = progress();
+      metrics.rebuildDone(progress.done());
+      options.progress().handle(progress);
+    });
+    if (total == 0) {
       caughtUp();
       return Future.succeededFuture();
     }
-    return eventLog
-        .replayInBatches(config.eventsTopic(), config.group() + "-rebuild", this::replay)
+    return replay
+        .start(config.eventsTopic(), ends, new ReplayListener())
         .onSuccess(started -> {
-          subscription = started;
+          reading = started;
           step("subscribed");
         })
         .mapEmpty();
   }
 
-  private Future<Void> replay(List<LogRecord> batch) {
-    if (done.future().isComplete()) {
-      return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
+  /** What the reader hands over, on this verticle's context. */
+  private final class ReplayListener implements EventReplay.Listener {
+    @Override
+    public Future<Void> unpeekable(List<LogRecord> records) {
+      return projector.handle(records);
     }
-    LogRecord last = batch.get(batch.size() - 1);
-    if (pending != null) {
-      List<LogRecord> unpeekable = keepNewest(batch);
-      if (unpeekable.isEmpty()) {
-        advance(last);
-        return Future.succeededFuture();
+
+    @Override
+    public void caughtUp(List<EventReplay.Newest> newest) {
+      pending = newest;
+      RebuildVerticle.this.caughtUp();
+    }
+
+    @Override
+    public Future<Void> appended(List<LogRecord> records) {
+      if (done.future().isComplete()) {
+        return Future.succeededFuture(); // records appended after the hand-over belong to the live projector
       }
-      return projector.handle(unpeekable).onSuccess(ok -> advance(last));
+      return projector.handle(newestPerTenant(records));
     }
-    return projector.handle(newestPerTenant(batch)).onSuccess(ok -> advance(last));
+
+    @Override
+    public void failed(Throwable cause) {
+      done.tryFail(cause);
+    }
   }
 
   /** A staged view with its content hash. */
   private record Hashed(View view, int hash) {}
-
-  /** The newest record of one tenant seen so far, and the version it claims. */
-  private static final class Pending {
-    final String tenantId;
-    long version;
-    LogRecord record;
-
-    Pending(String tenantId, long version, LogRecord record) {
-      this.tenantId = tenantId;
-      this.version = version;
-      this.record = record;
-    }
-  }
-
-  /**
-   * Before catching up: keeps, per tenant, only the record with the highest version seen so far
-   * (read with {@link EventPeek}, without decoding the document; the later one on a tie), to be
-   * decoded once every partition has been read ({@link #projectPending}). Returns the records
-   * that do not even start like an event: those are decoded now, so they are rejected and
-   * counted (or staged, if they are valid after all). A superseded record is never decoded, so
-   * a bad record followed by a newer one of the same tenant is not counted as rejected.
-   */
-  private List<LogRecord> keepNewest(List<LogRecord> batch) {
-    List<LogRecord> unpeekable = List.of();
-    for (LogRecord record : batch) {
-      EventPeek.Peeked peeked = EventPeek.peek(record.value());
-      if (peeked == null) {
-        if (unpeekable.isEmpty()) {
-          unpeekable = new ArrayList<>();
-        }
-        unpeekable.add(record);
-        continue;
-      }
-      Pending seen = pending.get(peeked.tenantId());
-      if (seen == null) {
-        pending.put(peeked.tenantId(), new Pending(peeked.tenantId(), peeked.version(), record));
-      } else if (peeked.version() >= seen.version) {
-        seen.version = peeked.version();
-        seen.record = record;
-      }
-    }
-    return unpeekable;
-  }
 
   /**
    * Decodes and projects the pending newest record of every tenant, in chunks of {@link
@@ -252,18 +232,17 @@ final class RebuildVerticle extends VerticleBase {
    * ({@link #recover}).
    */
   private Future<Void> projectPending() {
-    Map<String, Pending> toProject = pending;
+    List<EventReplay.Newest> all = pending;
     pending = null;
-    if (toProject == null || toProject.isEmpty()) {
+    if (all == null || all.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Pending> all = new ArrayList<>(toProject.values());
     Map<String, LogRecord> rejectedNewest = new HashMap<>();
     List<Future<Void>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += DECODE_CHUNK) {
-      List<Pending> chunk = all.subList(from, Math.min(all.size(), from + DECODE_CHUNK));
+      List<EventReplay.Newest> chunk = all.subList(from, Math.min(all.size(), from + DECODE_CHUNK));
       List<LogRecord> records = new ArrayList<>(chunk.size());
-      chunk.forEach(p -> records.add(p.record));
+      chunk.forEach(p -> records.add(p.record()));
       chunks.add(
           vertx.executeBlocking(() -> projectHashed(records), false).map(hashed -> {
             EventProjector.Projected projected = hashed.projected();
@@ -274,10 +253,10 @@ final class RebuildVerticle extends VerticleBase {
               }
             });
             projector.countProjected(projected);
-            for (Pending p : chunk) {
-              Long staged = stagedVersions.get(p.tenantId);
-              if (staged == null || staged < p.version) {
-                rejectedNewest.put(p.tenantId, p.record);
+            for (EventReplay.Newest p : chunk) {
+              Long staged = stagedVersions.get(p.tenantId());
+              if (staged == null || staged < p.version()) {
+                rejectedNewest.put(p.tenantId(), p.record());
               }
             }
             return null;
@@ -390,34 +369,15 @@ final class RebuildVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void advance(LogRecord last) {
-    handled.merge(last.partition(), last.offset() + 1, Math::max);
-    metrics.rebuildDone(handledCount());
-    Long end = remaining.get(last.partition());
-    if (end != null && last.offset() >= end) {
-      remaining.remove(last.partition());
-      if (remaining.isEmpty()) {
-        caughtUp();
-      }
-    }
-  }
-
-  private long handledCount() {
-    long count = 0;
-    for (Long n : handled.values()) {
-      count += n;
-    }
-    return Math.min(count, total);
-  }
-
   private RebuildProgress progress() {
     return new RebuildProgress(
-        caughtUp ? total : handledCount(), total, projector.rejected(), stagedViews(), elapsed(), caughtUp);
+        caughtUp ? total : reading == null ? 0 : Math.min(total, reading.done()), total, projector.rejected(), stagedViews(), elapsed(), caughtUp);
   }
 
   /** Views staged, counting a tenant whose newest record is not decoded yet once per consumer. */
   private long stagedViews() {
-    return staged.size() + (pending == null ? 0 : (long) pending.size() * definitions.consumers().size());
+    long waiting = caughtUp ? (pending == null ? 0 : pending.size()) : reading == null ? 0 : reading.tenants();
+    return staged.size() + waiting * definitions.consumers().size();
   }
 
   private void step(String name) {
@@ -442,16 +402,21 @@ final class RebuildVerticle extends VerticleBase {
     projectPending()
         .compose(projected -> {
           step("decoded");
+          if (!options.dryRun()) {
+            tagAhead();
+          }
           return live;
         })
-        .onSuccess(l -> log.info("rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={}", config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.size()))
+        .onSuccess(l -> log.info(
+            "rebuild caught up eventsTopic={} caughtUpMs={} liveViewsReadyMs={} liveViews={} liveViewRecords={} liveViewsDecoded={} liveViewsSkipped={}",
+            config.eventsTopic(), caughtUpMs, elapsed().toMillis(), l.views().size(), l.records(), l.decoded(), l.skipped()))
         .compose(this::checkAndPublish)
         .onComplete(
             result -> {
-              Subscription running = subscription;
-              subscription = null;
+              EventReplay.Reading running = reading;
+              reading = null;
               if (running != null) {
-                running.close(); // in the background: a throwaway group, nothing to wait for
+                running.close(); // in the background: nothing committed, nothing to wait for
               }
               if (result.succeeded()) {
                 done.tryComplete(result.result());
@@ -461,7 +426,8 @@ final class RebuildVerticle extends VerticleBase {
             });
   }
 
-  private Future<RebuildResult> checkAndPublish(Map<EventProjector.ViewId, LiveViews.Summary> liveViews) {
+  private Future<RebuildResult> checkAndPublish(LiveViews.Snapshot snapshot) {
+    Map<EventProjector.ViewId, LiveViews.Summary> liveViews = snapshot.views();
     step("liveViews");
     List<ConsumerChange> changes = compare(liveViews);
     String failed = check(changes);
@@ -475,12 +441,16 @@ final class RebuildVerticle extends VerticleBase {
       return Future.succeededFuture(result(changes, 0, false));
     }
     long liveRevision = liveViews.values().stream().mapToLong(LiveViews.Summary::revision).max().orElse(-1);
-    List<View> views = new ArrayList<>(staged.values());
-    tail = new HashMap<>();
+    if (publishing == null) {
+      tagAhead();
+    }
+    List<View> views = publishing;
+    List<AheadChunk> ahead = taggedAhead;
+    taggedAhead = List.of();
     return DefinitionsTopic.publish(eventLog, config, definitions)
         .compose(v -> {
           step("definitions");
-          return publish(views, 0);
+          return publish(views, 0, ahead);
         })
         .onSuccess(v -> step("published"))
         .compose(v -> definitions.revision() > liveRevision ? handOver() : Future.succeededFuture(0))
@@ -498,7 +468,7 @@ final class RebuildVerticle extends VerticleBase {
             fired -> {
               List<View> views = new ArrayList<>(tail.values());
               tail = null;
-              return publish(views, 0).map(v -> views.size());
+              return publish(views, 0, List.of()).map(v -> views.size());
             });
   }
 
@@ -506,23 +476,73 @@ final class RebuildVerticle extends VerticleBase {
    * Appends the staged views, at most {@link #PUBLISH_WINDOW} unacknowledged at a time, each
    * tagged straight from its JSON ({@link ViewTags#tag(dev.tcs.core.security.Hmac, io.vertx.core.json.JsonObject)}),
    * not encoded, parsed back and encoded again as the signing log would; tagged on Vert.x's worker
-   * pool, {@link #TAG_CHUNK} views a task, several at once. A tenant's views of different
+   * pool, {@link #TAG_CHUNK} views a task, several at once; the chunks of the first window may be
+   * tagged already ({@code ahead}, from {@link #tagAhead}). A tenant's views of different
    * consumers are independent, so the chunks need no order among them.
    */
-  private Future<Void> publish(List<View> views, int from) {
+  private Future<Void> publish(List<View> views, int from, List<AheadChunk> ahead) {
     if (from >= views.size()) {
       return Future.succeededFuture();
     }
     int to = Math.min(views.size(), from + PUBLISH_WINDOW);
     List<Future<Void>> chunks = new ArrayList<>();
-    for (int start = from; start < to; start += TAG_CHUNK) {
+    for (int start = from, index = 0; start < to; start += TAG_CHUNK, index++) {
       List<View> chunk = views.subList(start, Math.min(to, start + TAG_CHUNK));
+      Future<List<Append>> tagged = from == 0 && index < ahead.size() ? ahead.get(index).take(vertx) : vertx.executeBlocking(() -> tagged(chunk), false);
       chunks.add(
-          vertx.executeBlocking(() -> tagged(chunk), false)
+          tagged
               .compose(appends -> unsignedLog.appendAll(config.viewsTopic(), appends))
               .onSuccess(v -> metrics.viewsPublished(chunk.size())));
     }
-    return Future.all(chunks).compose(v -> publish(views, to));
+    return Future.all(chunks).compose(v -> publish(views, to, List.of()));
+  }
+
+  /**
+   * Takes the snapshot of staged views to publish (views staged later go to {@link #tail}) and
+   * starts tagging its first {@link #PUBLISH_WINDOW} views on the worker pool, {@link #TAG_CHUNK}
+   * a task, while the live views are read and compared and the checks run; so publishing, once
+   * they pass, starts with views tagged already. If a check fails the tags are dropped (a dry run
+   * does not tag at all). Tags only one window ahead, so no more tagged views than that are held,
+   * on {@link #AHEAD_THREADS} threads: the comparison on the event loop comes first.
+   */
+  private void tagAhead() {
+    publishing = new ArrayList<>(staged.values());
+    tail = new HashMap<>();
+    int to = Math.min(publishing.size(), PUBLISH_WINDOW);
+    List<AheadChunk> ahead = new ArrayList<>();
+    if (aheadTagger == null) {
+      aheadTagger = vertx.createSharedWorkerExecutor("tcs-rebuild-tag-ahead-" + System.identityHashCode(this), AHEAD_THREADS);
+    }
+    for (int start = 0; start < to; start += TAG_CHUNK) {
+      AheadChunk chunk = new AheadChunk(publishing.subList(start, Math.min(to, start + TAG_CHUNK)));
+      chunk.ahead = aheadTagger.executeBlocking(() -> chunk.claim() ? tagged(chunk.views) : null, false);
+      ahead.add(chunk);
+    }
+    taggedAhead = ahead;
+  }
+
+  /**
+   * One chunk of views tagged ahead. Whoever claims it first tags it: the ahead thread, or, once
+   * the checks have passed, the publisher (on the whole worker pool), so a chunk the ahead thread
+   * has not started yet waits for no one.
+   */
+  private final class AheadChunk {
+    final List<View> views;
+    final AtomicBoolean claimed = new AtomicBoolean();
+    Future<List<Append>> ahead;
+
+    AheadChunk(List<View> views) {
+      this.views = views;
+    }
+
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    /** The chunk's tagged views: as tagged ahead, or tagged now on the worker pool if the ahead thread has not started it. */
+    Future<List<Append>> take(Vertx vertx) {
+      return claim() ? vertx.executeBlocking(() -> tagged(views), false) : ahead;
+    }
   }
 
   private List<Append> tagged(List<View> views) {

@@ -57,7 +57,8 @@ import picocli.CommandLine.Option;
  * every event projects to one view per consumer of {@code views.yaml}), then alternates, {@code
  * --runs} times: the plain consumer reads the whole topic; a rebuild replays it and appends its
  * views to the views topic. Both count from their call to the last record handled (the rebuild
- * includes joining a fresh consumer group, as {@code tcs replay} does).
+ * includes finding where the topic ends, reading the live views, checking and publishing, as
+ * {@code tcs replay} does).
  *
  * <pre>
  * java -cp 'modules/bench/target/tcs-bench-0.1.0-SNAPSHOT.jar:modules/bench/target/lib/*' \
