@@ -72,6 +72,7 @@ final class CatalogueVerticle extends VerticleBase {
             config.relayInterval(),
             config.relayConcurrency(),
             config.relayMarkDelay(),
+            config.relayPublishLinger(),
             metrics,
             clock);
     return store.ensureTable()

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * the same run on the same DynamoDB Local.
  *
  * <p>Starts Kafka and DynamoDB Local in this JVM and deploys the catalogue (outbox on), then
- * warms both phases' paths ({@code --warmup} PUTs, then {@code --warmup} rounds of the calls
- * alone) before measuring either, so that both run on equally compiled SDK code. Phase 1:
+ * warms both phases' paths ({@code --warmup} rounds of the calls alone, then {@code --warmup}
+ * PUTs) before measuring either, so that both run on warm SDK code. Phase 1:
  * sequential {@code PUT /v1/tenants/{id}} over one HTTP/1.1 keep-alive connection, each a new
  * version of one of {@code --tenants} tenants (after the first round every PUT is an update),
  * latency into an HdrHistogram. The DynamoDB client the catalogue uses counts every call by
@@ -211,12 +212,13 @@ public final class SingleWriterBench implements Callable<Integer> {
         String token = tokens.issue("bench", Set.of(Principal.WRITER), Duration.ofHours(2));
 
         // Warm both paths before measuring either: they share the SDK's code, and timing the calls
-        // alone after the PUTs (as this bench first did) measured them on code the PUTs had
-        // warmed three times as long. The PUTs' warm-up also lets the outbox settle.
-        Writer writer = new Writer(http, token, settings);
-        writer.times(settings.warmup(), null);
+        // alone after the PUTs only (as this bench first did) measured them on code the PUTs had
+        // warmed three times as long. The calls alone first, so that the measured PUTs follow
+        // their warm-up on the same connection; the PUTs' warm-up also lets the outbox settle.
         Alone alone = new Alone(vertx, new DynamoEventStore(vertx, dynamo, "bench-alone-" + suffix), settings);
         alone.times(settings.warmup(), false);
+        Writer writer = new Writer(http, token, settings);
+        writer.times(settings.warmup(), null);
         awaitQuiet(counter, Duration.ofSeconds(5));
 
         // Phase 1: sequential PUTs.
@@ -262,7 +264,13 @@ public final class SingleWriterBench implements Callable<Integer> {
         Buffer body = CatalogueWriteBench.document(tenantId, settings.documentBytes()).put("sequence", sequence).toBuffer();
         long started = System.nanoTime();
         int status =
-            http.request(HttpMethod.PUT, "/v1/tenants/" + tenantId)
+            http.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.PUT)
+                        .setURI("/v1/tenants/" + tenantId)
+                        // A PUT that never answers (or never gets its connection) fails the run instead of hanging it.
+                        .setConnectTimeout(60_000)
+                        .setIdleTimeout(60_000))
                 .compose(
                     request ->
                         request.putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token).send(body))
