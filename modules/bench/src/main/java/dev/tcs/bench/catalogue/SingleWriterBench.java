@@ -93,11 +93,16 @@ public final class SingleWriterBench implements Callable<Integer> {
   @Option(names = "--document-bytes", description = "approximate size of each document (default ${DEFAULT-VALUE})")
   int documentBytes = 600;
 
+  @Option(
+      names = "--publish-linger",
+      description = "the catalogue's relay-publish-linger, e.g. 0s or 20ms (default: the catalogue's default)")
+  String publishLinger;
+
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
   Path keys;
 
   /** What one run measures. */
-  public record Settings(int warmup, int writes, int tenants, int documentBytes) {}
+  public record Settings(int warmup, int writes, int tenants, int documentBytes, String publishLinger) {}
 
   /** Latency of one kind of operation, sequential. */
   public record Timing(String name, long count, Histogram latencies) {
@@ -155,6 +160,7 @@ public final class SingleWriterBench implements Callable<Integer> {
           .put("writes", settings.writes())
           .put("tenants", settings.tenants())
           .put("documentBytes", settings.documentBytes())
+          .put("publishLinger", settings.publishLinger() == null ? "default" : settings.publishLinger())
           .put("put", put.toJson())
           .put("callsPerPut", calls)
           .put("alone", timings)
@@ -169,7 +175,7 @@ public final class SingleWriterBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = new Settings(warmup, writes, tenants, documentBytes);
+    Settings settings = new Settings(warmup, writes, tenants, documentBytes, publishLinger);
     Report report = run(settings, keys != null ? keys : CatalogueWriteBench.demoKeys());
     System.out.printf(
         Locale.ROOT,
@@ -201,8 +207,11 @@ public final class SingleWriterBench implements Callable<Integer> {
       try {
         Tokens tokens = new Tokens(vertx, CatalogueWriteBench.authConfig(keys));
         int port = FreePorts.one();
-        CatalogueConfig config =
-            CatalogueConfig.from(dev.tcs.core.config.Settings.of("", CatalogueWriteBench.catalogueConfig(infra, port, suffix, true)));
+        JsonObject configJson = CatalogueWriteBench.catalogueConfig(infra, port, suffix, true);
+        if (settings.publishLinger() != null) {
+          configJson.getJsonObject("catalogue").put("relay-publish-linger", settings.publishLinger());
+        }
+        CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", configJson));
         Catalogue.deploy(vertx, config, dynamo, eventLog, tokens, registry, Clock.systemUTC()).await();
         http =
             vertx.createHttpClient(
