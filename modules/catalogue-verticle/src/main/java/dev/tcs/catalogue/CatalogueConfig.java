@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   relay-interval: 2s              # how often the outbox relay sweeps for unpublished events
  *   relay-concurrency: 16           # tenants a sweep publishes at once
  *   relay-mark-delay: 1s            # after an ack, wait this long before recording publishedVersion (0s..1m)
- *   relay-publish-linger: 5ms       # commits of this window are handed to the event log together (0s..1s)
+ *   relay-publish-linger: 0s        # commits of this window are handed to the event log together (0s..1s)
  *   relay-enabled: true             # false: commit only, publish nothing (maintenance, tests)
  *   write-attempts: 4               # tries of a write without If-Match that loses a race
  * </pre>
@@ -102,7 +102,7 @@ public record CatalogueConfig(
     Duration relayMarkDelay = catalogue.duration("relay-mark-delay", Duration.ofSeconds(1));
     catalogue.check(
         !relayMarkDelay.isNegative() && relayMarkDelay.compareTo(Duration.ofMinutes(1)) <= 0, "relay-mark-delay", "must be between 0s and 1m");
-    Duration relayPublishLinger = catalogue.duration("relay-publish-linger", Duration.ofMillis(5));
+    Duration relayPublishLinger = catalogue.duration("relay-publish-linger", Duration.ZERO);
     catalogue.check(
         !relayPublishLinger.isNegative() && relayPublishLinger.compareTo(Duration.ofSeconds(1)) <= 0,
         "relay-publish-linger",

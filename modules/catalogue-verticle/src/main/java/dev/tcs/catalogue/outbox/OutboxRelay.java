@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * relay saw it acked), the event is queued in memory and goes out without reading the store;
  * events committed while the flight runs join the queue and go out together (pipelined; the event
  * log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
- * window, all of that window's together, so that the event log gets one hand-off and one produce
+ * window (at once when it is zero, the default), all of that window's together, so that the event log gets one hand-off and one produce
  * request for them rather than one per commit (a single writer's commits otherwise each wake the
  * producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
  * recorded once for all of them, {@code mark-delay} after the first ack, so a tenant written
