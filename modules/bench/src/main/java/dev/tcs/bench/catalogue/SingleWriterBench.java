@@ -284,8 +284,8 @@ public final class SingleWriterBench implements Callable<Integer> {
                     request ->
                         request.putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token).send(body))
                 .compose(response -> response.body().map(bytes -> response.statusCode()))
-                // The request's own timeouts do not cover every case: twice in 15 runs on a loaded
-                // machine a PUT was never sent after the pool lost its connection, and the run hung.
+                // The request's own timeouts do not cover every case: twice on a loaded machine a PUT
+                // was never sent (no connection left to the catalogue) and the run hung.
                 .timeout(60, TimeUnit.SECONDS)
                 .await();
         long micros = (System.nanoTime() - started) / 1_000;
