@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   relay-interval: 2s              # how often the outbox relay sweeps for unpublished events
  *   relay-concurrency: 16           # tenants a sweep publishes at once
  *   relay-mark-delay: 1s            # after an ack, wait this long before recording publishedVersion (0s..1m)
+ *   relay-publish-linger: 0s        # commits of this window are handed to the event log together (0s..1s)
  *   relay-enabled: true             # false: commit only, publish nothing (maintenance, tests)
  *   write-attempts: 4               # tries of a write without If-Match that loses a race
  * </pre>
@@ -41,6 +42,8 @@ import java.util.regex.Pattern;
  * @param relayConcurrency how many tenants one sweep publishes concurrently
  * @param relayMarkDelay how long after the event log acked a tenant's event the relay records
  *     {@code publishedVersion}, so that the versions acked meanwhile share one store update
+ * @param relayPublishLinger how long after a commit the relay may wait before publishing it, so
+ *     that the commits of that window reach the event log in one hand-off (zero: each at once)
  * @param relayEnabled whether committed events are published at all
  * @param writeAttempts how many times a write without {@code If-Match} is tried against a
  *     concurrent writer before it is answered with 409
@@ -56,6 +59,7 @@ public record CatalogueConfig(
     Duration relayInterval,
     int relayConcurrency,
     Duration relayMarkDelay,
+    Duration relayPublishLinger,
     boolean relayEnabled,
     int writeAttempts,
     Tls.Server tls) {
@@ -86,6 +90,7 @@ public record CatalogueConfig(
                 "relay-interval",
                 "relay-concurrency",
                 "relay-mark-delay",
+                "relay-publish-linger",
                 "relay-enabled",
                 "write-attempts");
     String table = catalogue.string("table", "tcs-catalogue");
@@ -97,6 +102,11 @@ public record CatalogueConfig(
     Duration relayMarkDelay = catalogue.duration("relay-mark-delay", Duration.ofSeconds(1));
     catalogue.check(
         !relayMarkDelay.isNegative() && relayMarkDelay.compareTo(Duration.ofMinutes(1)) <= 0, "relay-mark-delay", "must be between 0s and 1m");
+    Duration relayPublishLinger = catalogue.duration("relay-publish-linger", Duration.ZERO);
+    catalogue.check(
+        !relayPublishLinger.isNegative() && relayPublishLinger.compareTo(Duration.ofSeconds(1)) <= 0,
+        "relay-publish-linger",
+        "must be between 0s and 1s");
     return new CatalogueConfig(
         http.string("host", "127.0.0.1"),
         http.port("port", DEFAULT_PORT),
@@ -108,6 +118,7 @@ public record CatalogueConfig(
         relayInterval,
         catalogue.integer("relay-concurrency", 1, 1024, 16),
         relayMarkDelay,
+        relayPublishLinger,
         catalogue.bool("relay-enabled", true),
         catalogue.integer("write-attempts", 1, 20, 4),
         Tls.server(http));

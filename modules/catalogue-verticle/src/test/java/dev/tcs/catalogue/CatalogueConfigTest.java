@@ -32,6 +32,7 @@ class CatalogueConfigTest {
     assertEquals(Duration.ofSeconds(2), config.relayInterval());
     assertEquals(16, config.relayConcurrency());
     assertEquals(Duration.ofSeconds(1), config.relayMarkDelay());
+    assertEquals(Duration.ZERO, config.relayPublishLinger());
     assertTrue(config.relayEnabled());
     assertEquals(4, config.writeAttempts());
   }
@@ -73,6 +74,7 @@ class CatalogueConfigTest {
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("events-partitions", 0)), "catalogue.events-partitions");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-interval", "soon")), "catalogue.relay-interval");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-mark-delay", "2m")), "catalogue.relay-mark-delay");
+    assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-publish-linger", "2s")), "catalogue.relay-publish-linger");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("table", "a b")), "catalogue.table");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("topic", "bad topic!")), "catalogue.topic");
     assertKeyNamed(minimal().put("http", new JsonObject().put("port", 70000)), "http.port");

@@ -11,6 +11,7 @@ import dev.tcs.catalogue.store.VersionConflictException;
 import dev.tcs.core.http.HttpProblem;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
+import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantContext;
 import dev.tcs.core.model.ValidationException;
 import io.vertx.core.Future;
@@ -323,13 +324,17 @@ public final class TenantCommands {
     return later.future().compose(v -> write(tenantId, pre, actor, decide, attempt + 1));
   }
 
+  /**
+   * The head an appended event leaves. Its document was validated when the write was decided
+   * (every decision is made from a {@link TenantContext}), so only its hosts are read here.
+   */
   private static Head headAfter(Head before, CatalogueEvent event) {
     return new Head(
         event.tenantId(),
         event.version(),
         event.isDeletion(),
         event.document(),
-        event.isDeletion() ? List.of() : TenantContext.of(event.tenantId(), event.document()).hosts(),
+        event.isDeletion() ? List.of() : Hosts.fromJson("hosts", event.document().getValue("hosts")),
         event.occurredAt(),
         before == null ? 0 : before.publishedVersion());
   }

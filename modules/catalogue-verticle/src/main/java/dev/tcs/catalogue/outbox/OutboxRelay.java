@@ -37,9 +37,13 @@ import org.slf4j.LoggerFactory;
  * event itself: when everything before it is known to be on the log (the head said so, or this
  * relay saw it acked), the event is queued in memory and goes out without reading the store;
  * events committed while the flight runs join the queue and go out together (pipelined; the event
- * log keeps a tenant's order). Once acked, {@code publishedVersion} is recorded once for all of
- * them, {@code mark-delay} after the first ack, so a tenant written repeatedly costs one store
- * update per delay rather than one per event. Publication itself never waits for that delay.
+ * log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
+ * window (at once when it is zero, the default), all of that window's together, so that the event log gets one hand-off and one produce
+ * request for them rather than one per commit (a single writer's commits otherwise each wake the
+ * producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
+ * recorded once for all of them, {@code mark-delay} after the first ack, so a tenant written
+ * repeatedly costs one store update per delay rather than one per event. Publication itself never
+ * waits for that delay.
  * When the relay cannot tell what is published, it catches up from the store: it reads the head
  * and appends events {@code publishedVersion + 1 .. version} in batches, advancing
  * {@code publishedVersion} after each. Every {@code interval} (and as soon as the topic exists)
@@ -72,7 +76,11 @@ public final class OutboxRelay {
   private final CatalogueMetrics metrics;
   private final Clock clock;
   private final Duration markDelay;
+  private final long publishLingerMillis;
   private final Map<String, Flight> flights = new HashMap<>();
+  /** Flights nudged since the last publication tick, in nudge order. */
+  private final Map<String, Flight> due = new LinkedHashMap<>();
+  private long tickTimer = -1;
   /** Per tenant, the highest version this relay saw acked by the event log (bounded, oldest dropped). */
   private final Map<String, Long> acked =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -127,6 +135,7 @@ public final class OutboxRelay {
       Duration interval,
       int concurrency,
       Duration markDelay,
+      Duration publishLinger,
       CatalogueMetrics metrics,
       Clock clock) {
     this.vertx = vertx;
@@ -137,6 +146,7 @@ public final class OutboxRelay {
     this.interval = interval;
     this.concurrency = concurrency;
     this.markDelay = markDelay;
+    this.publishLingerMillis = publishLinger.toMillis();
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -154,6 +164,9 @@ public final class OutboxRelay {
     stopped = true;
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(topicTimer);
+    // Nudged flights end now (publishing nothing more); their events stay in the outbox.
+    vertx.cancelTimer(tickTimer);
+    tick();
     // Flights waiting to record publishedVersion record it now.
     for (Map.Entry<String, Flight> flight : List.copyOf(flights.entrySet())) {
       wake(flight.getKey(), flight.getValue());
@@ -180,7 +193,7 @@ public final class OutboxRelay {
     Flight running = flights.get(tenantId);
     if (running != null) {
       enqueue(running, event);
-      wake(tenantId, running);
+      soon(tenantId, running);
       return;
     }
     long known = Math.max(before == null ? 0 : before.publishedVersion(), acked.getOrDefault(tenantId, 0L));
@@ -192,7 +205,57 @@ public final class OutboxRelay {
       flight.catchUp = true;
     }
     flights.put(tenantId, flight);
-    step(tenantId, flight);
+    soon(tenantId, flight);
+  }
+
+  /**
+   * Has {@code flight} act on its nudges at the next publication tick, together with every flight
+   * nudged before it (at once when {@code publish-linger} is zero).
+   */
+  private void soon(String tenantId, Flight flight) {
+    if (publishLingerMillis <= 0) {
+      wakeOrStep(tenantId, flight);
+      return;
+    }
+    due.put(tenantId, flight);
+    if (tickTimer < 0) {
+      tickTimer = vertx.setTimer(publishLingerMillis, id -> tick());
+    }
+  }
+
+  /** The publication tick: every flight nudged since the last one takes its next step. */
+  void tick() {
+    tickTimer = -1;
+    List<Map.Entry<String, Flight>> nudged = List.copyOf(due.entrySet());
+    due.clear();
+    for (Map.Entry<String, Flight> entry : nudged) {
+      // A flight that ended meanwhile (its mark came first and it had nothing left) is not stepped
+      // again: a newer flight of the tenant may own the map entry.
+      if (flights.get(entry.getKey()) == entry.getValue()) {
+        wakeOrStep(entry.getKey(), entry.getValue());
+      }
+    }
+  }
+
+  /** Steps a flight now: at once if it only waits for its mark, else unless it is mid-step. */
+  private void wakeOrStep(String tenantId, Flight flight) {
+    if (flight.lingerTimer >= 0) {
+      wake(tenantId, flight);
+    } else {
+      step(tenantId, flight);
+    }
+  }
+
+  /**
+   * {@link #nudge}, once the caller's current task on the relay's context is done. A writer is
+   * told of its commit in the same task that answers it, so its answer goes out before the
+   * publication starts (the hand-off to the producer's thread costs the answer tens of
+   * microseconds on a quiet machine, more on a busy one). Nudges made this way run in call order,
+   * after the task; a crash before one runs leaves its event to the sweep, as any crash before
+   * publication does.
+   */
+  public void nudgeAfterAnswer(CatalogueEvent event, Head before) {
+    context.runOnContext(v -> nudge(event, before));
   }
 
   // ---- one tenant ----

@@ -1,6 +1,7 @@
 package dev.tcs.catalogue.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.catalogue.CatalogueMetrics;
@@ -47,7 +48,7 @@ class OutboxRelayTest {
     registry = new SimpleMeterRegistry();
     metrics = new CatalogueMetrics(registry);
     // A sweep only when a test asks for one.
-    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, metrics, Clock.systemUTC());
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, Duration.ZERO, metrics, Clock.systemUTC());
     commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
   }
 
@@ -73,7 +74,7 @@ class OutboxRelayTest {
 
   @Test
   void commitsOfOneTenant_publishedWithoutStoreReads_andMarkedOnceAfterTheDelay() {
-    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ofSeconds(2), metrics, Clock.systemUTC());
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ofSeconds(2), Duration.ZERO, metrics, Clock.systemUTC());
     commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
     onContext(relay::start);
     Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
@@ -87,6 +88,49 @@ class OutboxRelayTest {
     Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 5, () -> "acme not marked published");
     assertTrue(store.marks() < 5, "one mark per version: " + store.marks());
     assertTrue(store.pending(null, 10).result().items().isEmpty());
+  }
+
+  @Test
+  void nudgeAfterAnswer_writerAnsweredBeforeItsPublicationStarts_andEveryVersionPublishedInOrder() {
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudgeAfterAnswer);
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      // What the event log holds at the moment the writer's future completes (when it is answered).
+      List<Long> atAnswer =
+          onContext(() -> commands.put("acme", TenantContext.of("acme", BadInputs.document("acme").put("n", n)), Preconditions.NONE, new Actor("ops", "r"))
+              .map(result -> log.versions("acme")));
+      assertFalse(atAnswer.contains((long) n + 1), "version " + (n + 1) + " was handed to the log before its writer was answered: " + atAnswer);
+    }
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() == 3, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L), log.versions("acme"));
+  }
+
+  @Test
+  void publishLinger_commitsWaitForTheTick_thenEveryTenantPublishedInOrder() {
+    // A linger no test outlives: only the tick this test runs publishes.
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, Duration.ofHours(1), metrics, Clock.systemUTC());
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    for (int i = 0; i < 3; i++) {
+      put("acme", i);
+      put("beta", i);
+    }
+    assertEquals(List.of(), log.accepted(), "published before the tick");
+
+    onContext(() -> {
+      relay.tick();
+      return Future.succeededFuture();
+    });
+
+    Eventually.until(WAIT, () -> log.versions("acme").size() == 3 && log.versions("beta").size() == 3, () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L), log.versions("acme"));
+    assertEquals(List.of(1L, 2L, 3L), log.versions("beta"));
+    assertEquals(0, store.eventReads(), "the relay read events although every commit was nudged");
+    Eventually.until(WAIT, () -> store.head("beta").result().publishedVersion() == 3, () -> "beta not marked published");
   }
 
   @Test
