@@ -107,7 +107,7 @@ final class CatalogueVerticle extends VerticleBase {
   }
 
   private Future<Void> startHttp() {
-    TenantCommands.CommitListener onCommit = config.relayEnabled() ? relay::nudgeAfterAnswer : (event, before) -> {};
+    TenantCommands.CommitListener onCommit = config.relayEnabled() ? relay::nudge : (event, before) -> {};
     TenantCommands commands = new TenantCommands(vertx, store, clock, config.writeAttempts(), metrics, onCommit);
     List<OpsRoutes.Check> readiness = List.of(new OpsRoutes.Check("event-store", store::probe));
     Router router = CatalogueRouter.create(vertx, commands, store, tokens, metrics, registry, readiness);

@@ -246,18 +246,6 @@ public final class OutboxRelay {
     }
   }
 
-  /**
-   * {@link #nudge}, once the caller's current task on the relay's context is done. A writer is
-   * told of its commit in the same task that answers it, so its answer goes out before the
-   * publication starts (the hand-off to the producer's thread costs the answer tens of
-   * microseconds on a quiet machine, more on a busy one). Nudges made this way run in call order,
-   * after the task; a crash before one runs leaves its event to the sweep, as any crash before
-   * publication does.
-   */
-  public void nudgeAfterAnswer(CatalogueEvent event, Head before) {
-    context.runOnContext(v -> nudge(event, before));
-  }
-
   // ---- one tenant ----
 
   /** Starts a flight that catches {@code tenantId} up from the store. */

@@ -1,7 +1,6 @@
 package dev.tcs.catalogue.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.catalogue.CatalogueMetrics;
@@ -88,24 +87,6 @@ class OutboxRelayTest {
     Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 5, () -> "acme not marked published");
     assertTrue(store.marks() < 5, "one mark per version: " + store.marks());
     assertTrue(store.pending(null, 10).result().items().isEmpty());
-  }
-
-  @Test
-  void nudgeAfterAnswer_writerAnsweredBeforeItsPublicationStarts_andEveryVersionPublishedInOrder() {
-    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudgeAfterAnswer);
-    onContext(relay::start);
-    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
-    for (int i = 0; i < 3; i++) {
-      int n = i;
-      // What the event log holds at the moment the writer's future completes (when it is answered).
-      List<Long> atAnswer =
-          onContext(() -> commands.put("acme", TenantContext.of("acme", BadInputs.document("acme").put("n", n)), Preconditions.NONE, new Actor("ops", "r"))
-              .map(result -> log.versions("acme")));
-      assertFalse(atAnswer.contains((long) n + 1), "version " + (n + 1) + " was handed to the log before its writer was answered: " + atAnswer);
-    }
-
-    Eventually.until(WAIT, () -> log.versions("acme").size() == 3, () -> log.accepted().toString());
-    assertEquals(List.of(1L, 2L, 3L), log.versions("acme"));
   }
 
   @Test
