@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   relay-interval: 2s              # how often the outbox relay sweeps for unpublished events
  *   relay-concurrency: 16           # tenants a sweep publishes at once
  *   relay-mark-delay: 1s            # after an ack, wait this long before recording publishedVersion (0s..1m)
- *   relay-publish-linger: 0s        # commits of this window are handed to the event log together (0s..1s)
+ *   relay-publish-linger: 25ms      # commits of this window are handed to the event log together (0s..1s)
  *   relay-enabled: true             # false: commit only, publish nothing (maintenance, tests)
  *   write-attempts: 4               # tries of a write without If-Match that loses a race
  * </pre>
@@ -66,6 +66,8 @@ public record CatalogueConfig(
 
   /** The default HTTP port of the catalogue. */
   public static final int DEFAULT_PORT = 8080;
+  /** Commits of this window reach the event log in one hand-off (BENCHMARKS.md, "Single writer"). */
+  static final Duration DEFAULT_PUBLISH_LINGER = Duration.ofMillis(25);
 
   private static final Pattern TABLE = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -102,7 +104,7 @@ public record CatalogueConfig(
     Duration relayMarkDelay = catalogue.duration("relay-mark-delay", Duration.ofSeconds(1));
     catalogue.check(
         !relayMarkDelay.isNegative() && relayMarkDelay.compareTo(Duration.ofMinutes(1)) <= 0, "relay-mark-delay", "must be between 0s and 1m");
-    Duration relayPublishLinger = catalogue.duration("relay-publish-linger", Duration.ZERO);
+    Duration relayPublishLinger = catalogue.duration("relay-publish-linger", DEFAULT_PUBLISH_LINGER);
     catalogue.check(
         !relayPublishLinger.isNegative() && relayPublishLinger.compareTo(Duration.ofSeconds(1)) <= 0,
         "relay-publish-linger",
