@@ -154,6 +154,8 @@ class DeleteVersusLaggingRegionIT {
     JsonObject lanes = new JsonObject();
     regions.forEach((name, url) -> lanes.put(name, new JsonObject().put("url", url)));
     json.getJsonObject("sidecar").put("primary", home).put("regions", lanes).put("request-timeout", "5s");
+    // No refresh grace: the reads right after the delete's invalidation must not be answered the superseded value.
+    json.getJsonObject("sidecar").getJsonObject("cache").put("refresh-grace", "0s");
     String cluster = DemoSystem.clusterOf(home);
     json.getJsonObject("hazelcast").put("cluster-name", cluster).put("members", new JsonArray(infra.hazelcastAddresses(cluster)));
     sidecarClient = EmbeddedHazelcast.startClient(cluster, infra.hazelcastAddresses(cluster));
