@@ -146,7 +146,7 @@ public final class Drill {
 
     List<String> targets = new ArrayList<>(system.endpoints().regions().values());
     targets.add(system.endpoints().sidecar());
-    Freshness freshness = new Freshness(vertx, http.h2, targets, reader, settings.freshnessTarget().plus(Duration.ofSeconds(8)));
+    Freshness freshness = new Freshness(vertx, targets, reader, settings.freshnessTarget().plus(Duration.ofSeconds(8)));
     reads = new ReadLoad(vertx, http.h2, system.endpoints().sidecar(), reader, tenants, settings);
     writes = new WriteLoad(vertx, http.h1, system.endpoints().catalogue(), writer, tenants, settings, freshness, reads);
 
@@ -337,7 +337,7 @@ public final class Drill {
       }
       Future.all(puts).await();
     }
-    Freshness regions = new Freshness(vertx, http.h2, List.copyOf(system.endpoints().regions().values()), reader, Duration.ofSeconds(120), 250);
+    Freshness regions = new Freshness(vertx, List.copyOf(system.endpoints().regions().values()), reader, Duration.ofSeconds(120), 250);
     for (int i = 0; i < tenants.size(); i += 64) {
       List<Future<Long>> visible = new ArrayList<>();
       long now = System.nanoTime();

@@ -33,11 +33,15 @@ final class Http {
       java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   Http(Vertx vertx) {
-    this.h2 =
-        vertx.createHttpClient(
-            new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setConnectTimeout(2000),
-            new PoolOptions().setHttp2MaxSize(4).setMaxWaitQueueSize(-1));
+    this.h2 = h2(vertx);
     this.h1 = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(32));
+  }
+
+  /** An HTTP/2 client (prior knowledge) with up to 4 connections; use each from one context (see {@link Freshness}). */
+  static HttpClient h2(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setConnectTimeout(2000),
+        new PoolOptions().setHttp2MaxSize(4).setMaxWaitQueueSize(-1));
   }
 
   /** How far an exchange got (for a drill that abandons one): a stream obtained, the request sent, the answer's head read. */

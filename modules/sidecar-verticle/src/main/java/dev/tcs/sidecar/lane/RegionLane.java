@@ -45,7 +45,11 @@ public final class RegionLane extends VerticleBase implements Lane {
   private final long timeoutMillis;
   private final LaneLimit limit;
   private final SidecarMetrics.RegionMeters meters;
+  /** At most this many lost hedges' reads are left to finish at once ({@link Exchange#drain}). */
+  static final int MAX_DRAINING = 64;
   private volatile Context laneContext;
+  /** Lost hedges' reads still running; confined to the lane's context. */
+  private int draining;
   private volatile HttpClientAgent client;
 
   /**
@@ -139,6 +143,7 @@ public final class RegionLane extends VerticleBase implements Lane {
     private boolean ended;
     private HttpClientRequest http;
     private long timer = -1;
+    private long drainTimer = -1;
 
     Exchange(RegionRequest request, LaneLimit.Permit permit, Context caller) {
       this.request = request;
@@ -171,6 +176,10 @@ public final class RegionLane extends VerticleBase implements Lane {
           .compose(this::readAnswer)
           .onComplete(
               done -> {
+                if (drainTimer >= 0) {
+                  drained();
+                  return;
+                }
                 if (done.succeeded()) {
                   end(RegionOutcome.OK, done.result(), null);
                 } else {
@@ -226,7 +235,11 @@ public final class RegionLane extends VerticleBase implements Lane {
         vertx.cancelTimer(timer);
       }
       if (answer == null && http != null) {
-        http.reset(); // frees the HTTP/2 stream of an abandoned read; a no-op once it has ended
+        if (outcome == RegionOutcome.CANCELLED && draining < MAX_DRAINING) {
+          drain();
+        } else {
+          http.reset(); // frees the HTTP/2 stream of an abandoned read; a no-op once it has ended
+        }
       }
       long nanos = System.nanoTime() - startedNanos;
       meters.record(outcome, nanos);
@@ -250,6 +263,31 @@ public final class RegionLane extends VerticleBase implements Lane {
         promise.complete(answer);
       } else {
         promise.fail(failure);
+      }
+    }
+
+    /**
+     * A lost hedge's read is left to finish and its answer dropped, rather than reset: a reset is
+     * an RST_STREAM, and a region's HTTP/2 server closes a connection that sends more than 200 of
+     * them in 30 s (Netty's rapid-reset guard), failing every read on it. Losers are common (one per
+     * answered miss), so at a few misses a second the lane's connection was torn down every half
+     * minute. A drained read still ends by the lane's timeout; past {@value #MAX_DRAINING} drained
+     * reads at once, a loser is reset as before.
+     */
+    private void drain() {
+      draining++;
+      long left = timeoutMillis - (System.nanoTime() - startedNanos) / 1_000_000;
+      drainTimer = vertx.setTimer(Math.max(1, left), id -> {
+        http.reset();
+        drained();
+      });
+    }
+
+    private void drained() {
+      if (drainTimer >= 0) {
+        vertx.cancelTimer(drainTimer);
+        drainTimer = -1;
+        draining--;
       }
     }
 
