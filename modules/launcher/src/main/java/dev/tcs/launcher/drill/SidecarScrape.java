@@ -1,5 +1,6 @@
 package dev.tcs.launcher.drill;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class SidecarScrape {
     }
   }
 
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
   private final Http http;
   private final String sidecar;
 
@@ -54,12 +56,32 @@ final class SidecarScrape {
     this.sidecar = sidecar;
   }
 
+  /**
+   * The sidecar's metrics page, retried for up to {@link #PATIENCE}: a sidecar process just
+   * restarted, on a loaded box, can take longer than two 5 s attempts to answer (one drill under
+   * {@code tcs up} at load average 59 ended there).
+   */
   private String metrics() {
-    Http.Answer answer = http.control("GET", sidecar + "/metrics", null, null, Duration.ofSeconds(5));
-    if (answer.status() != 200) {
-      throw new IllegalStateException("sidecar /metrics answered " + answer.status());
-    }
-    return answer.body().toString();
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    RuntimeException failure;
+    do {
+      try {
+        Http.Answer answer = http.control("GET", sidecar + "/metrics", null, null, Duration.ofSeconds(5));
+        if (answer.status() == 200) {
+          return answer.body().toString();
+        }
+        failure = new IllegalStateException("sidecar /metrics answered " + answer.status());
+      } catch (UncheckedIOException e) {
+        failure = e;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted reading the sidecar's /metrics", e);
+      }
+    } while (System.nanoTime() < deadline);
+    throw new IllegalStateException("sidecar " + sidecar + "/metrics did not answer 200 within " + PATIENCE.toSeconds() + " s", failure);
   }
 
   Reads reads() {
