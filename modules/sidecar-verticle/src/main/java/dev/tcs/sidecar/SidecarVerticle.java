@@ -169,6 +169,15 @@ final class SidecarVerticle extends VerticleBase {
     return invalidations.start();
   }
 
+  /**
+   * RST_STREAM frames the application may send on one connection in 30 s before the sidecar closes
+   * it (Netty's rapid-reset guard; 200 by default). An application gives up a read by resetting
+   * its stream: with tight timeouts, one slow spell (a GC pause, a loaded core) resets hundreds,
+   * and closing the connection then fails every read on it, the fast ones too. The sidecar's
+   * client is its own application, on localhost.
+   */
+  static final int APP_RESETS_PER_30S = 20_000;
+
   /** One read verticle per event-loop core ({@link #READ_INSTANCES}), sharing one cache and one fetcher. */
   private Future<?> serveReads() {
     HedgedFetcher fetcher = new HedgedFetcher(Routing.picker(config, lanes, metrics), metrics);
@@ -177,7 +186,9 @@ final class SidecarVerticle extends VerticleBase {
     InvalidationRefresh refresh = refreshInvalidated();
     ReadRoutes routes = new ReadRoutes(tokens, reader, metrics, grants, refresh == null ? (principal, authorization) -> {} : refresh::remember);
     List<OpsRoutes.Check> readiness = readinessChecks();
-    HttpServerOptions options = Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls());
+    HttpServerOptions options =
+        Tls.apply(HttpServers.options(config.http().host(), config.http().port()), config.httpTls())
+            .setHttp2RstFloodMaxRstFramePerWindow(APP_RESETS_PER_30S);
     return vertx
         .deployVerticle(
             () -> {
