@@ -52,10 +52,13 @@ import org.slf4j.LoggerFactory;
  * catalogue restarts. A crash between append and mark republishes: consumers see duplicates at
  * worst, never a gap.
  *
- * <p>While the event log fails, nudges are ignored (the outbox keeps the work) and each sweep
- * tries one tenant; once that succeeds the sweep publishes the rest. The topic is created at
- * start (retained forever), retried in the background while Kafka is unreachable; nothing is
- * published before it exists. Writes never wait for any of this.
+ * <p>A flight ends at its first failure, whatever it still had queued or was nudged to do: the
+ * outbox keeps that work, and the next flight of the tenant starts from what is known to be on the
+ * log. So a tenant is never published by two flights at once, and no version goes out ahead of
+ * one that failed. While the event log fails, nudges are ignored (the outbox keeps the work) and
+ * each sweep tries one tenant; once that succeeds the sweep publishes the rest. The topic is
+ * created at start (retained forever), retried in the background while Kafka is unreachable;
+ * nothing is published before it exists. Writes never wait for any of this.
  *
  * <p>All state is confined to the context that called {@link #start}; nothing blocks.
  */
@@ -117,6 +120,8 @@ public final class OutboxRelay {
     long markDue;
     long lingerTimer = -1;
     boolean stepping;
+    /** Set when the flight ends (done or failed): it has left {@code flights} and takes no more steps. */
+    boolean over;
   }
 
   /** An append to the event log failed (as opposed to a store read or write). */
@@ -229,11 +234,8 @@ public final class OutboxRelay {
     List<Map.Entry<String, Flight>> nudged = List.copyOf(due.entrySet());
     due.clear();
     for (Map.Entry<String, Flight> entry : nudged) {
-      // A flight that ended meanwhile (its mark came first and it had nothing left) is not stepped
-      // again: a newer flight of the tenant may own the map entry.
-      if (flights.get(entry.getKey()) == entry.getValue()) {
-        wakeOrStep(entry.getKey(), entry.getValue());
-      }
+      // A flight that ended since it was nudged (done, or failed) takes no step; see step.
+      wakeOrStep(entry.getKey(), entry.getValue());
     }
   }
 
@@ -281,7 +283,7 @@ public final class OutboxRelay {
    * asked; record the published version once it is due; end.
    */
   private void step(String tenantId, Flight flight) {
-    if (flight.stepping || flight.lingerTimer >= 0) {
+    if (flight.over || flight.stepping || flight.lingerTimer >= 0) {
       return;
     }
     Future<Void> work;
@@ -309,7 +311,7 @@ public final class OutboxRelay {
         long version = flight.published;
         work = store.markPublished(tenantId, version).onSuccess(v -> flight.marked = version);
       } else {
-        flights.remove(tenantId);
+        end(tenantId, flight);
         flight.done.complete();
         return;
       }
@@ -326,17 +328,21 @@ public final class OutboxRelay {
                 return;
               }
               failed(tenantId, result.cause());
-              // What was acked is recorded before the flight ends; the rest stays in the outbox
-              // for the sweep (or the next nudge) to retry.
+              // The flight ends now, before recording what was acked: a tick asked for earlier
+              // must not publish its queue while that record is in flight, or those versions would
+              // reach the log ahead of the failed one, which the sweep (or the next nudge)
+              // republishes from the outbox.
+              end(tenantId, flight);
               Future<Void> markAcked =
                   flight.published > flight.marked ? store.markPublished(tenantId, flight.published) : Future.succeededFuture();
-              onContext(markAcked)
-                  .onComplete(
-                      marked -> {
-                        flights.remove(tenantId);
-                        flight.done.complete();
-                      });
+              onContext(markAcked).onComplete(marked -> flight.done.complete());
             });
+  }
+
+  /** The flight takes no more steps; the tenant's next nudge or sweep starts a new one. */
+  private void end(String tenantId, Flight flight) {
+    flight.over = true;
+    flights.remove(tenantId, flight);
   }
 
   /** Publishes events this process committed, all at once; everything before them is on the log. */
