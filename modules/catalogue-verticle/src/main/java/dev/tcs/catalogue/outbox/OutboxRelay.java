@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * One flight per tenant in this process publishes it. After a commit the relay is nudged with the
  * event itself: when everything before it is known to be on the log (the head said so, or this
  * relay saw it acked), the event is queued in memory and goes out without reading the store;
- * events committed while the flight runs join the queue and go out together (pipelined; the event
- * log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
- * window (at once when it is zero, the default), all of that window's together, so that the event log gets one hand-off and one produce
- * request for them rather than one per commit (a single writer's commits otherwise each wake the
- * producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
+ * events committed while the flight runs join the queue and go out together (the first alone,
+ * the rest pipelined once it is acked; the event log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
+ * window (at once when it is zero), all of that window's together, so that the event log gets one
+ * hand-off and one produce request for them rather than one per commit (a single writer's commits
+ * otherwise each wake the producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
  * recorded once for all of them, {@code mark-delay} after the first ack, so a tenant written
  * repeatedly costs one store update per delay rather than one per event. Publication itself never
  * waits for that delay.
@@ -347,7 +347,7 @@ public final class OutboxRelay {
 
   /** Publishes events this process committed, all at once; everything before them is on the log. */
   private Future<Void> publishQueued(String tenantId, Flight flight, List<CatalogueEvent> batch) {
-    return publishFrom(batch, 0)
+    return publishAll(batch)
         .transform(
             done -> {
               int ackedCount =
@@ -419,7 +419,7 @@ public final class OutboxRelay {
    */
   private Future<Long> publishInOrder(String tenantId, Flight flight, List<CatalogueEvent> events, long publishedBefore) {
     Promise<Long> result = Promise.promise();
-    publishFrom(events, 0)
+    publishAll(events)
         .onComplete(
             published -> {
               int acked;
@@ -462,10 +462,26 @@ public final class OutboxRelay {
   }
 
   /**
-   * Appends all {@code events} at once (pipelined: the event log keeps their order per tenant)
-   * and waits for every acknowledgement. Fails with a {@link PartialPublish} carrying how many
-   * leading events were acked when any append failed.
+   * Appends {@code events} (one tenant's, in version order): the first alone, then, once it is
+   * acked, all the others at once (pipelined: the event log keeps their order per tenant). Handed
+   * over together, a later event could land without an earlier one: while Kafka is away the
+   * producer can fail a record before taking it (its send waited {@code max.block.ms} for the
+   * topic's metadata) and then take the next one, the broker being back by then. An ack shows the
+   * log reachable just before the rest goes. Fails with a {@link PartialPublish} carrying how
+   * many leading events were acked when any append failed.
    */
+  private Future<Void> publishAll(List<CatalogueEvent> events) {
+    return publish(events.get(0))
+        .transform(
+            first -> {
+              if (first.failed()) {
+                return Future.failedFuture(new PartialPublish(0, first.cause()));
+              }
+              return events.size() == 1 ? Future.succeededFuture() : publishFrom(events, 1);
+            });
+  }
+
+  /** Appends {@code events} from {@code index} on at once and waits for every acknowledgement. */
   private Future<Void> publishFrom(List<CatalogueEvent> events, int index) {
     List<Future<Void>> appends = new ArrayList<>(events.size() - index);
     for (int i = index; i < events.size(); i++) {

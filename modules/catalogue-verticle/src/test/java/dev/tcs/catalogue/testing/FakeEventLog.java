@@ -51,6 +51,27 @@ public final class FakeEventLog implements EventLog {
     }
   }
 
+  /**
+   * Fails the first held append and accepts the others, as a Kafka producer does when its send of
+   * the first timed out waiting for the topic's metadata (max.block.ms) and the broker was back
+   * for the next.
+   */
+  public void failFirstHeld() {
+    List<HeldAppend> answering;
+    synchronized (this) {
+      answering = List.copyOf(held);
+      held.clear();
+    }
+    for (int i = 0; i < answering.size(); i++) {
+      HeldAppend append = answering.get(i);
+      if (i == 0) {
+        append.answer().fail("Topic events not present in metadata after 5000 ms.");
+      } else {
+        appendNow(append.key(), append.value()).onComplete(append.answer());
+      }
+    }
+  }
+
   public int topicsEnsured() {
     return topicsEnsured;
   }
