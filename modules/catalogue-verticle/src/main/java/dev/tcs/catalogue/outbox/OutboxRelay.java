@@ -37,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * event itself: when everything before it is known to be on the log (the head said so, or this
  * relay saw it acked), the event is queued in memory and goes out without reading the store;
  * events committed while the flight runs join the queue and go out together (the first alone,
- * the rest pipelined once it is acked; the event log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
- * window (at once when it is zero), all of that window's together, so that the event log gets one
- * hand-off and one produce request for them rather than one per commit (a single writer's commits
- * otherwise each wake the producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
- * recorded once for all of them, {@code mark-delay} after the first ack, so a tenant written
- * repeatedly costs one store update per delay rather than one per event. Publication itself never
- * waits for that delay.
+ * the rest pipelined once it is acked; the event log keeps a tenant's order). Nudges are acted on
+ * {@code publish-linger} after the first of a window (at once when it is zero), all of that
+ * window's together, so that the event log gets one hand-off and one produce request for them
+ * rather than one per commit (a single writer's commits otherwise each wake the producer and the
+ * broker while the next write runs). Once acked, {@code publishedVersion} is recorded once for all
+ * of them, {@code mark-delay} after the first ack, so a tenant written repeatedly costs one store
+ * update per delay rather than one per event. Publication itself never waits for that delay.
  * When the relay cannot tell what is published, it catches up from the store: it reads the head
  * and appends events {@code publishedVersion + 1 .. version} in batches, advancing
  * {@code publishedVersion} after each. Every {@code interval} (and as soon as the topic exists)
@@ -345,7 +345,7 @@ public final class OutboxRelay {
     flights.remove(tenantId, flight);
   }
 
-  /** Publishes events this process committed, all at once; everything before them is on the log. */
+  /** Publishes events this process committed ({@link #publishAll}); everything before them is on the log. */
   private Future<Void> publishQueued(String tenantId, Flight flight, List<CatalogueEvent> batch) {
     return publishAll(batch)
         .transform(
