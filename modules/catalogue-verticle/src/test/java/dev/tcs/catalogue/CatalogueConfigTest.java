@@ -32,7 +32,7 @@ class CatalogueConfigTest {
     assertEquals(Duration.ofSeconds(2), config.relayInterval());
     assertEquals(16, config.relayConcurrency());
     assertEquals(Duration.ofSeconds(1), config.relayMarkDelay());
-    assertEquals(Duration.ZERO, config.relayPublishLinger());
+    assertEquals(Duration.ofMillis(25), config.relayPublishLinger());
     assertTrue(config.relayEnabled());
     assertEquals(4, config.writeAttempts());
   }

@@ -36,14 +36,14 @@ import org.slf4j.LoggerFactory;
  * One flight per tenant in this process publishes it. After a commit the relay is nudged with the
  * event itself: when everything before it is known to be on the log (the head said so, or this
  * relay saw it acked), the event is queued in memory and goes out without reading the store;
- * events committed while the flight runs join the queue and go out together (pipelined; the event
- * log keeps a tenant's order). Nudges are acted on {@code publish-linger} after the first of a
- * window (at once when it is zero, the default), all of that window's together, so that the event log gets one hand-off and one produce
- * request for them rather than one per commit (a single writer's commits otherwise each wake the
- * producer and the broker while the next write runs). Once acked, {@code publishedVersion} is
- * recorded once for all of them, {@code mark-delay} after the first ack, so a tenant written
- * repeatedly costs one store update per delay rather than one per event. Publication itself never
- * waits for that delay.
+ * events committed while the flight runs join the queue and go out together (the first alone,
+ * the rest pipelined once it is acked; the event log keeps a tenant's order). Nudges are acted on
+ * {@code publish-linger} after the first of a window (at once when it is zero), all of that
+ * window's together, so that the event log gets one hand-off and one produce request for them
+ * rather than one per commit (a single writer's commits otherwise each wake the producer and the
+ * broker while the next write runs). Once acked, {@code publishedVersion} is recorded once for all
+ * of them, {@code mark-delay} after the first ack, so a tenant written repeatedly costs one store
+ * update per delay rather than one per event. Publication itself never waits for that delay.
  * When the relay cannot tell what is published, it catches up from the store: it reads the head
  * and appends events {@code publishedVersion + 1 .. version} in batches, advancing
  * {@code publishedVersion} after each. Every {@code interval} (and as soon as the topic exists)
@@ -52,10 +52,13 @@ import org.slf4j.LoggerFactory;
  * catalogue restarts. A crash between append and mark republishes: consumers see duplicates at
  * worst, never a gap.
  *
- * <p>While the event log fails, nudges are ignored (the outbox keeps the work) and each sweep
- * tries one tenant; once that succeeds the sweep publishes the rest. The topic is created at
- * start (retained forever), retried in the background while Kafka is unreachable; nothing is
- * published before it exists. Writes never wait for any of this.
+ * <p>A flight ends at its first failure, whatever it still had queued or was nudged to do: the
+ * outbox keeps that work, and the next flight of the tenant starts from what is known to be on the
+ * log. So a tenant is never published by two flights at once, and no version goes out ahead of
+ * one that failed. While the event log fails, nudges are ignored (the outbox keeps the work) and
+ * each sweep tries one tenant; once that succeeds the sweep publishes the rest. The topic is
+ * created at start (retained forever), retried in the background while Kafka is unreachable;
+ * nothing is published before it exists. Writes never wait for any of this.
  *
  * <p>All state is confined to the context that called {@link #start}; nothing blocks.
  */
@@ -117,6 +120,8 @@ public final class OutboxRelay {
     long markDue;
     long lingerTimer = -1;
     boolean stepping;
+    /** Set when the flight ends (done or failed): it has left {@code flights} and takes no more steps. */
+    boolean over;
   }
 
   /** An append to the event log failed (as opposed to a store read or write). */
@@ -229,11 +234,8 @@ public final class OutboxRelay {
     List<Map.Entry<String, Flight>> nudged = List.copyOf(due.entrySet());
     due.clear();
     for (Map.Entry<String, Flight> entry : nudged) {
-      // A flight that ended meanwhile (its mark came first and it had nothing left) is not stepped
-      // again: a newer flight of the tenant may own the map entry.
-      if (flights.get(entry.getKey()) == entry.getValue()) {
-        wakeOrStep(entry.getKey(), entry.getValue());
-      }
+      // A flight that ended since it was nudged (done, or failed) takes no step; see step.
+      wakeOrStep(entry.getKey(), entry.getValue());
     }
   }
 
@@ -281,7 +283,7 @@ public final class OutboxRelay {
    * asked; record the published version once it is due; end.
    */
   private void step(String tenantId, Flight flight) {
-    if (flight.stepping || flight.lingerTimer >= 0) {
+    if (flight.over || flight.stepping || flight.lingerTimer >= 0) {
       return;
     }
     Future<Void> work;
@@ -309,7 +311,7 @@ public final class OutboxRelay {
         long version = flight.published;
         work = store.markPublished(tenantId, version).onSuccess(v -> flight.marked = version);
       } else {
-        flights.remove(tenantId);
+        end(tenantId, flight);
         flight.done.complete();
         return;
       }
@@ -326,22 +328,26 @@ public final class OutboxRelay {
                 return;
               }
               failed(tenantId, result.cause());
-              // What was acked is recorded before the flight ends; the rest stays in the outbox
-              // for the sweep (or the next nudge) to retry.
+              // The flight ends now, before recording what was acked: a tick asked for earlier
+              // must not publish its queue while that record is in flight, or those versions would
+              // reach the log ahead of the failed one, which the sweep (or the next nudge)
+              // republishes from the outbox.
+              end(tenantId, flight);
               Future<Void> markAcked =
                   flight.published > flight.marked ? store.markPublished(tenantId, flight.published) : Future.succeededFuture();
-              onContext(markAcked)
-                  .onComplete(
-                      marked -> {
-                        flights.remove(tenantId);
-                        flight.done.complete();
-                      });
+              onContext(markAcked).onComplete(marked -> flight.done.complete());
             });
   }
 
-  /** Publishes events this process committed, all at once; everything before them is on the log. */
+  /** The flight takes no more steps; the tenant's next nudge or sweep starts a new one. */
+  private void end(String tenantId, Flight flight) {
+    flight.over = true;
+    flights.remove(tenantId, flight);
+  }
+
+  /** Publishes events this process committed ({@link #publishAll}); everything before them is on the log. */
   private Future<Void> publishQueued(String tenantId, Flight flight, List<CatalogueEvent> batch) {
-    return publishFrom(batch, 0)
+    return publishAll(batch)
         .transform(
             done -> {
               int ackedCount =
@@ -413,7 +419,7 @@ public final class OutboxRelay {
    */
   private Future<Long> publishInOrder(String tenantId, Flight flight, List<CatalogueEvent> events, long publishedBefore) {
     Promise<Long> result = Promise.promise();
-    publishFrom(events, 0)
+    publishAll(events)
         .onComplete(
             published -> {
               int acked;
@@ -456,10 +462,26 @@ public final class OutboxRelay {
   }
 
   /**
-   * Appends all {@code events} at once (pipelined: the event log keeps their order per tenant)
-   * and waits for every acknowledgement. Fails with a {@link PartialPublish} carrying how many
-   * leading events were acked when any append failed.
+   * Appends {@code events} (one tenant's, in version order): the first alone, then, once it is
+   * acked, all the others at once (pipelined: the event log keeps their order per tenant). Handed
+   * over together, a later event could land without an earlier one: while Kafka is away the
+   * producer can fail a record before taking it (its send waited {@code max.block.ms} for the
+   * topic's metadata) and then take the next one, the broker being back by then. An ack shows the
+   * log reachable just before the rest goes. Fails with a {@link PartialPublish} carrying how
+   * many leading events were acked when any append failed.
    */
+  private Future<Void> publishAll(List<CatalogueEvent> events) {
+    return publish(events.get(0))
+        .transform(
+            first -> {
+              if (first.failed()) {
+                return Future.failedFuture(new PartialPublish(0, first.cause()));
+              }
+              return events.size() == 1 ? Future.succeededFuture() : publishFrom(events, 1);
+            });
+  }
+
+  /** Appends {@code events} from {@code index} on at once and waits for every acknowledgement. */
   private Future<Void> publishFrom(List<CatalogueEvent> events, int index) {
     List<Future<Void>> appends = new ArrayList<>(events.size() - index);
     for (int i = index; i < events.size(); i++) {

@@ -114,6 +114,71 @@ class OutboxRelayTest {
     Eventually.until(WAIT, () -> store.head("beta").result().publishedVersion() == 3, () -> "beta not marked published");
   }
 
+  /**
+   * Regression (KafkaOutageIT once saw {@code [1, 2, 3, 5, 4, ...]} with a 25 ms linger): an
+   * append fails while the flight's next commit waits for the tick, and the flight still records
+   * what it had acked when the tick comes. The failed flight must not publish its queue: the
+   * sweep republishes from the failed version on, so anything published meanwhile lands ahead of it.
+   */
+  @Test
+  void publishFails_whileACommitWaitsForTheTick_theFailedFlightPublishesNothingMore() {
+    // The mark waits an hour, so the flight holds an acked version it has not recorded yet.
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ofHours(1), Duration.ofHours(1), metrics, Clock.systemUTC());
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    put("acme", 1);
+    tick();
+    Eventually.until(WAIT, () -> log.versions("acme").equals(List.of(1L)), () -> log.accepted().toString());
+
+    log.hold(true);
+    put("acme", 2);
+    tick(); // version 2 is handed to the log, unanswered
+    put("acme", 3); // version 3 queues behind it and waits for the next tick
+    store.holdMarks(true); // the failed flight's record of version 1 stays in flight
+    log.down(true);
+    log.answerHeld(); // version 2 fails
+    Eventually.until(WAIT, () -> registry.get(CatalogueMetrics.PUBLISH_FAILURES).counter().count() == 1, () -> "append did not fail");
+    log.down(false);
+    log.hold(false);
+    tick(); // the tick version 3's commit asked for
+    store.holdMarks(false);
+    store.releaseMarks();
+    onContext(() -> sweep());
+
+    Eventually.until(WAIT, () -> log.versions("acme").containsAll(List.of(2L, 3L)), () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L), log.versions("acme").stream().distinct().toList(), "first appearance of each version");
+    Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 3, () -> "acme not marked published");
+  }
+
+  /**
+   * Regression (KafkaOutageIT saw {@code [1, 2, 3, 5, 6, 7, 8, 4]}, the append of 4 having failed
+   * with "not present in metadata after 5000 ms"): a producer can fail one record before accepting
+   * it and accept the next, so versions handed to the log together can land without the first.
+   */
+  @Test
+  void firstOfABatchFailsBeforeTheProducerTookIt_laterVersionsOfTheBatchAreNotPublishedAheadOfIt() {
+    relay = new OutboxRelay(vertx, store, log, "events", 4, Duration.ofHours(1), 4, Duration.ZERO, Duration.ofHours(1), metrics, Clock.systemUTC());
+    commands = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, relay::nudge);
+    onContext(relay::start);
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    put("acme", 1);
+    tick();
+    Eventually.until(WAIT, () -> log.versions("acme").equals(List.of(1L)), () -> log.accepted().toString());
+
+    log.hold(true);
+    put("acme", 2);
+    put("acme", 3); // the same publication window: one batch, versions 2 and 3
+    tick();
+    log.failFirstHeld(); // 2 fails before the producer took it; anything handed with it is accepted
+    Eventually.until(WAIT, () -> registry.get(CatalogueMetrics.PUBLISH_FAILURES).counter().count() == 1, () -> "append did not fail");
+    log.hold(false);
+    onContext(() -> sweep());
+
+    Eventually.until(WAIT, () -> log.versions("acme").containsAll(List.of(2L, 3L)), () -> log.accepted().toString());
+    assertEquals(List.of(1L, 2L, 3L), log.versions("acme").stream().distinct().toList(), "first appearance of each version");
+  }
+
   @Test
   void logDownDuringWrites_writesSucceed_andSweepPublishesInOrderOnceBack() {
     onContext(relay::start);
@@ -158,6 +223,13 @@ class OutboxRelayTest {
 
     Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic creation not retried");
     Eventually.until(WAIT, () -> log.versions("acme").equals(List.of(1L)), () -> log.accepted().toString());
+  }
+
+  private void tick() {
+    onContext(() -> {
+      relay.tick();
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> sweep() {

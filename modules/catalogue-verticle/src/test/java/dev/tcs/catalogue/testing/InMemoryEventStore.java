@@ -11,6 +11,7 @@ import dev.tcs.catalogue.store.VersionConflictException;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.Hosts;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An {@link EventStore} in memory with the same conditions as the DynamoDB one, for unit tests.
- * {@link #failNextAppends} makes appends lose their version, to exercise retries.
+ * {@link #failNextAppends} makes appends lose their version, to exercise retries; {@link
+ * #holdMarks} keeps {@link #markPublished} calls unanswered until {@link #releaseMarks}.
  */
 public final class InMemoryEventStore implements EventStore {
   private final Map<String, TreeMap<Long, CatalogueEvent>> events = new HashMap<>();
@@ -34,6 +36,8 @@ public final class InMemoryEventStore implements EventStore {
   private final AtomicInteger eventReads = new AtomicInteger();
   private final AtomicInteger marks = new AtomicInteger();
   private Runnable race;
+  private boolean holdingMarks;
+  private final List<Runnable> heldMarks = new ArrayList<>();
 
   /** The next {@code n} appends fail with a version conflict (as if another writer won). */
   public void failNextAppends(int n) {
@@ -43,6 +47,21 @@ public final class InMemoryEventStore implements EventStore {
   /** Runs {@code race} (say, another writer's append) just before the next append is checked. */
   public void beforeNextAppend(Runnable race) {
     this.race = race;
+  }
+
+  /** While {@code holding}, {@link #markPublished} neither applies nor answers until {@link #releaseMarks}. */
+  public synchronized void holdMarks(boolean holding) {
+    this.holdingMarks = holding;
+  }
+
+  /** Applies and answers every held {@link #markPublished}, in the order they were made. */
+  public void releaseMarks() {
+    List<Runnable> releasing;
+    synchronized (this) {
+      releasing = List.copyOf(heldMarks);
+      heldMarks.clear();
+    }
+    releasing.forEach(Runnable::run);
   }
 
   /** How many appends were attempted. */
@@ -187,6 +206,15 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized Future<Void> markPublished(String tenantId, long version) {
     marks.incrementAndGet();
+    if (holdingMarks) {
+      Promise<Void> answer = Promise.promise();
+      heldMarks.add(() -> markNow(tenantId, version).onComplete(answer));
+      return answer.future();
+    }
+    return markNow(tenantId, version);
+  }
+
+  private synchronized Future<Void> markNow(String tenantId, long version) {
     Head head = heads.get(tenantId);
     if (head != null && head.publishedVersion() < version && version <= head.version()) {
       heads.put(
