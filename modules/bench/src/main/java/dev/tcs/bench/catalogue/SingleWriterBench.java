@@ -95,7 +95,7 @@ public final class SingleWriterBench implements Callable<Integer> {
 
   @Option(
       names = "--publish-linger",
-      description = "the catalogue's relay-publish-linger, e.g. 0s or 25ms (default: the catalogue's default, 0s)")
+      description = "the catalogue's relay-publish-linger, e.g. 0s or 25ms (default: the catalogue's default, 25ms)")
   String publishLinger;
 
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
