@@ -258,8 +258,9 @@ public final class DynamoViewStore implements ViewSource {
         results.add(one.result());
         continue;
       }
-      List<TransactWriteItem> writes = quickWrites(view);
-      int bytes = estimatedBytes(view, writes.size());
+      String body = view.deleted() ? null : view.body().encode();
+      List<TransactWriteItem> writes = quickWrites(view, body);
+      int bytes = estimatedBytes(body, writes.size());
       if (!open.fits(writes.size(), bytes)) {
         transactions.add(open);
         open = new Transaction();
@@ -345,8 +346,7 @@ public final class DynamoViewStore implements ViewSource {
   }
 
   /** What {@link #apply} writes for a view that drops no host, under the same conditions: its host items, then its tenant item. */
-  private List<TransactWriteItem> quickWrites(View view) {
-    String body = view.deleted() ? null : view.body().encode();
+  private List<TransactWriteItem> quickWrites(View view, String body) {
     List<TransactWriteItem> writes = new ArrayList<>(view.keys().size() + 1);
     for (String host : view.keys()) {
       UpdateItemRequest update = ownerUpdate(ReadKey.host(host, view.consumer()).partitionKey(), view, view.deleted(), body, PUT_HOST_IF, Map.of());
@@ -364,9 +364,9 @@ public final class DynamoViewStore implements ViewSource {
   }
 
   /** A generous guess of a view's share of a transaction's size: its body on every item, plus keys and attributes. */
-  private static int estimatedBytes(View view, int items) {
-    int body = view.deleted() ? 0 : view.body().encode().length() * 3; // a JSON string's UTF-8 is at most 3 bytes a char
-    return items * (body + 1024);
+  private static int estimatedBytes(String body, int items) {
+    int bodyBytes = body == null ? 0 : body.length() * 3; // a UTF-16 char is at most 3 bytes of UTF-8
+    return items * (bodyBytes + 1024);
   }
 
   /**
