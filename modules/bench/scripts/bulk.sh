@@ -26,6 +26,11 @@ started=$(date +%s%N)
 ended=$(date +%s%N)
 took=$(( (ended - started) / 1000000 ))
 echo "imported $n tenants in $took ms ($(( n * 1000 / (took > 0 ? took : 1) )) tenants/s), concurrency $concurrency, load $(cut -d' ' -f1 /proc/loadavg)"
+# How far ingest was behind when the import ended (the demo serves one registry on every port).
+curl -s "$catalogue/metrics" | awk '
+  /^tcs_projector_views_published_total/ { published += $NF }
+  /^tcs_region_ingest_views_total\{outcome="applied"/ { match($0, /region="[^"]*"/); applied[substr($0, RSTART + 8, RLENGTH - 9)] += $NF }
+  END { printf "at the import end: views published %d, applied:", published; for (r in applied) printf " %s %d", r, applied[r]; print "" }'
 mapfile -t sample < <( (tail -n 200 "$file"; awk -v step=$(( n / 50 > 0 ? n / 50 : 1 )) 'NR % step == 0' "$file") | jq -r .tenantId | sort -u)
 # Every endpoint is polled at the same time (one loop each), so none is charged the time spent
 # polling the others.
