@@ -13,6 +13,7 @@ import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoClients;
 import dev.tcs.core.dynamo.DynamoSettings;
+import dev.tcs.core.log.Append;
 import dev.tcs.core.log.KafkaEventLog;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.Invalidation;
@@ -44,6 +45,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -355,6 +357,46 @@ class RegionIT {
     eventually(() -> invalidationsReceived(), count -> count >= 1);
   }
 
+  /**
+   * Many views in one append, so lanes take them in big batches (several chunks of the ingester,
+   * transactions and views applied on their own side by side): a poison record among them is
+   * counted and skipped, a host change among them retires the old host, every view is applied
+   * (counted) and a sample of the tenants is readable by id and by host.
+   */
+  @Test
+  void ingest_manyViewsAtOnceWithPoisonAndHostChange_allApplied() {
+    String mover = tenant();
+    String oldHost = mover + "-old.example.net";
+    String newHost = mover + "-new.example.net";
+    publish(document(mover, List.of(oldHost)), 1, 1, false);
+    eventually(() -> get("/v1/hosts/" + oldHost + "/context", "network-ingress"), a -> a.status() == 200);
+    double rejectedBefore = ingestCount("rejected");
+    double appliedBefore = ingestCount("applied");
+
+    List<Append> appends = new ArrayList<>();
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      String tenant = tenant();
+      tenants.add(tenant);
+      appends.addAll(views(document(tenant, List.of(tenant + ".example.net")), 1, 1));
+      if (i == 60) {
+        appends.add(new Append(tenant, Buffer.buffer("{not json")));
+        appends.addAll(views(document(mover, List.of(newHost)), 2, 1));
+      }
+    }
+    eventLog.appendAll(config.viewsTopic(), appends).await();
+
+    eventually(() -> ingestCount("applied"), applied -> applied >= appliedBefore + appends.size() - 1);
+    for (int i = 0; i < tenants.size(); i += 10) {
+      String tenant = tenants.get(i);
+      eventually(() -> get("/v1/tenants/" + tenant + "/context", "jira"), a -> a.status() == 200);
+      eventually(() -> get("/v1/hosts/" + tenant + ".example.net/context", "network-ingress"), a -> a.status() == 200);
+    }
+    eventually(() -> get("/v1/hosts/" + newHost + "/context", "network-ingress"), a -> a.status() == 200);
+    eventually(() -> get("/v1/hosts/" + oldHost + "/context", "network-ingress"), a -> a.status() == 404);
+    assertEquals(rejectedBefore + 1, ingestCount("rejected"));
+  }
+
   @Test
   void ingest_badRecord_isCountedAndSkipped() {
     String tenant = tenant();
@@ -436,6 +478,18 @@ class RegionIT {
     JsonObject json() {
       return body.toJsonObject();
     }
+  }
+
+  /** Each consumer's view of {@code document}, tagged as the projector tags it, ready to append. */
+  private static List<Append> views(JsonObject document, long version, long revision) {
+    String tenant = document.getString("tenantId");
+    List<String> hosts = document.getJsonArray("hosts", new JsonArray()).stream().map(String::valueOf).toList();
+    List<Append> appends = new ArrayList<>();
+    for (String consumer : VIEWS.consumers()) {
+      View view = new View(tenant, consumer, version, revision, hosts, false, VIEWS.slice(consumer, document));
+      appends.add(new Append(tenant, ViewTags.tag(Hmac.of(KEY), view.toBuffer())));
+    }
+    return appends;
   }
 
   /** Publishes each consumer's view of {@code document}, built as the projector does. */

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * Consumes the views topic for one region, a batch at a time: each record is validated as a
  * {@link View}; of the views of one {@code (tenant, consumer)} in the batch only the newest is
  * kept (the others count as {@code outcome=coalesced}); the kept views are applied to the
- * region's table in parallel (at most {@link #PARALLEL_APPLIES} at once), each only if it is not
- * older than what the table holds; then this node's cache entries for it are dropped and an
- * invalidation is queued for the region's other nodes.
+ * region's table {@link #CHUNK} at a time ({@link DynamoViewStore#applyAll}: one read of their
+ * tenant items, one transactional write for the plain ones), {@link #PARALLEL_CHUNKS} chunks at
+ * once, each view only if it is not older than what the table holds; then this node's cache
+ * entries for it are dropped and an invalidation is queued for the region's other nodes.
  *
  * <p>A record that is not a valid view is counted ({@code outcome=rejected}), logged at WARN with
  * its position, and skipped; the rest of the batch is applied. A DynamoDB failure fails the
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * twice is harmless. Runs on the subscription's context; the store's calls do not block.
  */
 public final class ViewIngester implements RecordHandler, BatchHandler {
-  /** Conditional writes to the region's table in flight at once, per partition lane. */
-  static final int PARALLEL_APPLIES = 8;
+  /** Views per {@link DynamoViewStore#applyAll} call: with one host each, one full transaction. */
+  static final int CHUNK = 50;
+  /** {@link DynamoViewStore#applyAll} calls in flight at once, per partition lane. */
+  static final int PARALLEL_CHUNKS = 2;
 
   private static final Logger log = LoggerFactory.getLogger(ViewIngester.class);
 
@@ -93,10 +96,24 @@ public final class ViewIngester implements RecordHandler, BatchHandler {
         }
       }
     }
-    return Parallel.forEach(
-        new ArrayList<>(newest.values()),
-        PARALLEL_APPLIES,
-        received -> Async.on(context, store.apply(received.view())).map(result -> applied(received.record(), received.view(), result)));
+    List<Received> kept = new ArrayList<>(newest.values());
+    List<List<Received>> chunks = new ArrayList<>();
+    for (int from = 0; from < kept.size(); from += CHUNK) {
+      chunks.add(kept.subList(from, Math.min(kept.size(), from + CHUNK)));
+    }
+    return Parallel.forEach(chunks, PARALLEL_CHUNKS, this::applyChunk);
+  }
+
+  private Future<Void> applyChunk(List<Received> chunk) {
+    List<View> views = chunk.stream().map(Received::view).toList();
+    return Async.on(context, store.applyAll(views))
+        .map(
+            results -> {
+              for (int i = 0; i < chunk.size(); i++) {
+                applied(chunk.get(i).record(), chunk.get(i).view(), results.get(i));
+              }
+              return null;
+            });
   }
 
   /** A decoded view with the record it came from. */

@@ -11,26 +11,36 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -75,6 +85,16 @@ public final class DynamoViewStore implements ViewSource {
   static final String PENDING_VERSION = "pendingVersion";
   static final String PENDING_REVISION = "pendingRevision";
   static final String PENDING_BODY = "pendingBody";
+  /** Views per {@link #applyAll} call: one BatchGetItem reads their tenant items (DynamoDB takes up to 100 keys). */
+  public static final int MAX_BATCH = 100;
+  /** Items per TransactWriteItems (DynamoDB's limit is 100). */
+  static final int TRANSACTION_ITEMS = 100;
+  /** Estimated bytes per TransactWriteItems, well under DynamoDB's 4 MB. */
+  static final int TRANSACTION_BYTES = 2 * 1024 * 1024;
+  /** Views of one {@link #applyAll} call applied on their own at once. */
+  static final int ALONE_PARALLEL = 8;
+  /** BatchGetItem rounds for keys DynamoDB leaves unprocessed before giving up (the log retries the batch). */
+  private static final int BATCH_GET_ATTEMPTS = 8;
   /** Rounds of read-then-conditional-write on one host item before giving up (the log retries the batch). */
   private static final int HOST_ATTEMPTS = 8;
 
@@ -175,40 +195,242 @@ public final class DynamoViewStore implements ViewSource {
    * previous hosts again. Completes exceptionally if DynamoDB fails; the caller retries.
    */
   public CompletableFuture<ApplyResult> apply(View view) {
-    Stamp incoming = Stamp.of(view);
     String tenantKey = ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey();
-    GetItemRequest current =
-        GetItemRequest.builder().tableName(table).key(key(tenantKey, view.consumer())).consistentRead(true).build();
-    return dynamo
-        .getItem(current)
-        .thenCompose(
-            response -> {
-              Map<String, AttributeValue> item = response.hasItem() ? response.item() : Map.of();
-              Stamp stored = item.isEmpty() ? Stamp.NONE : versionOf(item);
-              if (incoming.olderThan(stored)) {
-                return CompletableFuture.completedFuture(ApplyResult.STALE);
+    return readItem(tenantKey, view.consumer()).thenCompose(item -> applyOver(view, item));
+  }
+
+  /**
+   * Applies {@code views} as {@link #apply} applies each, in fewer round trips: one consistent
+   * BatchGetItem reads their tenant items; a stale view is then done; a view that only adds or
+   * keeps hosts over what its tenant item holds (a new tenant, a plain update) is written in a
+   * TransactWriteItems with up to {@link #TRANSACTION_ITEMS} items, every host item and tenant
+   * item under the same conditions {@link #apply} uses, all or nothing; every other view (it drops
+   * hosts, or one of its items is in the transaction already) goes through {@link #apply}'s steps
+   * on its own. A transaction cancelled by a condition (a host another tenant owns, a newer view
+   * written meanwhile) or a conflict writes nothing, and its views go through {@link #apply} on
+   * their own: so the outcome is that of {@link #apply}, view by view.
+   *
+   * <p>On DynamoDB a transactional write costs twice the capacity of a plain one and saves a round
+   * trip per item; on one shared DynamoDB Local (the demo) round trips are what costs.
+   *
+   * @param views at most {@link #MAX_BATCH} views; at most one per {@code (tenant, consumer)} is
+   *     taken the quick way, the others on their own
+   * @return the result of each view, in the order of {@code views}
+   */
+  public CompletableFuture<List<ApplyResult>> applyAll(List<View> views) {
+    if (views.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("views must hold at most " + MAX_BATCH + " views, but held " + views.size());
+    }
+    if (views.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    Set<Map<String, AttributeValue>> keys = new LinkedHashSet<>();
+    for (View view : views) {
+      keys.add(key(ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey(), view.consumer()));
+    }
+    return readItems(new ArrayList<>(keys), new HashMap<>(), 1).thenCompose(items -> applyAllOver(views, items));
+  }
+
+  private CompletableFuture<List<ApplyResult>> applyAllOver(List<View> views, Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items) {
+    List<CompletableFuture<ApplyResult>> results = new ArrayList<>(views.size());
+    List<Alone> alone = new ArrayList<>();
+    List<Transaction> transactions = new ArrayList<>();
+    Transaction open = new Transaction();
+    Set<Map<String, AttributeValue>> planned = new HashSet<>();
+    for (View view : views) {
+      Map<String, AttributeValue> tenantKey = key(ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey(), view.consumer());
+      Map<String, AttributeValue> item = items.getOrDefault(tenantKey, Map.of());
+      if (Stamp.of(view).olderThan(item.isEmpty() ? Stamp.NONE : versionOf(item))) {
+        results.add(CompletableFuture.completedFuture(ApplyResult.STALE));
+        continue;
+      }
+      List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
+      itemKeys.add(tenantKey);
+      view.keys().forEach(host -> itemKeys.add(key(ReadKey.host(host, view.consumer()).partitionKey(), view.consumer())));
+      boolean quick =
+          removedHosts(item, view.keys()).isEmpty()
+              && itemKeys.size() <= TRANSACTION_ITEMS
+              && new HashSet<>(itemKeys).size() == itemKeys.size()
+              && itemKeys.stream().noneMatch(planned::contains);
+      if (!quick) {
+        Alone one = new Alone(view, item, new CompletableFuture<>());
+        alone.add(one);
+        results.add(one.result());
+        continue;
+      }
+      String body = view.deleted() ? null : view.body().encode();
+      List<TransactWriteItem> writes = quickWrites(view, body);
+      int bytes = estimatedBytes(body, writes.size());
+      if (!open.fits(writes.size(), bytes)) {
+        transactions.add(open);
+        open = new Transaction();
+      }
+      planned.addAll(itemKeys);
+      results.add(open.add(view, writes, bytes));
+    }
+    transactions.add(open);
+    transactions.forEach(this::commit);
+    inChains(alone, one -> applyOver(one.view(), one.item()).whenComplete((applied, failure) -> settle(one.result(), applied, failure)));
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** A view of {@link #applyAll} that goes {@link #apply}'s way, over the tenant item read for it. */
+  private record Alone(View view, Map<String, AttributeValue> item, CompletableFuture<ApplyResult> result) {}
+
+  /** Runs {@code action} over {@code items}, at most {@link #ALONE_PARALLEL} at once (that many chains, each one item after the other). */
+  private static <T> void inChains(List<T> items, Function<T, CompletableFuture<?>> action) {
+    for (int chain = 0; chain < Math.min(ALONE_PARALLEL, items.size()); chain++) {
+      CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
+      for (int i = chain; i < items.size(); i += ALONE_PARALLEL) {
+        T item = items.get(i);
+        previous = previous.handle((done, failure) -> null).thenCompose(v -> action.apply(item));
+      }
+    }
+  }
+
+  private static void settle(CompletableFuture<ApplyResult> result, ApplyResult applied, Throwable failure) {
+    if (failure == null) {
+      result.complete(applied);
+    } else {
+      result.completeExceptionally(Async.unwrap(failure));
+    }
+  }
+
+  /** Views written together in one TransactWriteItems. */
+  private static final class Transaction {
+    final List<View> views = new ArrayList<>();
+    final List<TransactWriteItem> writes = new ArrayList<>();
+    final List<CompletableFuture<ApplyResult>> results = new ArrayList<>();
+    int bytes;
+
+    boolean fits(int items, int moreBytes) {
+      return writes.isEmpty() || writes.size() + items <= TRANSACTION_ITEMS && bytes + moreBytes <= TRANSACTION_BYTES;
+    }
+
+    CompletableFuture<ApplyResult> add(View view, List<TransactWriteItem> viewWrites, int viewBytes) {
+      views.add(view);
+      writes.addAll(viewWrites);
+      bytes += viewBytes;
+      CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+      results.add(result);
+      return result;
+    }
+  }
+
+  /** Writes a transaction's views at once; if it is cancelled (nothing written), applies each on its own. */
+  private void commit(Transaction transaction) {
+    if (transaction.views.isEmpty()) {
+      return;
+    }
+    dynamo
+        .transactWriteItems(TransactWriteItemsRequest.builder().transactItems(transaction.writes).build())
+        .handle(
+            (response, error) -> {
+              if (error == null) {
+                transaction.results.forEach(result -> result.complete(new ApplyResult(true, List.of())));
+                return null;
               }
-              List<String> removed = removedHosts(item, view.keys());
-              String body = view.deleted() ? null : view.body().encode();
-              List<CompletableFuture<Void>> hostWrites = new ArrayList<>();
-              for (String host : view.keys()) {
-                hostWrites.add(putHost(view, host, body));
+              Throwable cause = Async.unwrap(error);
+              if (!(cause instanceof TransactionCanceledException || cause instanceof TransactionConflictException)) {
+                transaction.results.forEach(result -> result.completeExceptionally(cause));
+                return null;
               }
-              for (String host : removed) {
-                hostWrites.add(retireHost(view, host));
+              log.debug("view transaction cancelled, applying its views one by one table={} views={} reason={}", table, transaction.views.size(), cause.toString());
+              List<Integer> each = new ArrayList<>();
+              for (int i = 0; i < transaction.views.size(); i++) {
+                each.add(i);
               }
-              return CompletableFuture.allOf(hostWrites.toArray(CompletableFuture[]::new))
-                  .thenCompose(v -> putTenant(view, tenantKey, body))
-                  .thenApply(written -> written ? new ApplyResult(true, removed) : ApplyResult.STALE);
+              inChains(each, i -> apply(transaction.views.get(i)).whenComplete((applied, failure) -> settle(transaction.results.get(i), applied, failure)));
+              return null;
             });
   }
 
+  /** What {@link #apply} writes for a view that drops no host, under the same conditions: its host items, then its tenant item. */
+  private List<TransactWriteItem> quickWrites(View view, String body) {
+    List<TransactWriteItem> writes = new ArrayList<>(view.keys().size() + 1);
+    for (String host : view.keys()) {
+      UpdateItemRequest update = ownerUpdate(ReadKey.host(host, view.consumer()).partitionKey(), view, view.deleted(), body, PUT_HOST_IF, Map.of());
+      writes.add(TransactWriteItem.builder()
+          .update(u -> u.tableName(table).key(update.key()).updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+              .expressionAttributeNames(update.expressionAttributeNames()).expressionAttributeValues(update.expressionAttributeValues()))
+          .build());
+    }
+    PutItemRequest put = tenantPut(view, ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey(), body);
+    writes.add(TransactWriteItem.builder()
+        .put(p -> p.tableName(table).item(put.item()).conditionExpression(put.conditionExpression())
+            .expressionAttributeNames(put.expressionAttributeNames()).expressionAttributeValues(put.expressionAttributeValues()))
+        .build());
+    return writes;
+  }
+
+  /** A generous guess of a view's share of a transaction's size: its body on every item, plus keys and attributes. */
+  private static int estimatedBytes(String body, int items) {
+    int bodyBytes = body == null ? 0 : body.length() * 3; // a UTF-16 char is at most 3 bytes of UTF-8
+    return items * (bodyBytes + 1024);
+  }
+
+  /**
+   * Reads the items at {@code keys} with one consistent BatchGetItem, and the keys DynamoDB left
+   * unprocessed again (after a short pause), up to {@link #BATCH_GET_ATTEMPTS} rounds.
+   */
+  private CompletableFuture<Map<Map<String, AttributeValue>, Map<String, AttributeValue>>> readItems(
+      List<Map<String, AttributeValue>> keys, Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found, int attempt) {
+    BatchGetItemRequest request =
+        BatchGetItemRequest.builder()
+            .requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build()))
+            .build();
+    return dynamo
+        .batchGetItem(request)
+        .thenCompose(
+            response -> {
+              for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                found.put(key(string(item, PK), string(item, CONSUMER)), item);
+              }
+              KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
+              if (left == null || left.keys().isEmpty()) {
+                return CompletableFuture.completedFuture(found);
+              }
+              if (attempt >= BATCH_GET_ATTEMPTS) {
+                return CompletableFuture.failedFuture(
+                    new IllegalStateException("DynamoDB left " + left.keys().size() + " keys of table " + table + " unread after " + attempt + " attempts"));
+              }
+              Executor later = CompletableFuture.delayedExecutor(20L * attempt, TimeUnit.MILLISECONDS);
+              return CompletableFuture.supplyAsync(() -> null, later).thenCompose(v -> readItems(left.keys(), found, attempt + 1));
+            });
+  }
+
+  /** {@link #apply} once the tenant item ({@code item}, empty if absent) was read. */
+  private CompletableFuture<ApplyResult> applyOver(View view, Map<String, AttributeValue> item) {
+    String tenantKey = ReadKey.tenant(view.tenantId(), view.consumer()).partitionKey();
+    Stamp stored = item.isEmpty() ? Stamp.NONE : versionOf(item);
+    if (Stamp.of(view).olderThan(stored)) {
+      return CompletableFuture.completedFuture(ApplyResult.STALE);
+    }
+    List<String> removed = removedHosts(item, view.keys());
+    String body = view.deleted() ? null : view.body().encode();
+    List<CompletableFuture<Void>> hostWrites = new ArrayList<>();
+    for (String host : view.keys()) {
+      hostWrites.add(putHost(view, host, body));
+    }
+    for (String host : removed) {
+      hostWrites.add(retireHost(view, host));
+    }
+    return CompletableFuture.allOf(hostWrites.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> putTenant(view, tenantKey, body))
+        .thenApply(written -> written ? new ApplyResult(true, removed) : ApplyResult.STALE);
+  }
+
   private CompletableFuture<Boolean> putTenant(View view, String tenantKey, String body) {
+    return conditionHeld(dynamo.putItem(tenantPut(view, tenantKey, body)));
+  }
+
+  /** The conditional put of a view's tenant item. */
+  private PutItemRequest tenantPut(View view, String tenantKey, String body) {
     Map<String, AttributeValue> item = item(tenantKey, view, view.deleted(), body);
     List<AttributeValue> keys = new ArrayList<>(view.keys().size());
     view.keys().forEach(host -> keys.add(AttributeValue.fromS(host)));
     item.put(KEYS, AttributeValue.fromL(keys));
-    return conditionalPut(item, PUT_TENANT_IF, values(view));
+    return putRequest(item, PUT_TENANT_IF, values(view));
   }
 
   private CompletableFuture<Void> putHost(View view, String host, String body) {
@@ -378,6 +600,12 @@ public final class DynamoViewStore implements ViewSource {
    */
   private CompletableFuture<Boolean> updateOwner(
       String hostKey, View view, boolean deleted, String body, String condition, Map<String, AttributeValue> extraValues) {
+    return conditionHeld(dynamo.updateItem(ownerUpdate(hostKey, view, deleted, body, condition, extraValues)));
+  }
+
+  /** The request of {@link #updateOwner}. */
+  private UpdateItemRequest ownerUpdate(
+      String hostKey, View view, boolean deleted, String body, String condition, Map<String, AttributeValue> extraValues) {
     boolean removePending = condition.endsWith(" REMOVE_PENDING");
     String cond = removePending ? condition.substring(0, condition.length() - " REMOVE_PENDING".length()) : condition;
     Map<String, AttributeValue> values = new HashMap<>(values(view));
@@ -399,7 +627,7 @@ public final class DynamoViewStore implements ViewSource {
     if (!removes.isEmpty()) {
       update.append(" REMOVE ").append(String.join(", ", removes));
     }
-    return conditionalUpdate(hostKey, view.consumer(), update.toString(), cond, values);
+    return updateRequest(hostKey, view.consumer(), update.toString(), cond, values);
   }
 
   private CompletableFuture<Boolean> setPending(String hostKey, View view, String body, Map<String, AttributeValue> unchanged) {
@@ -455,6 +683,12 @@ public final class DynamoViewStore implements ViewSource {
   /** An UpdateItem with only the names and values its expressions use; false when the condition did not hold. */
   private CompletableFuture<Boolean> conditionalUpdate(
       String partitionKey, String consumer, String update, String unexpanded, Map<String, AttributeValue> values) {
+    return conditionHeld(dynamo.updateItem(updateRequest(partitionKey, consumer, update, unexpanded, values)));
+  }
+
+  /** The UpdateItem of {@link #conditionalUpdate}. */
+  private UpdateItemRequest updateRequest(
+      String partitionKey, String consumer, String update, String unexpanded, Map<String, AttributeValue> values) {
     String condition = expand(unexpanded, values);
     String expressions = update + " " + condition;
     Map<String, String> names = new HashMap<>();
@@ -478,7 +712,7 @@ public final class DynamoViewStore implements ViewSource {
             .expressionAttributeNames(names)
             .expressionAttributeValues(used)
             .build();
-    return conditionHeld(dynamo.updateItem(request));
+    return request;
   }
 
   /** True if {@code text} holds {@code token} not followed by another name character ({@code :version} vs {@code :versionX}). */
@@ -507,8 +741,8 @@ public final class DynamoViewStore implements ViewSource {
     return value == null ? null : value.s();
   }
 
-  /** Completes with false when the condition did not hold (a newer item is there), exceptionally on any other failure. */
-  private CompletableFuture<Boolean> conditionalPut(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
+  /** A PutItem of {@code item} under {@code condition}. */
+  private PutItemRequest putRequest(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
     PutItemRequest request =
         PutItemRequest.builder()
             .tableName(table)
@@ -517,7 +751,7 @@ public final class DynamoViewStore implements ViewSource {
             .expressionAttributeNames(names(condition))
             .expressionAttributeValues(condition.contains(":tenantId") ? values : withoutTenant(values))
             .build();
-    return conditionHeld(dynamo.putItem(request));
+    return request;
   }
 
   /** True when the write happened, false when its condition did not hold; any other failure fails the future. */

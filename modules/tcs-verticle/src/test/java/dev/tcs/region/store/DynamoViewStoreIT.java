@@ -14,9 +14,13 @@ import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +167,104 @@ class DynamoViewStoreIT {
     StoredView stored = store.find(ReadKey.host(host, "jira"), true).join();
     assertEquals(a, stored.tenantId());
     assertEquals(new Stamp(3, 1), stored.version());
+  }
+
+  /** New tenants take the quick way: one BatchGetItem and one TransactWriteItems, no write of their own. */
+  @Test
+  void applyAll_newTenants_oneReadAndOneTransaction() {
+    Calls calls = new Calls();
+    DynamoViewStore counted = new DynamoViewStore(calls.wrap(dynamo), store.table(), Clock.systemUTC());
+    List<View> views = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String tenant = TestNames.unique("t");
+      views.add(view(tenant, 3, 1, List.of(tenant + ".example.net")));
+    }
+
+    List<ApplyResult> results = counted.applyAll(views).join();
+
+    assertEquals(50, results.size());
+    results.forEach(result -> assertEquals(new ApplyResult(true, List.of()), result));
+    assertEquals(Map.of("batchGetItem", 1, "transactWriteItems", 1), calls.counts());
+    for (View view : views) {
+      assertEquals(new Stamp(3, 1), store.find(ReadKey.tenant(view.tenantId(), "jira"), true).join().version());
+      StoredView host = store.find(ReadKey.host(view.keys().get(0), "jira"), true).join();
+      assertEquals(view.tenantId(), host.tenantId());
+      assertEquals("{\"v\":3}", host.body());
+    }
+  }
+
+  /** Each view ends as {@link DynamoViewStore#apply} would leave it, whichever way it took. */
+  @Test
+  void applyAll_mixedViews_sameOutcomeAsApplyEach() {
+    String newer = TestNames.unique("t");
+    String dropping = TestNames.unique("t");
+    String owner = TestNames.unique("t");
+    String claimant = TestNames.unique("t");
+    String fresh = TestNames.unique("t");
+    String shared = TestNames.unique("h") + ".example.net";
+    store.apply(view(newer, 5, 1, List.of())).join();
+    store.apply(view(dropping, 1, 1, List.of(dropping + ".example.net"))).join();
+    store.apply(view(owner, 1, 1, List.of(owner + ".example.net"))).join();
+
+    List<ApplyResult> results =
+        store.applyAll(
+                List.of(
+                    view(newer, 4, 1, List.of()), // stale
+                    view(dropping, 2, 1, List.of()), // drops its host: on its own
+                    view(claimant, 1, 1, List.of(owner + ".example.net")), // another tenant's host: the transaction is cancelled
+                    view(fresh, 1, 1, List.of(shared)),
+                    view(TestNames.unique("t"), 1, 1, List.of(shared)))) // the same host item as the view before: on its own
+            .join();
+
+    assertEquals(ApplyResult.STALE, results.get(0));
+    assertEquals(new ApplyResult(true, List.of(dropping + ".example.net")), results.get(1));
+    assertTrue(results.get(2).applied());
+    assertTrue(results.get(3).applied());
+    assertTrue(results.get(4).applied());
+    assertEquals(new Stamp(5, 1), store.find(ReadKey.tenant(newer, "jira"), true).join().version());
+    assertFalse(store.find(ReadKey.host(dropping + ".example.net", "jira"), true).join().found(), "the dropped host is a tombstone");
+    assertEquals(owner, store.find(ReadKey.host(owner + ".example.net", "jira"), true).join().tenantId(), "the claim waits for the owner");
+    assertEquals(new Stamp(1, 1), store.find(ReadKey.tenant(claimant, "jira"), true).join().version());
+    assertEquals(new Stamp(1, 1), store.find(ReadKey.tenant(fresh, "jira"), true).join().version());
+  }
+
+  @Test
+  void applyAll_concurrentCallsOfManyVersions_newestWins() {
+    String tenant = TestNames.unique("t");
+    List<CompletableFuture<List<ApplyResult>>> writes = new ArrayList<>();
+    for (long version = 10; version >= 1; version--) {
+      writes.add(store.applyAll(List.of(view(tenant, version, 1, List.of(tenant + ".example.net")), view(TestNames.unique("t"), 1, 1, List.of()))));
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+
+    assertEquals(new Stamp(10, 1), store.find(ReadKey.tenant(tenant, "jira"), true).join().version());
+    assertEquals(new Stamp(10, 1), store.find(ReadKey.host(tenant + ".example.net", "jira"), true).join().version());
+  }
+
+  /** Counts the calls made through a real client. */
+  private static final class Calls {
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+    DynamoDbAsyncClient wrap(DynamoDbAsyncClient real) {
+      return (DynamoDbAsyncClient)
+          Proxy.newProxyInstance(
+              DynamoDbAsyncClient.class.getClassLoader(),
+              new Class<?>[] {DynamoDbAsyncClient.class},
+              (proxy, method, args) -> {
+                if (method.getDeclaringClass() != Object.class) {
+                  counts.merge(method.getName(), 1, Integer::sum);
+                }
+                try {
+                  return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    }
+
+    Map<String, Integer> counts() {
+      return Map.copyOf(counts);
+    }
   }
 
   @Test
