@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * outbox keeps that work, and the next flight of the tenant starts from what is known to be on the
  * log. So a tenant is never published by two flights at once, and no version goes out ahead of
  * one that failed. While the event log fails, nudges are ignored (the outbox keeps the work) and
- * each sweep tries one tenant; once that succeeds the sweep publishes the rest. The topic is
+ * each sweep tries one tenant; once that succeeds the sweep publishes the rest, and a second
+ * sweep follows at once for the tenants committed while the first probed. The topic is
  * created at start (retained forever), retried in the background while Kafka is unreachable;
  * nothing is published before it exists. Writes never wait for any of this.
  *
@@ -100,6 +101,8 @@ public final class OutboxRelay {
   private boolean topicReady;
   private boolean healthy = true;
   private boolean sweeping;
+  /** The event log recovered: sweep once more at once (see {@link #publish}). */
+  private boolean sweepAgain;
   private boolean stopped;
 
   /**
@@ -514,6 +517,10 @@ public final class OutboxRelay {
               healthy = true;
               nudgedSince = clock.instant();
               log.info("event log reachable again, publishing resumes topic={}", topic);
+              // Commits made while the log failed were not nudged, and the sweep that probed
+              // listed its tenants before they came: sweep again now rather than an interval later.
+              sweepAgain = true;
+              context.runOnContext(v -> sweep());
             }
           } else {
             metrics.publishFailed();
@@ -571,6 +578,7 @@ public final class OutboxRelay {
       return;
     }
     sweeping = true;
+    sweepAgain = false;
     collectPending(null, new ArrayList<>())
         .compose(
             pending -> {
@@ -602,6 +610,9 @@ public final class OutboxRelay {
               sweeping = false;
               if (done.failed()) {
                 log.warn("outbox sweep failed, will retry reason={}", done.cause().toString());
+              }
+              if (sweepAgain) {
+                sweep();
               }
             });
   }

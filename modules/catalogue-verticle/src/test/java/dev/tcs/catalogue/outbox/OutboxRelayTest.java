@@ -201,6 +201,26 @@ class OutboxRelayTest {
   }
 
   @Test
+  void logRecovers_commitsMadeWhileTheProbeRan_arePublishedWithoutWaitingForTheNextSweep() {
+    onContext(relay::start); // sweeps every hour: only the ones the relay starts itself run
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    log.down(true);
+    put("acme", 0);
+    Eventually.until(WAIT, () -> registry.get(CatalogueMetrics.PUBLISH_FAILURES).counter().count() >= 1, () -> "append did not fail");
+
+    log.down(false);
+    log.hold(true);
+    onContext(() -> sweep()); // lists acme and probes the log with it; the probe waits
+    Eventually.until(WAIT, () -> log.heldCount() == 1, () -> "the sweep's probe was not sent");
+    put("beta", 0); // committed while the log still counts as failing: not nudged, not listed
+    log.hold(false);
+    log.answerHeld();
+
+    Eventually.until(WAIT, () -> log.versions("beta").equals(List.of(1L)), () -> log.accepted().toString());
+    assertEquals(List.of(1L), log.versions("acme"));
+  }
+
+  @Test
   void commitsNobodyPublished_arePublishedWhenTheRelayStarts() {
     TenantCommands withoutRelay = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, (event, before) -> {});
     for (int i = 0; i < 3; i++) {

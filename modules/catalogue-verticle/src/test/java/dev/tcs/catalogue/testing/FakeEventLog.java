@@ -72,6 +72,11 @@ public final class FakeEventLog implements EventLog {
     }
   }
 
+  /** Appends waiting for {@link #answerHeld}. */
+  public synchronized int heldCount() {
+    return held.size();
+  }
+
   public int topicsEnsured() {
     return topicsEnsured;
   }
