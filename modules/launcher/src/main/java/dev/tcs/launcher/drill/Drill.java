@@ -60,6 +60,8 @@ public final class Drill {
       int writes,
       long freshnessMaxMs,
       int lateWrites,
+      Map<String, Long> lateAt,
+      List<String> lateSamples,
       long regressions,
       List<String> regressionSamples,
       Map<String, Long> excused,
@@ -144,8 +146,8 @@ public final class Drill {
     out.println(Report.header());
     out.flush();
 
-    List<String> targets = new ArrayList<>(system.endpoints().regions().values());
-    targets.add(system.endpoints().sidecar());
+    Map<String, String> targets = new LinkedHashMap<>(system.endpoints().regions());
+    targets.put("sidecar", system.endpoints().sidecar());
     Freshness freshness = new Freshness(vertx, targets, reader, settings.freshnessTarget().plus(Duration.ofSeconds(8)));
     reads = new ReadLoad(vertx, http.h2, system.endpoints().sidecar(), reader, tenants, settings);
     writes = new WriteLoad(vertx, http.h1, system.endpoints().catalogue(), writer, tenants, settings, freshness, reads);
@@ -235,14 +237,14 @@ public final class Drill {
       Thread.sleep(10);
     }
     // Bounded (a backstop: Http.send bounds each exchange); a check still out counts as never visible.
-    List<Future<Long>> checks = stats.freshness();
+    List<Future<Freshness.Seen>> checks = stats.freshness();
     long freshDeadline = System.nanoTime() + settings.freshnessTarget().plusSeconds(15).toNanos();
     while (checks.stream().anyMatch(check -> !check.isComplete()) && System.nanoTime() < freshDeadline) {
       Thread.sleep(20);
     }
-    List<Long> fresh = new ArrayList<>();
-    for (Future<Long> one : checks) {
-      fresh.add(one.succeeded() ? one.result() : -1L);
+    List<Freshness.Seen> fresh = new ArrayList<>();
+    for (Future<Freshness.Seen> one : checks) {
+      fresh.add(one.succeeded() ? one.result() : Freshness.Seen.NEVER);
     }
     long hung = checks.stream().filter(check -> !check.isComplete()).count();
     if (hung > 0) {
@@ -337,15 +339,15 @@ public final class Drill {
       }
       Future.all(puts).await();
     }
-    Freshness regions = new Freshness(vertx, List.copyOf(system.endpoints().regions().values()), reader, Duration.ofSeconds(120), 250);
+    Freshness regions = new Freshness(vertx, system.endpoints().regions(), reader, Duration.ofSeconds(120), 250);
     for (int i = 0; i < tenants.size(); i += 64) {
-      List<Future<Long>> visible = new ArrayList<>();
+      List<Future<Freshness.Seen>> visible = new ArrayList<>();
       long now = System.nanoTime();
       for (String tenant : tenants.subList(i, Math.min(tenants.size(), i + 64))) {
         visible.add(regions.visible(tenant, 1, now));
       }
-      for (Future<Long> one : visible) {
-        if (one.await() < 0) {
+      for (Future<Freshness.Seen> one : visible) {
+        if (one.await().millis() < 0) {
           throw new IllegalStateException("a seeded tenant was not readable at every region within 120 s");
         }
       }

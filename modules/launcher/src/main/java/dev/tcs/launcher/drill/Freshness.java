@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,8 @@ final class Freshness {
   private final Vertx vertx;
   private final Context context;
   private final HttpClient http;
-  private final List<String> targets;
+  /** Each target's base URL by its name (a region's name, or "sidecar"). */
+  private final Map<String, String> targets;
   private final String token;
   private final Duration patience;
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
@@ -41,43 +43,60 @@ final class Freshness {
   /** Polls abandoned, by the stage they were stuck at and the target (diagnosis). */
   final Map<String, LongAdder> abandoned = new ConcurrentHashMap<>();
 
-  Freshness(Vertx vertx, List<String> targets, String token, Duration patience) {
+  /**
+   * When one write became visible: {@code millis} until every target answered it (-1 if one never
+   * did), and each target's own millis by name, so a late write says where it was late.
+   */
+  record Seen(long millis, Map<String, Long> byTarget) {
+    static final Seen NEVER = new Seen(-1, Map.of());
+
+    /** The target that answered last, or first of those that never did ("?" when unknown). */
+    String slowest() {
+      return byTarget.entrySet().stream()
+          .max((a, b) -> Long.compare(a.getValue() < 0 ? Long.MAX_VALUE : a.getValue(), b.getValue() < 0 ? Long.MAX_VALUE : b.getValue()))
+          .map(Map.Entry::getKey)
+          .orElse("?");
+    }
+  }
+
+  Freshness(Vertx vertx, Map<String, String> targets, String token, Duration patience) {
     this(vertx, targets, token, patience, POLL_MS);
   }
 
   /** As above, polling every {@code pollMillis} (seeding polls many tenants: slower, to leave the regions room to ingest). */
-  Freshness(Vertx vertx, List<String> targets, String token, Duration patience, long pollMillis) {
+  Freshness(Vertx vertx, Map<String, String> targets, String token, Duration patience, long pollMillis) {
     this.pollMillis = pollMillis;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.http = Http.h2(vertx);
-    this.targets = List.copyOf(targets);
+    this.targets = new LinkedHashMap<>(targets);
     this.token = token;
     this.patience = patience;
   }
 
   /**
-   * Completes with the millis from {@code startNanos} until {@code tenant} answered at least
-   * {@code version} at every target, or -1 if some target did not within the patience.
+   * Completes when {@code tenant} answered at least {@code version} at every target, with the
+   * millis from {@code startNanos} per target ({@link Seen#millis} -1 if some target did not within
+   * the patience).
    */
-  Future<Long> visible(String tenant, long version, long startNanos) {
-    List<Future<Long>> each = new ArrayList<>();
-    for (String target : targets) {
+  Future<Seen> visible(String tenant, long version, long startNanos) {
+    Map<String, Future<Long>> each = new LinkedHashMap<>();
+    targets.forEach((name, base) -> {
       Promise<Long> seen = Promise.promise();
-      context.runOnContext(v -> poll(target + "/v1/tenants/" + tenant + "/context", version, startNanos, seen));
-      each.add(seen.future());
-    }
-    return Future.all(each)
+      context.runOnContext(v -> poll(base + "/v1/tenants/" + tenant + "/context", version, startNanos, seen));
+      each.put(name, seen.future());
+    });
+    return Future.all(List.copyOf(each.values()))
         .map(
             all -> {
+              Map<String, Long> byTarget = new LinkedHashMap<>();
               long worst = 0;
-              for (Future<Long> one : each) {
-                if (one.result() < 0) {
-                  return -1L;
-                }
-                worst = Math.max(worst, one.result());
+              for (Map.Entry<String, Future<Long>> one : each.entrySet()) {
+                long millis = one.getValue().result();
+                byTarget.put(one.getKey(), millis);
+                worst = worst < 0 || millis < 0 ? -1 : Math.max(worst, millis);
               }
-              return worst;
+              return new Seen(worst, byTarget);
             });
   }
 

@@ -33,7 +33,7 @@ final class PhaseStats {
   final Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
   /** Completes with the {@link System#nanoTime()} at which the phase's fault cleared. */
   final Promise<Long> cleared = Promise.promise();
-  private final List<Future<Long>> freshness = new ArrayList<>();
+  private final List<Future<Freshness.Seen>> freshness = new ArrayList<>();
   private final List<String> regressionSamples = new ArrayList<>();
 
   PhaseStats(String name) {
@@ -80,13 +80,13 @@ final class PhaseStats {
   }
 
   /** A write's freshness: millis until visible everywhere after the fault cleared, or -1 if it never was. */
-  void freshness(Future<Long> millis) {
+  void freshness(Future<Freshness.Seen> seen) {
     synchronized (freshness) {
-      freshness.add(millis);
+      freshness.add(seen);
     }
   }
 
-  List<Future<Long>> freshness() {
+  List<Future<Freshness.Seen>> freshness() {
     synchronized (freshness) {
       return List.copyOf(freshness);
     }

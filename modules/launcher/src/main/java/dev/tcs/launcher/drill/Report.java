@@ -4,6 +4,7 @@ import dev.tcs.launcher.drill.Drill.PhaseResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /** Turns a phase's stats into a {@link PhaseResult} with its verdict, and formats results as lines. */
@@ -12,14 +13,21 @@ final class Report {
 
   private Report() {}
 
-  static PhaseResult result(PhaseStats stats, SidecarScrape.Reads sidecarReads, List<Long> freshness, DrillSettings settings) {
+  /** Late writes described in full (each target's millis), at most this many per phase. */
+  private static final int LATE_SAMPLES = 3;
+
+  static PhaseResult result(PhaseStats stats, SidecarScrape.Reads sidecarReads, List<Freshness.Seen> freshness, DrillSettings settings) {
     Histogram latency = stats.latency.copy();
     long target = settings.freshnessTarget().toMillis();
-    long worst = freshness.stream().mapToLong(Long::longValue).max().orElse(0);
-    int late = (int) freshness.stream().filter(ms -> ms < 0 || ms > target).count();
-    if (freshness.stream().anyMatch(ms -> ms < 0)) {
+    long worst = freshness.stream().mapToLong(Freshness.Seen::millis).max().orElse(0);
+    List<Freshness.Seen> lateOnes = freshness.stream().filter(seen -> seen.millis() < 0 || seen.millis() > target).toList();
+    int late = lateOnes.size();
+    if (freshness.stream().anyMatch(seen -> seen.millis() < 0)) {
       worst = -1;
     }
+    Map<String, Long> lateAt = new TreeMap<>();
+    lateOnes.forEach(seen -> lateAt.merge(seen.slowest(), 1L, Long::sum));
+    List<String> lateSamples = lateOnes.stream().limit(LATE_SAMPLES).map(seen -> seen.byTarget().toString()).toList();
     Map<String, Long> errors = stats.errorKinds();
     long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
     long regressions = stats.regressions.sum();
@@ -38,6 +46,8 @@ final class Report {
         freshness.size(),
         worst,
         late,
+        lateAt,
+        lateSamples,
         regressions,
         stats.regressionSamples(),
         stats.excusedKinds(),
@@ -81,7 +91,8 @@ final class Report {
     r.errors().forEach((kind, count) -> lines.add("    error x" + count + ": " + kind));
     r.excused().forEach((kind, count) -> lines.add("    not counted x" + count + ": " + kind));
     if (r.lateWrites() > 0) {
-      lines.add("    " + r.lateWrites() + " of " + r.writes() + " writes not visible everywhere within the target after the fault cleared");
+      lines.add("    " + r.lateWrites() + " of " + r.writes() + " writes not visible everywhere within the target after the fault cleared; last seen at: " + r.lateAt());
+      r.lateSamples().forEach(sample -> lines.add("    late write, ms per target: " + sample));
     }
     r.regressionSamples().forEach(sample -> lines.add("    regression: " + sample));
     if (r.shed() > 0) {
