@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>A flight ends at its first failure, whatever it still had queued or was nudged to do: the
  * outbox keeps that work, and the next flight of the tenant starts from what is known to be on the
  * log. So a tenant is never published by two flights at once, and no version goes out ahead of
- * one that failed. While the event log fails, nudges are ignored (the outbox keeps the work) and
- * each sweep tries one tenant; once that succeeds the sweep publishes the rest, and a second
- * sweep follows at once for the tenants committed while the first probed. The topic is
+ * one that failed. While the event log fails, nudges are not acted on (the outbox keeps the work;
+ * the relay remembers which tenants they were for) and each sweep tries one tenant; once that
+ * succeeds, the remembered tenants are caught up at once, the sweep publishes the rest, and a
+ * second sweep follows at once for anything committed while the first probed. The topic is
  * created at start (retained forever), retried in the background while Kafka is unreachable;
  * nothing is published before it exists. Writes never wait for any of this.
  *
@@ -103,6 +106,11 @@ public final class OutboxRelay {
   private boolean sweeping;
   /** The event log recovered: sweep once more at once (see {@link #publish}). */
   private boolean sweepAgain;
+  /**
+   * Tenants committed while the event log failed (their nudges were not acted on), caught up as
+   * soon as it recovers; at most {@link #SWEEP_MAX}, the sweep takes any beyond.
+   */
+  private final Set<String> missed = new LinkedHashSet<>();
   private boolean stopped;
 
   /**
@@ -194,10 +202,16 @@ public final class OutboxRelay {
    * @param before the head it was appended to (null for a tenant's first event)
    */
   public void nudge(CatalogueEvent event, Head before) {
-    if (stopped || !topicReady || !healthy) {
+    if (stopped || !topicReady) {
       return;
     }
     String tenantId = event.tenantId();
+    if (!healthy) {
+      if (missed.size() < SWEEP_MAX) {
+        missed.add(tenantId);
+      }
+      return;
+    }
     Flight running = flights.get(tenantId);
     if (running != null) {
       enqueue(running, event);
@@ -390,7 +404,9 @@ public final class OutboxRelay {
                 acked.merge(tenantId, head.publishedVersion(), Math::max);
                 return Future.succeededFuture();
               }
-              return publishRange(tenantId, flight, head.publishedVersion() + 1, head.version());
+              // What this relay saw acked may not be recorded yet (the mark waits): not again.
+              long known = Math.max(head.publishedVersion(), Math.max(flight.published, acked.getOrDefault(tenantId, 0L)));
+              return known >= head.version() ? Future.succeededFuture() : publishRange(tenantId, flight, known + 1, head.version());
             });
   }
 
@@ -518,7 +534,9 @@ public final class OutboxRelay {
               nudgedSince = clock.instant();
               log.info("event log reachable again, publishing resumes topic={}", topic);
               // Commits made while the log failed were not nudged, and the sweep that probed
-              // listed its tenants before they came: sweep again now rather than an interval later.
+              // listed its tenants before they came: catch those tenants up now, and sweep again
+              // now rather than an interval later (for any beyond what was remembered).
+              catchUpMissed(); // now: the flight that was acked catches up before it records its mark
               sweepAgain = true;
               context.runOnContext(v -> sweep());
             }
@@ -527,6 +545,32 @@ public final class OutboxRelay {
           }
         })
         .recover(e -> Future.failedFuture(new PublishException(e)));
+  }
+
+  /**
+   * Catches up every tenant committed while the log failed: a tenant whose flight still runs (its
+   * earlier events were in the producer when the log failed) catches up from the store once the
+   * flight has published what it holds, before it records its mark; the others fly now. Without
+   * this they waited for a sweep, which on recovery first drains the list it made while probing.
+   */
+  private void catchUpMissed() {
+    if (!healthy || stopped) {
+      return;
+    }
+    List<String> idle = new ArrayList<>();
+    for (String tenantId : missed) {
+      Flight running = flights.get(tenantId);
+      if (running == null) {
+        idle.add(tenantId);
+      } else {
+        // Its next step catches up; one waiting only for its mark takes that step now. (Not
+        // step(): this may run inside the flight's own step, before it counts as stepping.)
+        running.catchUp = true;
+        wake(tenantId, running);
+      }
+    }
+    missed.clear();
+    catchUpAll(idle);
   }
 
   private void failed(String tenantId, Throwable cause) {

@@ -221,6 +221,29 @@ class OutboxRelayTest {
   }
 
   @Test
+  void logRecovers_tenantCommittedWhileItsFlightWaited_isCaughtUpByThatFlight_withoutASweep() {
+    onContext(relay::start); // sweeps every hour: only the ones the relay starts itself run
+    Eventually.until(WAIT, () -> log.topicsEnsured() == 1, () -> "topic not ensured");
+    log.hold(true);
+    put("acme", 0); // its flight waits for the producer, as when the broker goes away mid-send
+    put("beta", 0);
+    Eventually.until(WAIT, () -> log.heldCount() == 2, () -> "appends not sent");
+    log.failHeld("beta"); // the log counts as failing from here
+    Eventually.until(WAIT, () -> registry.get(CatalogueMetrics.PUBLISH_FAILURES).counter().count() >= 1, () -> "append did not fail");
+    put("acme", 1); // committed while the log fails: not acted on, remembered
+    // Every mark now waits, so a sweep (which records marks as it goes) cannot finish and sweep again.
+    store.holdMarks(true);
+
+    log.hold(false);
+    log.answerHeld();
+
+    Eventually.until(WAIT, () -> log.versions("acme").equals(List.of(1L, 2L)), () -> log.accepted().toString());
+    store.holdMarks(false);
+    store.releaseMarks();
+    Eventually.until(WAIT, () -> store.head("acme").result().publishedVersion() == 2, () -> "acme not marked published");
+  }
+
+  @Test
   void commitsNobodyPublished_arePublishedWhenTheRelayStarts() {
     TenantCommands withoutRelay = new TenantCommands(vertx, store, Clock.systemUTC(), 3, metrics, (event, before) -> {});
     for (int i = 0; i < 3; i++) {

@@ -72,6 +72,15 @@ public final class FakeEventLog implements EventLog {
     }
   }
 
+  /** Fails the held appends of {@code key} (a send the producer gave up on), and keeps the others held. */
+  public void failHeld(String key) {
+    List<HeldAppend> failing = new ArrayList<>();
+    synchronized (this) {
+      held.removeIf(append -> append.key().equals(key) && failing.add(append));
+    }
+    failing.forEach(append -> append.answer().fail("Expiring 1 record(s) for events-0: 5000 ms has passed since batch creation"));
+  }
+
   /** Appends waiting for {@link #answerHeld}. */
   public synchronized int heldCount() {
     return held.size();

@@ -244,7 +244,7 @@ public final class Drill {
     }
     List<Freshness.Seen> fresh = new ArrayList<>();
     for (Future<Freshness.Seen> one : checks) {
-      fresh.add(one.succeeded() ? one.result() : Freshness.Seen.NEVER);
+      fresh.add(one.succeeded() ? one.result() : Freshness.Seen.never());
     }
     long hung = checks.stream().filter(check -> !check.isComplete()).count();
     if (hung > 0) {

@@ -47,8 +47,16 @@ final class Freshness {
    * When one write became visible: {@code millis} until every target answered it (-1 if one never
    * did), and each target's own millis by name, so a late write says where it was late.
    */
-  record Seen(long millis, Map<String, Long> byTarget) {
-    static final Seen NEVER = new Seen(-1, Map.of());
+  record Seen(String tenant, long version, long millis, Map<String, Long> byTarget) {
+    /** A check that never completed. */
+    static Seen never() {
+      return new Seen("?", -1, -1, Map.of());
+    }
+
+    @Override
+    public String toString() {
+      return tenant + " v" + version + ": " + byTarget;
+    }
 
     /** The target that answered last, or first of those that never did ("?" when unknown). */
     String slowest() {
@@ -96,7 +104,7 @@ final class Freshness {
                 byTarget.put(one.getKey(), millis);
                 worst = worst < 0 || millis < 0 ? -1 : Math.max(worst, millis);
               }
-              return new Seen(worst, byTarget);
+              return new Seen(tenant, version, worst, byTarget);
             });
   }
 

@@ -27,7 +27,7 @@ final class Report {
     }
     Map<String, Long> lateAt = new TreeMap<>();
     lateOnes.forEach(seen -> lateAt.merge(seen.slowest(), 1L, Long::sum));
-    List<String> lateSamples = lateOnes.stream().limit(LATE_SAMPLES).map(seen -> seen.byTarget().toString()).toList();
+    List<String> lateSamples = lateOnes.stream().limit(LATE_SAMPLES).map(Freshness.Seen::toString).toList();
     Map<String, Long> errors = stats.errorKinds();
     long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
     long regressions = stats.regressions.sum();
