@@ -107,8 +107,9 @@ public final class OutboxRelay {
   /** The event log recovered: sweep once more at once (see {@link #publish}). */
   private boolean sweepAgain;
   /**
-   * Tenants committed while the event log failed (their nudges were not acted on), caught up as
-   * soon as it recovers; at most {@link #SWEEP_MAX}, the sweep takes any beyond.
+   * Tenants whose publication failed, or who were committed while the event log failed (their
+   * nudges were not acted on): caught up as soon as it recovers; at most {@link #SWEEP_MAX}, the
+   * sweep takes any beyond.
    */
   private final Set<String> missed = new LinkedHashSet<>();
   private boolean stopped;
@@ -207,9 +208,7 @@ public final class OutboxRelay {
     }
     String tenantId = event.tenantId();
     if (!healthy) {
-      if (missed.size() < SWEEP_MAX) {
-        missed.add(tenantId);
-      }
+      remember(tenantId);
       return;
     }
     Flight running = flights.get(tenantId);
@@ -573,9 +572,17 @@ public final class OutboxRelay {
     catchUpAll(idle);
   }
 
+  /** {@code tenantId} has events the log did not take: caught up as soon as the log recovers. */
+  private void remember(String tenantId) {
+    if (missed.size() < SWEEP_MAX) {
+      missed.add(tenantId);
+    }
+  }
+
   private void failed(String tenantId, Throwable cause) {
     Throwable reason = cause instanceof PartialPublish p ? p.getCause() : cause;
     if (reason instanceof PublishException) {
+      remember(tenantId);
       if (healthy) {
         healthy = false;
         log.warn(
