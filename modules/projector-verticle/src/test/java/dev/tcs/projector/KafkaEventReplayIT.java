@@ -5,7 +5,6 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.KafkaEventLog;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.model.CatalogueEvent;
@@ -24,9 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,41 +31,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The rebuild's reader: newest record per tenant up to the ends, then what is appended, until closed. */
 @ExtendWith(LocalInfraExtension.class)
 class KafkaEventReplayIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private KafkaEventLog eventLog;
+  private ProjectorHarness harness;
+  private Vertx vertx;
   private KafkaSettings settings;
   private String topic;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
-
   @BeforeEach
   void setUp(EmbeddedKafka kafka) throws Exception {
-    settings = KafkaSettings.of(kafka.bootstrapServers(), "event-replay-it");
-    eventLog = new KafkaEventLog(vertx, settings);
-    topic = TestNames.unique("events");
-    await(eventLog.ensureTopic(topic, 2, true), WAIT);
+    harness = new ProjectorHarness(kafka, "event-replay-it").withEventsTopic(2);
+    vertx = harness.vertx;
+    settings = harness.settings;
+    topic = harness.eventsTopic();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    await(eventLog.close(), WAIT);
+    harness.close();
   }
 
   @Test
   void start_recordsBeforeTheEnds_newestPerTenantAndUnpeekableThenAppended() throws Exception {
-    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
-    await(eventLog.append(topic, "initech", Buffer.buffer("{broken")), WAIT);
-    append(event("acme", 3, EventType.UPDATED), event("globex", 2, EventType.UPDATED));
+    harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    harness.append(topic, "initech", Buffer.buffer("{broken"));
+    harness.appendEvents(event("acme", 3, EventType.UPDATED), event("globex", 2, EventType.UPDATED));
     Map<Integer, Long> ends = await(new KafkaEndPositions(vertx, settings).of(topic), WAIT);
     Recorder recorder = new Recorder();
 
@@ -82,7 +69,7 @@ class KafkaEventReplayIT {
     assertEquals(List.of("{broken"), recorder.unpeekable.stream().map(r -> r.value().toString()).toList());
     assertEquals(6, reading.done());
 
-    append(event("acme", 4, EventType.UPDATED));
+    harness.appendEvents(event("acme", 4, EventType.UPDATED));
     Eventually.until(WAIT, "the record appended after the ends is handed over", () -> recorder.appended.size() == 1);
     assertEquals(4, CatalogueEvent.fromBuffer(recorder.appended.get(0).value()).version());
 
@@ -130,11 +117,4 @@ class KafkaEventReplayIT {
     }
   }
 
-  private void append(CatalogueEvent... events) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
-    for (CatalogueEvent event : events) {
-      chain = chain.compose(v -> eventLog.append(topic, event.tenantId(), event.toBuffer()));
-    }
-    await(chain, WAIT);
-  }
 }

@@ -4,22 +4,20 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.tcs.core.log.KafkaEventLog;
+import dev.tcs.core.log.Append;
 import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.View;
 import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,34 +25,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Reading the live views topic: newest valid view per (tenant, consumer), poison records counted and skipped. */
 @ExtendWith(LocalInfraExtension.class)
 class LiveViewsIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private KafkaEventLog eventLog;
+  private ProjectorHarness harness;
+  private Vertx vertx;
   private KafkaSettings settings;
   private String topic;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
-
   @BeforeEach
   void setUp(EmbeddedKafka kafka) throws Exception {
-    settings = KafkaSettings.of(kafka.bootstrapServers(), "live-views-it");
-    eventLog = new KafkaEventLog(vertx, settings);
-    topic = TestNames.unique("views");
-    await(eventLog.ensureTopic(topic, 2, false), WAIT);
+    harness = new ProjectorHarness(kafka, "live-views-it").withViewsTopic(2);
+    vertx = harness.vertx;
+    settings = harness.settings;
+    topic = harness.viewsTopic();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    await(eventLog.close(), WAIT);
+    harness.close();
   }
 
   @Test
@@ -144,12 +132,10 @@ class LiveViewsIT {
 
   /** Appends key/value pairs in order (one tenant's records keep their order on its partition). */
   private void append(Object... keysAndValues) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
+    List<Append> records = new ArrayList<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
-      String key = (String) keysAndValues[i];
-      Buffer value = (Buffer) keysAndValues[i + 1];
-      chain = chain.compose(v -> eventLog.append(topic, key, value));
+      records.add(new Append((String) keysAndValues[i], (Buffer) keysAndValues[i + 1]));
     }
-    await(chain, WAIT);
+    harness.appendInOrder(topic, records);
   }
 }
