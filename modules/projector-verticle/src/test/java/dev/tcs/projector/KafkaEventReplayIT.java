@@ -5,16 +5,11 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
-import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.infra.Eventually;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
@@ -23,32 +18,22 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The rebuild's reader: newest record per tenant up to the ends, then what is appended, until closed. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class KafkaEventReplayIT {
   private static final Duration WAIT = ProjectorHarness.WAIT;
 
   private ProjectorHarness harness;
-  private Vertx vertx;
-  private KafkaSettings settings;
   private String topic;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    harness = new ProjectorHarness(kafka, "event-replay-it").withEventsTopic(2);
-    vertx = harness.vertx;
-    settings = harness.settings;
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withEventsTopic(2);
     topic = harness.eventsTopic();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
   }
 
   @Test
@@ -56,10 +41,10 @@ class KafkaEventReplayIT {
     harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
     harness.append(topic, "initech", Buffer.buffer("{broken"));
     harness.appendEvents(event("acme", 3, EventType.UPDATED), event("globex", 2, EventType.UPDATED));
-    Map<Integer, Long> ends = await(new KafkaEndPositions(vertx, settings).of(topic), WAIT);
+    Map<Integer, Long> ends = await(new KafkaEndPositions(harness.vertx, harness.settings).of(topic), WAIT);
     Recorder recorder = new Recorder();
 
-    EventReplay.Reading reading = await(new KafkaEventReplay(vertx, settings).start(topic, ends, recorder), WAIT);
+    EventReplay.Reading reading = await(new KafkaEventReplay(harness.vertx, harness.settings).start(topic, ends, recorder), WAIT);
 
     List<EventReplay.Newest> newest = recorder.caughtUp.get(30, TimeUnit.SECONDS);
     Map<String, Long> versions = new TreeMap<>();
@@ -81,7 +66,7 @@ class KafkaEventReplayIT {
   void start_emptyPartitions_caughtUpAtOnce() throws Exception {
     Recorder recorder = new Recorder();
 
-    EventReplay.Reading reading = await(new KafkaEventReplay(vertx, settings).start(topic, Map.of(0, 0L, 1, 0L), recorder), WAIT);
+    EventReplay.Reading reading = await(new KafkaEventReplay(harness.vertx, harness.settings).start(topic, Map.of(0, 0L, 1, 0L), recorder), WAIT);
 
     assertEquals(List.of(), recorder.caughtUp.get(30, TimeUnit.SECONDS));
     await(reading.close(), WAIT);

@@ -5,44 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tcs.core.log.Append;
-import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.View;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Reading the live views topic: newest valid view per (tenant, consumer), poison records counted and skipped. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class LiveViewsIT {
   private static final Duration WAIT = ProjectorHarness.WAIT;
 
   private ProjectorHarness harness;
-  private Vertx vertx;
-  private KafkaSettings settings;
   private String topic;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    harness = new ProjectorHarness(kafka, "live-views-it").withViewsTopic(2);
-    vertx = harness.vertx;
-    settings = harness.settings;
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withViewsTopic(2);
     topic = harness.viewsTopic();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
   }
 
   @Test
@@ -75,7 +60,7 @@ class LiveViewsIT {
         // wally/jira: its only record is invalid: no live view at all
         "wally", Buffer.buffer("{\"tenantId\":\"wally\",\"consumer\":\"jira\",\"version\":1,\"revision\":1,\"deleted\":\"no\",\"body\":{}}"));
 
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     Map<EventProjector.ViewId, LiveViews.Summary> views = read.views();
     assertEquals(LiveViews.Summary.of(acme2), views.get(id("acme", "jira")));
@@ -104,7 +89,7 @@ class LiveViewsIT {
     }
     append(records);
 
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     assertEquals(6, read.views().size());
     read.views().values().forEach(summary -> assertEquals(4, summary.version()));
@@ -116,7 +101,7 @@ class LiveViewsIT {
 
   @Test
   void read_emptyTopic_noViews() throws Exception {
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     assertEquals(Map.of(), read.views());
     assertEquals(0, read.records());

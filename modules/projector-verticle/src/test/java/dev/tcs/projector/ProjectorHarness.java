@@ -12,6 +12,7 @@ import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.infra.Eventually;
 import dev.tcs.infra.FreePorts;
+import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,17 +23,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One projector test's world on the JVM's shared in-JVM Kafka: its own Vert.x, an event log,
- * unique events and views topics and group, a projector config naming them (ops server on a free
- * port), a meter registry; appends in order, deploys the projector, reads the views it publishes.
- * {@link #close} undeploys, closes the readers and the log, then Vert.x.
+ * One projector test's world on the JVM's shared in-JVM Kafka: an event log, unique events and
+ * views topics and group, a projector config naming them (ops server on a free port), a meter
+ * registry; appends in order, deploys the projector, reads the views it publishes. Tests get one
+ * as a parameter through {@link PerTest}; it is closed (projector undeployed, readers and log
+ * closed) when the test ends.
  */
 final class ProjectorHarness implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  final Vertx vertx = Vertx.vertx();
+  /** Shared by every harness of the JVM: a Vert.x per test or per class only adds its start and close. */
+  final Vertx vertx;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final int opsPort = FreePorts.one();
   final KafkaSettings settings;
@@ -42,7 +49,8 @@ final class ProjectorHarness implements AutoCloseable {
   private final List<Subscription> readers = new ArrayList<>();
 
   /** @param clientId the Kafka client id prefix, naming the test in the broker's logs */
-  ProjectorHarness(EmbeddedKafka kafka, String clientId) {
+  private ProjectorHarness(Vertx vertx, EmbeddedKafka kafka, String clientId) {
+    this.vertx = vertx;
     settings = KafkaSettings.of(kafka.bootstrapServers(), clientId);
     eventLog = new KafkaEventLog(vertx, settings);
     config = ItSupport.config(kafka.bootstrapServers(), opsPort, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
@@ -122,15 +130,42 @@ final class ProjectorHarness implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      for (Subscription reader : readers) {
-        await(reader.close(), WAIT);
-      }
-      for (String id : deployments) {
-        await(vertx.undeploy(id), WAIT);
-      }
-      await(eventLog.close(), WAIT);
-    } finally {
+    for (Subscription reader : readers) {
+      await(reader.close(), WAIT);
+    }
+    for (String id : deployments) {
+      await(vertx.undeploy(id), WAIT);
+    }
+    await(eventLog.close(), WAIT);
+  }
+
+  /**
+   * Resolves a {@link ProjectorHarness} parameter: one per test (the same instance in its
+   * {@code @BeforeEach} and in the test), on the infrastructure of {@link LocalInfraExtension},
+   * named after the test class, closed when the test ends. The Vert.x they share is closed when
+   * the run ends.
+   */
+  static final class PerTest implements ParameterResolver {
+    private static final Namespace NAMESPACE = Namespace.create(ProjectorHarness.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+      return parameter.getParameter().getType() == ProjectorHarness.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+      EmbeddedKafka kafka = LocalInfraExtension.shared(context).kafka(); // first, so the run closes Vert.x before Kafka
+      Vertx vertx = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedVertx.class, key -> new SharedVertx(Vertx.vertx()), SharedVertx.class).vertx();
+      String clientId = context.getRequiredTestClass().getSimpleName();
+      return context.getStore(NAMESPACE).getOrComputeIfAbsent(ProjectorHarness.class, key -> new ProjectorHarness(vertx, kafka, clientId), ProjectorHarness.class);
+    }
+  }
+
+  /** JUnit closes stored {@link AutoCloseable} values when their context ends. */
+  private record SharedVertx(Vertx vertx) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
       await(vertx.close(), WAIT);
     }
   }

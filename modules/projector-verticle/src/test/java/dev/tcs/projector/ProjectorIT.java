@@ -6,49 +6,30 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.EventLog;
-import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.infra.Eventually;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.LocalInfraExtension;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The projector against a real Kafka: events in, views out, bad records skipped, rebuild. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class ProjectorIT {
   private static final Duration WAIT = ProjectorHarness.WAIT;
 
   private ProjectorHarness harness;
-  private EventLog eventLog;
-  private PrometheusMeterRegistry registry;
-  private ProjectorConfig config;
-  private int opsPort;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    harness = new ProjectorHarness(kafka, "projector-it");
-    eventLog = harness.eventLog;
-    registry = harness.registry;
-    config = harness.config;
-    opsPort = harness.opsPort;
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness;
   }
 
   @Test
@@ -75,7 +56,7 @@ class ProjectorIT {
     assertEquals(List.of("globex.example.net"), globexIngress.keys());
     // The counter moves once the event's appends are acked, which may be just after a reader sees the views.
     Eventually.until(WAIT, "5 records counted as projected", () -> records("projected") == 5.0);
-    String metrics = ItSupport.get(opsPort, "/metrics").body();
+    String metrics = ItSupport.get(harness.opsPort, "/metrics").body();
     assertTrue(metrics.contains("tcs_projector_records_total{outcome=\"projected\",source=\"live\"} 5.0"), metrics);
     assertTrue(metrics.contains("tcs_projector_views_published_total{source=\"live\"} " + views.views().size() + ".0"), metrics);
     assertTrue(metrics.contains("tcs_projector_lag_seconds_count{source=\"live\"} 5"), metrics);
@@ -87,10 +68,10 @@ class ProjectorIT {
     ViewCollector views = harness.readViews();
 
     Future<Void> appended =
-        eventLog
-            .append(config.eventsTopic(), "acme", Buffer.buffer("{garbage"))
-            .compose(v -> eventLog.append(config.eventsTopic(), "acme", new JsonObject().put("tenantId", "acme").put("version", 0).toBuffer()))
-            .compose(v -> eventLog.append(config.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()));
+        harness.eventLog
+            .append(harness.eventsTopic(), "acme", Buffer.buffer("{garbage"))
+            .compose(v -> harness.eventLog.append(harness.eventsTopic(), "acme", new JsonObject().put("tenantId", "acme").put("version", 0).toBuffer()))
+            .compose(v -> harness.eventLog.append(harness.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()));
     await(appended, WAIT);
 
     List<View> out = views.awaitViews(2, WAIT);
@@ -105,7 +86,7 @@ class ProjectorIT {
     harness.deployReady(definitions(1));
     ViewCollector views = harness.readViews();
     harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
-    await(eventLog.append(config.eventsTopic(), "acme", Buffer.buffer("not an event")), WAIT);
+    harness.append(harness.eventsTopic(), "acme", Buffer.buffer("not an event"));
     List<View> live = views.awaitUntil(v -> ViewCollector.hasVersion(v, "acme", 2, 1) && ViewCollector.hasVersion(v, "globex", 1, 1), "acme 2, globex 1", WAIT);
 
     RebuildResult result = harness.rebuild(definitions(2));
@@ -123,9 +104,9 @@ class ProjectorIT {
     assertEquals(
         live.stream().filter(view -> view.version() == 2 || view.tenantId().equals("globex")).map(view -> view.body()).collect(Collectors.toSet()),
         rebuilt.stream().map(view -> view.body()).collect(Collectors.toSet()));
-    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "total").gauge().value());
-    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "done").gauge().value());
-    assertEquals(1.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
+    assertEquals(4.0, harness.registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "total").gauge().value());
+    assertEquals(4.0, harness.registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "done").gauge().value());
+    assertEquals(1.0, harness.registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
   }
 
   /**
@@ -152,7 +133,7 @@ class ProjectorIT {
                 String tenant = tenants.get(turn.getAndIncrement() % tenants.size());
                 long version = written.get(tenant) + 1;
                 try {
-                  await(eventLog.append(config.eventsTopic(), tenant, event(tenant, version, EventType.UPDATED).toBuffer()), WAIT);
+                  harness.append(harness.eventsTopic(), tenant, event(tenant, version, EventType.UPDATED).toBuffer());
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -208,9 +189,9 @@ class ProjectorIT {
     harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
     JsonObject badHosts = event("acme", 3, EventType.UPDATED).toJson();
     badHosts.getJsonObject("document").put("hosts", new io.vertx.core.json.JsonArray().add("Not A Host"));
-    await(eventLog.append(config.eventsTopic(), "acme", badHosts.toBuffer()), WAIT);
+    harness.append(harness.eventsTopic(), "acme", badHosts.toBuffer());
     harness.appendEvents(event("globex", 2, EventType.DELETED), event("initech", 1, EventType.CREATED));
-    await(eventLog.append(config.eventsTopic(), "initech", Buffer.buffer("not an event")), WAIT);
+    harness.append(harness.eventsTopic(), "initech", Buffer.buffer("not an event"));
     ViewCollector views = harness.readViews();
 
     RebuildResult result = harness.rebuild(definitions(2));
@@ -234,9 +215,6 @@ class ProjectorIT {
     assertEquals(0, result.viewsPublished());
   }
 
-
-
-
   /** Per consumer, the tenant's versions only go up in the order they were read. */
   private static void assertVersionsIncrease(String tenantId, List<View> views) {
     for (String consumer : List.of("jira", "network-ingress")) {
@@ -251,6 +229,6 @@ class ProjectorIT {
   }
 
   private double records(String outcome) {
-    return registry.get(ProjectorMetrics.RECORDS).tag("source", "live").tag("outcome", outcome).counter().count();
+    return harness.registry.get(ProjectorMetrics.RECORDS).tag("source", "live").tag("outcome", outcome).counter().count();
   }
 }

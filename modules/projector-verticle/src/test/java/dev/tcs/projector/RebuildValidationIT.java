@@ -2,49 +2,32 @@ package dev.tcs.projector;
 
 import static dev.tcs.projector.Fixtures.definitions;
 import static dev.tcs.projector.Fixtures.event;
-import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.EventLog;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.LocalInfraExtension;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A rebuild stages, compares with the live views topic and checks before it publishes. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class RebuildValidationIT {
   private static final Duration WAIT = ProjectorHarness.WAIT;
 
   private ProjectorHarness harness;
-  private EventLog eventLog;
-  private PrometheusMeterRegistry registry;
-  private ProjectorConfig config;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    harness = new ProjectorHarness(kafka, "rebuild-it").withViewsTopic(4).withEventsTopic(4);
-    eventLog = harness.eventLog;
-    registry = harness.registry;
-    config = harness.config;
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withViewsTopic(4).withEventsTopic(4);
   }
 
   @Test
@@ -63,14 +46,14 @@ class RebuildValidationIT {
     assertEquals("view-count-drop", e.check());
     assertTrue(e.getMessage().contains("from 4 to 1 views"), e.getMessage());
     assertEquals(before, viewsEnd(), "nothing was appended to the views topic");
-    assertEquals(1.0, registry.get(ProjectorMetrics.REBUILD_CHECKS_FAILED).counter().count());
+    assertEquals(1.0, harness.registry.get(ProjectorMetrics.REBUILD_CHECKS_FAILED).counter().count());
   }
 
   @Test
   void rebuild_tooManyRejected_publishesNothing() throws Exception {
     harness.appendEvents(event("acme", 1, EventType.CREATED));
-    await(eventLog.append(config.eventsTopic(), "acme", Buffer.buffer("{broken")), WAIT);
-    await(eventLog.append(config.eventsTopic(), "globex", Buffer.buffer("[]")), WAIT);
+    harness.append(harness.eventsTopic(), "acme", Buffer.buffer("{broken"));
+    harness.append(harness.eventsTopic(), "globex", Buffer.buffer("[]"));
     Map<Integer, Long> before = viewsEnd();
 
     RebuildOptions options = new RebuildOptions(false, 1, 1, null);
@@ -107,8 +90,7 @@ class RebuildValidationIT {
     harness.appendViews(Projection.viewsOf(event, definitions(revision)));
   }
 
-
   private Map<Integer, Long> viewsEnd() throws Exception {
-    return harness.ends(config.viewsTopic());
+    return harness.ends(harness.viewsTopic());
   }
 }
