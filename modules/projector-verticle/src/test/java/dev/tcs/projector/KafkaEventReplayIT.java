@@ -5,17 +5,11 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.KafkaEventLog;
-import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.log.LogRecord;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
-import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.infra.Eventually;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
@@ -24,55 +18,33 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The rebuild's reader: newest record per tenant up to the ends, then what is appended, until closed. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class KafkaEventReplayIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private KafkaEventLog eventLog;
-  private KafkaSettings settings;
+  private ProjectorHarness harness;
   private String topic;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
-
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    settings = KafkaSettings.of(kafka.bootstrapServers(), "event-replay-it");
-    eventLog = new KafkaEventLog(vertx, settings);
-    topic = TestNames.unique("events");
-    await(eventLog.ensureTopic(topic, 2, true), WAIT);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    await(eventLog.close(), WAIT);
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withEventsTopic(2);
+    topic = harness.eventsTopic();
   }
 
   @Test
   void start_recordsBeforeTheEnds_newestPerTenantAndUnpeekableThenAppended() throws Exception {
-    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
-    await(eventLog.append(topic, "initech", Buffer.buffer("{broken")), WAIT);
-    append(event("acme", 3, EventType.UPDATED), event("globex", 2, EventType.UPDATED));
-    Map<Integer, Long> ends = await(new KafkaEndPositions(vertx, settings).of(topic), WAIT);
+    harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    harness.append(topic, "initech", Buffer.buffer("{broken"));
+    harness.appendEvents(event("acme", 3, EventType.UPDATED), event("globex", 2, EventType.UPDATED));
+    Map<Integer, Long> ends = await(new KafkaEndPositions(harness.vertx, harness.settings).of(topic), WAIT);
     Recorder recorder = new Recorder();
 
-    EventReplay.Reading reading = await(new KafkaEventReplay(vertx, settings).start(topic, ends, recorder), WAIT);
+    EventReplay.Reading reading = await(new KafkaEventReplay(harness.vertx, harness.settings).start(topic, ends, recorder), WAIT);
 
     List<EventReplay.Newest> newest = recorder.caughtUp.get(30, TimeUnit.SECONDS);
     Map<String, Long> versions = new TreeMap<>();
@@ -82,7 +54,7 @@ class KafkaEventReplayIT {
     assertEquals(List.of("{broken"), recorder.unpeekable.stream().map(r -> r.value().toString()).toList());
     assertEquals(6, reading.done());
 
-    append(event("acme", 4, EventType.UPDATED));
+    harness.appendEvents(event("acme", 4, EventType.UPDATED));
     Eventually.until(WAIT, "the record appended after the ends is handed over", () -> recorder.appended.size() == 1);
     assertEquals(4, CatalogueEvent.fromBuffer(recorder.appended.get(0).value()).version());
 
@@ -94,7 +66,7 @@ class KafkaEventReplayIT {
   void start_emptyPartitions_caughtUpAtOnce() throws Exception {
     Recorder recorder = new Recorder();
 
-    EventReplay.Reading reading = await(new KafkaEventReplay(vertx, settings).start(topic, Map.of(0, 0L, 1, 0L), recorder), WAIT);
+    EventReplay.Reading reading = await(new KafkaEventReplay(harness.vertx, harness.settings).start(topic, Map.of(0, 0L, 1, 0L), recorder), WAIT);
 
     assertEquals(List.of(), recorder.caughtUp.get(30, TimeUnit.SECONDS));
     await(reading.close(), WAIT);
@@ -130,11 +102,4 @@ class KafkaEventReplayIT {
     }
   }
 
-  private void append(CatalogueEvent... events) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
-    for (CatalogueEvent event : events) {
-      chain = chain.compose(v -> eventLog.append(topic, event.tenantId(), event.toBuffer()));
-    }
-    await(chain, WAIT);
-  }
 }

@@ -4,57 +4,30 @@ import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.tcs.core.log.KafkaEventLog;
-import dev.tcs.core.log.KafkaSettings;
+import dev.tcs.core.log.Append;
 import dev.tcs.core.model.View;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Reading the live views topic: newest valid view per (tenant, consumer), poison records counted and skipped. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class LiveViewsIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private KafkaEventLog eventLog;
-  private KafkaSettings settings;
+  private ProjectorHarness harness;
   private String topic;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
-
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    settings = KafkaSettings.of(kafka.bootstrapServers(), "live-views-it");
-    eventLog = new KafkaEventLog(vertx, settings);
-    topic = TestNames.unique("views");
-    await(eventLog.ensureTopic(topic, 2, false), WAIT);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    await(eventLog.close(), WAIT);
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withViewsTopic(2);
+    topic = harness.viewsTopic();
   }
 
   @Test
@@ -87,7 +60,7 @@ class LiveViewsIT {
         // wally/jira: its only record is invalid: no live view at all
         "wally", Buffer.buffer("{\"tenantId\":\"wally\",\"consumer\":\"jira\",\"version\":1,\"revision\":1,\"deleted\":\"no\",\"body\":{}}"));
 
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     Map<EventProjector.ViewId, LiveViews.Summary> views = read.views();
     assertEquals(LiveViews.Summary.of(acme2), views.get(id("acme", "jira")));
@@ -116,7 +89,7 @@ class LiveViewsIT {
     }
     append(records);
 
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     assertEquals(6, read.views().size());
     read.views().values().forEach(summary -> assertEquals(4, summary.version()));
@@ -128,7 +101,7 @@ class LiveViewsIT {
 
   @Test
   void read_emptyTopic_noViews() throws Exception {
-    LiveViews.Snapshot read = await(LiveViews.read(vertx, settings, topic), WAIT);
+    LiveViews.Snapshot read = await(LiveViews.read(harness.vertx, harness.settings, topic), WAIT);
 
     assertEquals(Map.of(), read.views());
     assertEquals(0, read.records());
@@ -144,12 +117,10 @@ class LiveViewsIT {
 
   /** Appends key/value pairs in order (one tenant's records keep their order on its partition). */
   private void append(Object... keysAndValues) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
+    List<Append> records = new ArrayList<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
-      String key = (String) keysAndValues[i];
-      Buffer value = (Buffer) keysAndValues[i + 1];
-      chain = chain.compose(v -> eventLog.append(topic, key, value));
+      records.add(new Append((String) keysAndValues[i], (Buffer) keysAndValues[i + 1]));
     }
-    await(chain, WAIT);
+    harness.appendInOrder(topic, records);
   }
 }

@@ -3,90 +3,41 @@ package dev.tcs.projector;
 import static dev.tcs.projector.Fixtures.definitions;
 import static dev.tcs.projector.Fixtures.event;
 import static dev.tcs.projector.ItSupport.await;
-import static dev.tcs.projector.ItSupport.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.EventLog;
-import dev.tcs.core.log.KafkaEventLog;
-import dev.tcs.core.log.KafkaSettings;
-import dev.tcs.core.log.Subscription;
-import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
 import dev.tcs.core.model.View;
 import dev.tcs.core.model.ViewDefinitions;
 import dev.tcs.infra.Eventually;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.FreePorts;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The projector against a real Kafka: events in, views out, bad records skipped, rebuild. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class ProjectorIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private EventLog eventLog;
-  private PrometheusMeterRegistry registry;
-  private ProjectorConfig config;
-  private int opsPort;
-  private final List<String> deployments = new ArrayList<>();
-  private final List<Subscription> readers = new ArrayList<>();
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
+  private ProjectorHarness harness;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    eventLog = new KafkaEventLog(vertx, KafkaSettings.of(kafka.bootstrapServers(), "projector-it"));
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    opsPort = FreePorts.one();
-    config =
-        ItSupport.config(
-            kafka.bootstrapServers(), opsPort, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (Subscription reader : readers) {
-      await(reader.close(), WAIT);
-    }
-    for (String id : deployments) {
-      await(vertx.undeploy(id), WAIT);
-    }
-    await(eventLog.close(), WAIT);
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness;
   }
 
   @Test
   void deploy_eventsIn_viewsOutPerTenantInVersionOrder() throws Exception {
-    deployReady(definitions(1));
-    ViewCollector views = readViews();
+    harness.deployReady(definitions(1));
+    ViewCollector views = harness.readViews();
 
-    append(
+    harness.appendEvents(
         event("acme", 1, EventType.CREATED),
         event("globex", 1, EventType.CREATED),
         event("acme", 2, EventType.UPDATED),
@@ -105,7 +56,7 @@ class ProjectorIT {
     assertEquals(List.of("globex.example.net"), globexIngress.keys());
     // The counter moves once the event's appends are acked, which may be just after a reader sees the views.
     Eventually.until(WAIT, "5 records counted as projected", () -> records("projected") == 5.0);
-    String metrics = ItSupport.get(opsPort, "/metrics").body();
+    String metrics = ItSupport.get(harness.opsPort, "/metrics").body();
     assertTrue(metrics.contains("tcs_projector_records_total{outcome=\"projected\",source=\"live\"} 5.0"), metrics);
     assertTrue(metrics.contains("tcs_projector_views_published_total{source=\"live\"} " + views.views().size() + ".0"), metrics);
     assertTrue(metrics.contains("tcs_projector_lag_seconds_count{source=\"live\"} 5"), metrics);
@@ -113,14 +64,14 @@ class ProjectorIT {
 
   @Test
   void deploy_garbageRecords_skippedCountedAndNextEventProjected() throws Exception {
-    deployReady(definitions(1));
-    ViewCollector views = readViews();
+    harness.deployReady(definitions(1));
+    ViewCollector views = harness.readViews();
 
     Future<Void> appended =
-        eventLog
-            .append(config.eventsTopic(), "acme", Buffer.buffer("{garbage"))
-            .compose(v -> eventLog.append(config.eventsTopic(), "acme", new JsonObject().put("tenantId", "acme").put("version", 0).toBuffer()))
-            .compose(v -> eventLog.append(config.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()));
+        harness.eventLog
+            .append(harness.eventsTopic(), "acme", Buffer.buffer("{garbage"))
+            .compose(v -> harness.eventLog.append(harness.eventsTopic(), "acme", new JsonObject().put("tenantId", "acme").put("version", 0).toBuffer()))
+            .compose(v -> harness.eventLog.append(harness.eventsTopic(), "acme", event("acme", 1, EventType.CREATED).toBuffer()));
     await(appended, WAIT);
 
     List<View> out = views.awaitViews(2, WAIT);
@@ -132,13 +83,13 @@ class ProjectorIT {
 
   @Test
   void rebuild_afterLiveProjection_republishesNewestViewOfEveryTenantWithNewRevision() throws Exception {
-    deployReady(definitions(1));
-    ViewCollector views = readViews();
-    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
-    await(eventLog.append(config.eventsTopic(), "acme", Buffer.buffer("not an event")), WAIT);
+    harness.deployReady(definitions(1));
+    ViewCollector views = harness.readViews();
+    harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    harness.append(harness.eventsTopic(), "acme", Buffer.buffer("not an event"));
     List<View> live = views.awaitUntil(v -> ViewCollector.hasVersion(v, "acme", 2, 1) && ViewCollector.hasVersion(v, "globex", 1, 1), "acme 2, globex 1", WAIT);
 
-    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+    RebuildResult result = harness.rebuild(definitions(2));
 
     assertEquals(3, result.records());
     assertEquals(1, result.rejected());
@@ -153,9 +104,9 @@ class ProjectorIT {
     assertEquals(
         live.stream().filter(view -> view.version() == 2 || view.tenantId().equals("globex")).map(view -> view.body()).collect(Collectors.toSet()),
         rebuilt.stream().map(view -> view.body()).collect(Collectors.toSet()));
-    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "total").gauge().value());
-    assertEquals(4.0, registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "done").gauge().value());
-    assertEquals(1.0, registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
+    assertEquals(4.0, harness.registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "total").gauge().value());
+    assertEquals(4.0, harness.registry.get(ProjectorMetrics.REBUILD_RECORDS).tag("state", "done").gauge().value());
+    assertEquals(1.0, harness.registry.get(ProjectorMetrics.RECORDS).tag("source", "rebuild").tag("outcome", "rejected").counter().count());
   }
 
   /**
@@ -165,12 +116,12 @@ class ProjectorIT {
    */
   @Test
   void rebuild_newRevisionUnderLiveWrites_everyTenantEndsInNewShapeAtItsLastVersion() throws Exception {
-    deployReady(definitions(1));
-    ViewCollector views = readViews();
+    harness.deployReady(definitions(1));
+    ViewCollector views = harness.readViews();
     List<String> tenants = List.of("t-a", "t-b", "t-c", "t-d", "t-e", "t-f");
     java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     for (String tenant : tenants) {
-      append(event(tenant, 1, EventType.CREATED));
+      harness.appendEvents(event(tenant, 1, EventType.CREATED));
       written.put(tenant, 1L);
     }
     java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -182,7 +133,7 @@ class ProjectorIT {
                 String tenant = tenants.get(turn.getAndIncrement() % tenants.size());
                 long version = written.get(tenant) + 1;
                 try {
-                  await(eventLog.append(config.eventsTopic(), tenant, event(tenant, version, EventType.UPDATED).toBuffer()), WAIT);
+                  harness.append(harness.eventsTopic(), tenant, event(tenant, version, EventType.UPDATED).toBuffer());
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -192,7 +143,7 @@ class ProjectorIT {
             "it-writer");
     writer.start();
 
-    RebuildResult result = await(Projector.rebuild(vertx, config, withRevisionNote(2), eventLog, registry), WAIT);
+    RebuildResult result = harness.rebuild(withRevisionNote(2));
     Thread.sleep(500); // writes go on after the rebuild
     writing.set(false);
     writer.join();
@@ -235,15 +186,15 @@ class ProjectorIT {
    */
   @Test
   void rebuild_newestRecordInvalidOrDeleted_publishesNewestValidVersionAndTombstones() throws Exception {
-    append(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
+    harness.appendEvents(event("acme", 1, EventType.CREATED), event("globex", 1, EventType.CREATED), event("acme", 2, EventType.UPDATED));
     JsonObject badHosts = event("acme", 3, EventType.UPDATED).toJson();
     badHosts.getJsonObject("document").put("hosts", new io.vertx.core.json.JsonArray().add("Not A Host"));
-    await(eventLog.append(config.eventsTopic(), "acme", badHosts.toBuffer()), WAIT);
-    append(event("globex", 2, EventType.DELETED), event("initech", 1, EventType.CREATED));
-    await(eventLog.append(config.eventsTopic(), "initech", Buffer.buffer("not an event")), WAIT);
-    ViewCollector views = readViews();
+    harness.append(harness.eventsTopic(), "acme", badHosts.toBuffer());
+    harness.appendEvents(event("globex", 2, EventType.DELETED), event("initech", 1, EventType.CREATED));
+    harness.append(harness.eventsTopic(), "initech", Buffer.buffer("not an event"));
+    ViewCollector views = harness.readViews();
 
-    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+    RebuildResult result = harness.rebuild(definitions(2));
 
     assertEquals(2, result.rejected());
     assertEquals(5, result.records());
@@ -258,30 +209,10 @@ class ProjectorIT {
 
   @Test
   void rebuild_emptyTopic_completesWithNothingPublished() throws Exception {
-    RebuildResult result = await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry), WAIT);
+    RebuildResult result = harness.rebuild(definitions(2));
 
     assertEquals(0, result.records());
     assertEquals(0, result.viewsPublished());
-  }
-
-  private void deployReady(ViewDefinitions definitions) throws Exception {
-    deployments.add(await(Projector.deploy(vertx, config, definitions, eventLog, registry), WAIT));
-    Eventually.until(WAIT, "projector ready", () -> status(opsPort, "/health/ready") == 200);
-  }
-
-  private ViewCollector readViews() throws Exception {
-    ViewCollector collector = new ViewCollector();
-    readers.add(await(eventLog.replay(config.viewsTopic(), "it-reader", collector), WAIT));
-    return collector;
-  }
-
-  /** Appends the events one after the other, each keyed by its tenant. */
-  private void append(CatalogueEvent... events) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
-    for (CatalogueEvent event : events) {
-      chain = chain.compose(v -> eventLog.append(config.eventsTopic(), event.tenantId(), event.toBuffer()));
-    }
-    await(chain, WAIT);
   }
 
   /** Per consumer, the tenant's versions only go up in the order they were read. */
@@ -298,6 +229,6 @@ class ProjectorIT {
   }
 
   private double records(String outcome) {
-    return registry.get(ProjectorMetrics.RECORDS).tag("source", "live").tag("outcome", outcome).counter().count();
+    return harness.registry.get(ProjectorMetrics.RECORDS).tag("source", "live").tag("outcome", outcome).counter().count();
   }
 }

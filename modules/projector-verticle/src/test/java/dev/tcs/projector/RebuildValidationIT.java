@@ -2,70 +2,32 @@ package dev.tcs.projector;
 
 import static dev.tcs.projector.Fixtures.definitions;
 import static dev.tcs.projector.Fixtures.event;
-import static dev.tcs.projector.ItSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcs.core.log.KafkaEventLog;
-import dev.tcs.core.log.KafkaSettings;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
-import dev.tcs.core.model.View;
-import dev.tcs.infra.EmbeddedKafka;
-import dev.tcs.infra.LocalInfraExtension;
-import dev.tcs.infra.TestNames;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A rebuild stages, compares with the live views topic and checks before it publishes. */
-@ExtendWith(LocalInfraExtension.class)
+@ExtendWith(ProjectorHarness.PerTest.class)
 class RebuildValidationIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static Vertx vertx;
+  private static final Duration WAIT = ProjectorHarness.WAIT;
 
-  private KafkaEventLog eventLog;
-  private PrometheusMeterRegistry registry;
-  private ProjectorConfig config;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() throws Exception {
-    await(vertx.close(), WAIT);
-  }
+  private ProjectorHarness harness;
 
   @BeforeEach
-  void setUp(EmbeddedKafka kafka) throws Exception {
-    eventLog = new KafkaEventLog(vertx, KafkaSettings.of(kafka.bootstrapServers(), "rebuild-it"));
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    config =
-        ItSupport.config(
-            kafka.bootstrapServers(), 0, TestNames.unique("events"), TestNames.unique("views"), TestNames.unique("projector"));
-    await(eventLog.ensureTopic(config.viewsTopic(), 4, false), WAIT);
-    await(eventLog.ensureTopic(config.eventsTopic(), 4, true), WAIT);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    await(eventLog.close(), WAIT);
+  void setUp(ProjectorHarness harness) throws Exception {
+    this.harness = harness.withViewsTopic(4).withEventsTopic(4);
   }
 
   @Test
@@ -73,30 +35,30 @@ class RebuildValidationIT {
     for (String tenant : List.of("acme", "globex", "initech", "hooli")) {
       publishLive(event(tenant, 1, EventType.CREATED), 1);
     }
-    append(event("acme", 1, EventType.CREATED)); // the events topic knows only one of the four
+    harness.appendEvents(event("acme", 1, EventType.CREATED)); // the events topic knows only one of the four
     Map<Integer, Long> before = viewsEnd();
 
     RebuildOptions options = new RebuildOptions(false, 0.5, 0, null);
     ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry, options), WAIT));
+        assertThrows(ExecutionException.class, () -> harness.rebuild(definitions(2), options));
 
     RebuildValidationException e = (RebuildValidationException) failed.getCause();
     assertEquals("view-count-drop", e.check());
     assertTrue(e.getMessage().contains("from 4 to 1 views"), e.getMessage());
     assertEquals(before, viewsEnd(), "nothing was appended to the views topic");
-    assertEquals(1.0, registry.get(ProjectorMetrics.REBUILD_CHECKS_FAILED).counter().count());
+    assertEquals(1.0, harness.registry.get(ProjectorMetrics.REBUILD_CHECKS_FAILED).counter().count());
   }
 
   @Test
   void rebuild_tooManyRejected_publishesNothing() throws Exception {
-    append(event("acme", 1, EventType.CREATED));
-    await(eventLog.append(config.eventsTopic(), "acme", Buffer.buffer("{broken")), WAIT);
-    await(eventLog.append(config.eventsTopic(), "globex", Buffer.buffer("[]")), WAIT);
+    harness.appendEvents(event("acme", 1, EventType.CREATED));
+    harness.append(harness.eventsTopic(), "acme", Buffer.buffer("{broken"));
+    harness.append(harness.eventsTopic(), "globex", Buffer.buffer("[]"));
     Map<Integer, Long> before = viewsEnd();
 
     RebuildOptions options = new RebuildOptions(false, 1, 1, null);
     ExecutionException failed =
-        assertThrows(ExecutionException.class, () -> await(Projector.rebuild(vertx, config, definitions(2), eventLog, registry, options), WAIT));
+        assertThrows(ExecutionException.class, () -> harness.rebuild(definitions(2), options));
 
     RebuildValidationException e = (RebuildValidationException) failed.getCause();
     assertEquals("rejected", e.check());
@@ -110,11 +72,11 @@ class RebuildValidationIT {
     publishLive(acme, 1); // same content after the rebuild
     publishLive(event("globex", 1, EventType.CREATED), 1); // the rebuild builds a newer one with other content
     publishLive(event("initech", 1, EventType.CREATED), 1); // no events at all: removed
-    append(acme, event("globex", 1, EventType.CREATED), event("globex", 2, EventType.UPDATED), event("hooli", 1, EventType.CREATED));
+    harness.appendEvents(acme, event("globex", 1, EventType.CREATED), event("globex", 2, EventType.UPDATED), event("hooli", 1, EventType.CREATED));
     Map<Integer, Long> before = viewsEnd();
 
     RebuildResult result =
-        await(Projector.rebuild(vertx, config, definitions(1), eventLog, registry, new RebuildOptions(true, 1, 0, null)), WAIT);
+        harness.rebuild(definitions(1), new RebuildOptions(true, 1, 0, null));
 
     assertFalse(result.published());
     assertEquals(0, result.viewsPublished());
@@ -125,22 +87,10 @@ class RebuildValidationIT {
 
   /** Appends the views of {@code event} (as the live projector would) to the views topic. */
   private void publishLive(CatalogueEvent event, long revision) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
-    for (View view : Projection.viewsOf(event, definitions(revision))) {
-      chain = chain.compose(v -> eventLog.append(config.viewsTopic(), view.tenantId(), view.toBuffer()));
-    }
-    await(chain, WAIT);
-  }
-
-  private void append(CatalogueEvent... events) throws Exception {
-    Future<Void> chain = Future.succeededFuture();
-    for (CatalogueEvent event : events) {
-      chain = chain.compose(v -> eventLog.append(config.eventsTopic(), event.tenantId(), event.toBuffer()));
-    }
-    await(chain, WAIT);
+    harness.appendViews(Projection.viewsOf(event, definitions(revision)));
   }
 
   private Map<Integer, Long> viewsEnd() throws Exception {
-    return await(new KafkaEndPositions(vertx, config.kafka()).of(config.viewsTopic()), WAIT);
+    return harness.ends(harness.viewsTopic());
   }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,45 +95,129 @@ public final class KafkaEventLog implements EventLog {
   /**
    * Hands every record to the Kafka producer in one worker task, without a Vert.x round trip per
    * record; the idempotent producer ({@code max.in.flight <= 5}) keeps their order per partition.
-   * Completes on the caller's context once every record is acknowledged.
+   * Completes on the caller's context once every record handed over has been acknowledged or has
+   * failed, failing with the first error.
+   *
+   * <p>Stops at the first record the producer did not take: a {@code send} that threw, or
+   * returned a future already failed (it waited {@code max.block.ms} for the topic's metadata
+   * while Kafka was away, and the record got no sequence number). The records after it are never
+   * handed over, so a later record cannot land on the log without an earlier one once the broker
+   * is back. The records taken before it complete as usual.
    */
   @Override
   public Future<Void> appendAll(String topic, List<Append> records) {
     if (records.isEmpty()) {
       return Future.succeededFuture();
     }
-    Context context = vertx.getOrCreateContext();
-    Promise<Void> done = Promise.promise();
-    AtomicInteger left = new AtomicInteger(records.size());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Callback acked =
-        (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-          if (left.decrementAndGet() == 0) {
-            Throwable failed = failure.get();
-            context.runOnContext(v -> {
-              if (failed == null) {
-                done.tryComplete();
-              } else {
-                done.tryFail(failed);
-              }
-            });
-          }
-        };
+    BulkAppend bulk = new BulkAppend(vertx.getOrCreateContext());
     bulkSender
-        .executeBlocking(
-            () -> {
-              Producer<String, Buffer> kafka = producer.unwrap();
-              for (Append record : records) {
-                kafka.send(new ProducerRecord<>(topic, record.key(), record.value()), acked);
-              }
-              return null;
-            },
-            true)
-        .onFailure(e -> done.tryFail(e)); // a send that threw (metadata not available in time): some records may be out
-    return done.future();
+        .executeBlocking(() -> sendInOrder(topic, records, bulk), true)
+        // Only when the task never ran (the executor closed): sendInOrder itself never throws.
+        .onFailure(bulk::notRun);
+    return bulk.done.future();
+  }
+
+  /** Sends {@code records} one after the other, stopping at the first the producer did not take. */
+  private Void sendInOrder(String topic, List<Append> records, BulkAppend bulk) {
+    try {
+      Producer<String, Buffer> kafka = producer.unwrap();
+      for (Append record : records) {
+        Callback acked = bulk.handedOver();
+        Exception refused;
+        try {
+          refused = failedAtOnce(kafka.send(new ProducerRecord<>(topic, record.key(), record.value()), acked));
+        } catch (RuntimeException e) {
+          refused = e;
+        }
+        if (refused != null) {
+          acked.onCompletion(null, refused); // counted once even if Kafka called it already
+          break;
+        }
+      }
+    } catch (Throwable e) {
+      bulk.fail(e);
+    } finally {
+      bulk.sendingDone();
+    }
+    return null;
+  }
+
+  /** The error of a send whose future is already failed (the record was not taken), else null. */
+  private static Exception failedAtOnce(java.util.concurrent.Future<RecordMetadata> sent) {
+    if (!sent.isDone()) {
+      return null;
+    }
+    try {
+      sent.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof Exception cause ? cause : e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
+    }
+  }
+
+  /**
+   * The state of one {@link #appendAll}: the sending loop counts as one pending party until it
+   * ends, every record handed over as one more until its callback (Kafka's, or ours for a record
+   * refused) has run once. The promise is completed once, on the caller's context, when none is
+   * pending.
+   */
+  private static final class BulkAppend {
+    final Promise<Void> done = Promise.promise();
+    private final Context context;
+    private final AtomicInteger pending = new AtomicInteger(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean ran = new AtomicBoolean();
+
+    BulkAppend(Context context) {
+      this.context = context;
+    }
+
+    /** Counts one more record handed over; the callback settles it once, however often it is called. */
+    Callback handedOver() {
+      ran.set(true);
+      pending.incrementAndGet();
+      AtomicBoolean settled = new AtomicBoolean();
+      return (metadata, error) -> {
+        if (settled.compareAndSet(false, true)) {
+          if (error != null) {
+            fail(error);
+          }
+          settle();
+        }
+      };
+    }
+
+    void fail(Throwable error) {
+      failure.compareAndSet(null, error);
+    }
+
+    void sendingDone() {
+      ran.set(true);
+      settle();
+    }
+
+    /** The task was never run: nothing was handed over, so nothing else will settle. */
+    void notRun(Throwable error) {
+      if (!ran.get()) {
+        context.runOnContext(v -> done.tryFail(error));
+      }
+    }
+
+    private void settle() {
+      if (pending.decrementAndGet() == 0) {
+        Throwable failed = failure.get();
+        context.runOnContext(v -> {
+          if (failed == null) {
+            done.tryComplete();
+          } else {
+            done.tryFail(failed);
+          }
+        });
+      }
+    }
   }
 
   @Override

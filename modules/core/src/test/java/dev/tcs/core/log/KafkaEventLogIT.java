@@ -1,16 +1,20 @@
 package dev.tcs.core.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.infra.EmbeddedKafka;
 import dev.tcs.infra.Eventually;
+import dev.tcs.infra.FreePorts;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -171,6 +177,60 @@ class KafkaEventLogIT {
     assertEquals(List.of(values("globex-", 0, 60)), valuesOf(globex));
     assertEquals(1, acme.stream().map(LogRecord::partition).distinct().count());
     assertTrue(acme.get(0).position().startsWith(topic + "/"), acme.get(0).position());
+  }
+
+  // ---- appendAll ----
+
+  @Test
+  void appendAll_recordsOfOneKey_landInOrder() {
+    log.ensureTopic(topic, 2, false).await();
+    // One record alone first: produce requests pipelined into a partition created a moment ago can
+    // be reordered by the broker (KAFKA-15591, fixed in Kafka 4.5), losing the first batch.
+    append("acme", "v0");
+    List<Append> records = IntStream.range(1, 50).mapToObj(i -> new Append("acme", Buffer.buffer("v" + i))).toList();
+    log.appendAll(topic, records).await();
+    List<LogRecord> seen = new CopyOnWriteArrayList<>();
+    subscribe(log, TestNames.unique("g"), recordInto(seen));
+    Eventually.until(WITHIN, "50 records", () -> seen.size() >= 50);
+    assertEquals(List.of(values("v", 0, 50)), valuesOf(seen));
+  }
+
+  /**
+   * Regression (issue 8): appendAll handed every record to the producer even after one was not
+   * taken. While Kafka is away a send waits {@code max.block.ms} for the topic's metadata and
+   * fails the record before it gets a sequence number; a later record of the same call could be
+   * taken once the broker was back, and versions landed out of order ([1,2,3,5,4]). Where no
+   * broker answers, every send fails that way: the call must stop at the first one, so only that
+   * one reaches the producer and the call waits {@code max.block.ms} once, not once per record.
+   * (The embedded broker creates topics on first use, so a missing topic would not do; nor does
+   * the producer have an {@code allow.auto.create.topics} of its own.)
+   */
+  @Test
+  void appendAll_kafkaUnreachable_failsAtTheFirstRecordAndHandsNoLaterOneToTheProducer() throws Exception {
+    String clientId = TestNames.unique("unreachable");
+    Duration maxBlock = Duration.ofMillis(300); // max.block.ms = the delivery timeout, when under 5 s
+    String nobody = "127.0.0.1:" + FreePorts.one();
+    EventLog unreachable = new KafkaEventLog(vertx, new KafkaSettings(nobody, clientId, maxBlock, Duration.ofMillis(100)));
+    logs.add(unreachable);
+    List<Append> records = IntStream.range(0, 20).mapToObj(i -> new Append("acme", Buffer.buffer("v" + i))).toList();
+
+    long start = System.nanoTime();
+    Future<Void> appended = unreachable.appendAll(topic, records);
+    Throwable error = assertThrows(Throwable.class, appended::await);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, error, error.toString());
+    assertEquals(1.0, producerMetric(clientId, "record-error-total"), "records that reached the producer and failed");
+    // 20 records at max.block.ms each would take 6 s.
+    assertTrue(took.compareTo(maxBlock.multipliedBy(10)) < 0, "waited " + took + " for metadata");
+  }
+
+  /** A metric of the producer of the event log opened with {@code clientId}, read from JMX as any operator would. */
+  private static double producerMetric(String clientId, String name) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> found = server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId + "-producer-*"), null);
+    assertEquals(1, found.size(), "one producer of " + clientId + ": " + found);
+    return ((Number) server.getAttribute(found.iterator().next(), name)).doubleValue();
   }
 
   // ---- retry ----
