@@ -99,6 +99,13 @@ public final class CatalogueWriteBench implements Callable<Integer> {
   @Option(names = "--min-operations", description = "each measured phase lasts until at least this many operations completed in it, beyond its duration if needed (default ${DEFAULT-VALUE})")
   long minOperations = 50;
 
+  @Option(
+      names = "--group-sizes",
+      split = ",",
+      description =
+          "instead of the catalogue, measure TransactWriteItems carrying this many tenants' appends (event put + head update) each, e.g. 1,2,4,8,16, against raw PutItem")
+  List<Integer> groupSizes;
+
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
   Path keys;
 
@@ -161,6 +168,9 @@ public final class CatalogueWriteBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (groupSizes != null && !groupSizes.isEmpty()) {
+      return runGroupSizes();
+    }
     BenchSettings settings =
         new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations);
     Report report = run(settings, keys != null ? keys : demoKeys());
@@ -229,6 +239,88 @@ public final class CatalogueWriteBench implements Callable<Integer> {
         dynamo.close();
       }
     }
+  }
+
+  /**
+   * The {@code --group-sizes} mode: raw PutItem, then one closed-loop phase per group size g, each
+   * operation a {@code TransactWriteItems} of g (event put + head update) pairs on new keys. Says
+   * whether carrying several tenants' appends per transaction would raise appends per second.
+   */
+  private Integer runGroupSizes() throws Exception {
+    for (int g : groupSizes) {
+      if (g < 1 || g > 50) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--group-sizes must be between 1 and 50 (100 items), but was " + g);
+      }
+    }
+    Duration warm = parseDuration("--warmup", warmup);
+    Duration measure = parseDuration("--duration", duration);
+    BenchSettings settings = new BenchSettings(concurrency, warm, measure, documentBytes, false, false, minOperations);
+    System.out.printf(
+        Locale.ROOT,
+        "group-size benchmark: concurrency=%d warmup=%ss duration=%ss groups=%s cores=%d java=%s%n",
+        concurrency, warm.toSeconds(), measure.toSeconds(), groupSizes, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    try (LocalInfra infra = LocalInfra.start(List.of())) {
+      Vertx vertx = Vertx.vertx();
+      DynamoDbAsyncClient dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
+      try {
+        String table = createRawTable(dynamo, "bench-raw-" + suffix);
+        ClosedLoop.Operation rawOp = rawPut(dynamo, table, settings);
+        Duration half = warm.dividedBy(2);
+        ClosedLoop.run(vertx, "warm-up transactions", concurrency, half, Duration.ofMillis(1), groupedTransaction(dynamo, table, settings, 4, "W")).await();
+        ClosedLoop.run(vertx, "warm-up raw", concurrency, half, Duration.ofMillis(1), rawOp).await();
+        Duration settle = Duration.ofSeconds(1);
+        PhaseResult raw = ClosedLoop.run(vertx, "raw conditional PutItem", concurrency, settle, measure, minOperations, rawOp).await();
+        System.out.println(raw);
+        for (int i = 0; i < groupSizes.size(); i++) {
+          int g = groupSizes.get(i);
+          PhaseResult phase =
+              ClosedLoop.run(vertx, "  TransactWriteItems " + g + " x2", concurrency, settle, measure, minOperations, groupedTransaction(dynamo, table, settings, g, "G" + i + "-")).await();
+          double appends = phase.throughput() * g;
+          System.out.printf(
+              Locale.ROOT, "%s   appends/s %6.0f   appends/raw %.3f%n", phase, appends, appends / raw.throughput());
+        }
+        PhaseResult rawAgain = ClosedLoop.run(vertx, "raw conditional PutItem again", concurrency, settle, measure, minOperations, rawOp).await();
+        System.out.println(rawAgain);
+        return 0;
+      } finally {
+        vertx.close().await();
+        dynamo.close();
+      }
+    }
+  }
+
+  /** {@code group} (event-like put + head-like update) pairs on new keys, in one transaction. */
+  private static ClosedLoop.Operation groupedTransaction(DynamoDbAsyncClient dynamo, String table, BenchSettings settings, int group, String prefix) {
+    String payload = document("raw", settings.documentBytes()).encode();
+    AtomicLong keys = new AtomicLong();
+    return ignored -> {
+      List<TransactWriteItem> items = new ArrayList<>(2 * group);
+      for (int i = 0; i < group; i++) {
+        long n = keys.getAndIncrement();
+        items.add(
+            TransactWriteItem.builder()
+                .put(
+                    Put.builder()
+                        .tableName(table)
+                        .item(Map.of("pk", AttributeValue.fromS(prefix + "E#" + n), "doc", AttributeValue.fromS(payload)))
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .build())
+                .build());
+        items.add(
+            TransactWriteItem.builder()
+                .update(
+                    Update.builder()
+                        .tableName(table)
+                        .key(Map.of("pk", AttributeValue.fromS(prefix + "H#" + n)))
+                        .updateExpression("SET doc = :d, version = :v")
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .expressionAttributeValues(Map.of(":d", AttributeValue.fromS(payload), ":v", AttributeValue.fromN("1")))
+                        .build())
+                .build());
+      }
+      return Future.fromCompletionStage(dynamo.transactWriteItems(b -> b.transactItems(items))).map(response -> true);
+    };
   }
 
   private static ClosedLoop.Operation rawPut(DynamoDbAsyncClient dynamo, String table, BenchSettings settings) {
