@@ -122,6 +122,7 @@ class GroupCommitIT {
     String other = tenant();
     String host = claimant + ".example.net";
     long transactions = store.groupCommit().transactions();
+    long grouped = store.groupCommit().groupedAppends();
 
     List<Future<Void>> appends =
         submitTogether(
@@ -136,9 +137,11 @@ class GroupCommitIT {
     appends.get(3).await();
     HostConflictException taken = assertInstanceOf(HostConflictException.class, assertThrows(Throwable.class, appends.get(2)::await));
     assertEquals(claimant, taken.owner());
-    // first alone; claimant with other; rival after them, alone: had the two claims shared a
-    // transaction, DynamoDB would have rejected it whole and each would have gone again alone.
+    // first alone; claimant with other; rival after them, alone. (DynamoDB rejects a transaction
+    // naming one item twice; DynamoDB Local instead fails the second claim, which would have made
+    // three grouped transactions' worth of members: claimant, rival, other, then claimant, other.)
     assertEquals(3, store.groupCommit().transactions() - transactions);
+    assertEquals(2, store.groupCommit().groupedAppends() - grouped);
     assertNull(store.head(rival).await());
   }
 
