@@ -3,6 +3,7 @@ package dev.tcs.bench.catalogue;
 import dev.tcs.catalogue.Catalogue;
 import dev.tcs.catalogue.CatalogueConfig;
 import dev.tcs.catalogue.CatalogueMetrics;
+import dev.tcs.catalogue.store.DynamoEventStore;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
@@ -106,6 +107,12 @@ public final class CatalogueWriteBench implements Callable<Integer> {
           "instead of the catalogue, measure TransactWriteItems carrying this many tenants' appends (event put + head update) each, e.g. 1,2,4,8,16, against raw PutItem")
   List<Integer> groupSizes;
 
+  @Option(names = "--append-group-max", description = "the catalogue's catalogue.append-group-max: appends per store transaction, 1 = each alone (default ${DEFAULT-VALUE})")
+  int appendGroupMax = DynamoEventStore.DEFAULT_GROUP_MAX;
+
+  @Option(names = "--append-in-flight", description = "the catalogue's catalogue.append-in-flight (default ${DEFAULT-VALUE})")
+  int appendInFlight = DynamoEventStore.DEFAULT_IN_FLIGHT;
+
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
   Path keys;
 
@@ -119,9 +126,25 @@ public final class CatalogueWriteBench implements Callable<Integer> {
    * @param breakdown whether to also measure, alone, each DynamoDB call a catalogue write makes
    * @param outbox whether the catalogue publishes its events (relay-enabled)
    * @param minOperations each measured phase extends past its duration until this many operations completed in it
+   * @param appendGroupMax the catalogue's {@code append-group-max} (1: each append in its own transaction)
+   * @param appendInFlight the catalogue's {@code append-in-flight}
    */
   public record BenchSettings(
-      int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox, long minOperations) {}
+      int concurrency,
+      Duration warmup,
+      Duration duration,
+      int documentBytes,
+      boolean breakdown,
+      boolean outbox,
+      long minOperations,
+      int appendGroupMax,
+      int appendInFlight) {
+    /** With the catalogue's default group commit. */
+    public BenchSettings(
+        int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox, long minOperations) {
+      this(concurrency, warmup, duration, documentBytes, breakdown, outbox, minOperations, DynamoEventStore.DEFAULT_GROUP_MAX, DynamoEventStore.DEFAULT_IN_FLIGHT);
+    }
+  }
 
   /**
    * The outcome of a run.
@@ -152,6 +175,8 @@ public final class CatalogueWriteBench implements Callable<Integer> {
           .put("durationSeconds", settings.duration().toSeconds())
           .put("documentBytes", settings.documentBytes())
           .put("outbox", settings.outbox())
+          .put("appendGroupMax", settings.appendGroupMax())
+          .put("appendInFlight", settings.appendInFlight())
           .put("minOperations", settings.minOperations())
           .put("rawPutItem", raw.toJson())
           .put("cataloguePut", catalogue.toJson())
@@ -172,12 +197,12 @@ public final class CatalogueWriteBench implements Callable<Integer> {
       return runGroupSizes();
     }
     BenchSettings settings =
-        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations);
+        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations, appendGroupMax, appendInFlight);
     Report report = run(settings, keys != null ? keys : demoKeys());
     System.out.printf(
         Locale.ROOT,
-        "catalogue write benchmark: concurrency=%d warmup=%ss duration=%ss outbox=%s cores=%d java=%s%n",
-        settings.concurrency(), settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.outbox(),
+        "catalogue write benchmark: concurrency=%d warmup=%ss duration=%ss outbox=%s append-group-max=%d append-in-flight=%d cores=%d java=%s%n",
+        settings.concurrency(), settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.outbox(), settings.appendGroupMax(), settings.appendInFlight(),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     System.out.println(report.raw());
     System.out.println(report.catalogue());
@@ -200,7 +225,9 @@ public final class CatalogueWriteBench implements Callable<Integer> {
       try {
         Tokens tokens = new Tokens(vertx, authConfig(keys));
         int port = FreePorts.one();
-        CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", catalogueConfig(infra, port, suffix, settings.outbox())));
+        JsonObject configJson = catalogueConfig(infra, port, suffix, settings.outbox());
+        configJson.getJsonObject("catalogue").put("append-group-max", settings.appendGroupMax()).put("append-in-flight", settings.appendInFlight());
+        CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", configJson));
         Catalogue.deploy(vertx, config, dynamo, eventLog, tokens, registry, Clock.systemUTC()).await();
         String rawTable = createRawTable(dynamo, "bench-raw-" + suffix);
         http =
@@ -254,7 +281,7 @@ public final class CatalogueWriteBench implements Callable<Integer> {
     }
     Duration warm = parseDuration("--warmup", warmup);
     Duration measure = parseDuration("--duration", duration);
-    BenchSettings settings = new BenchSettings(concurrency, warm, measure, documentBytes, false, false, minOperations);
+    BenchSettings settings = new BenchSettings(concurrency, warm, measure, documentBytes, false, false, minOperations, 1, 1);
     System.out.printf(
         Locale.ROOT,
         "group-size benchmark: concurrency=%d warmup=%ss duration=%ss groups=%s cores=%d java=%s%n",
