@@ -65,6 +65,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * release dropped hosts. The event id is the transaction's idempotency token, so an SDK retry of
  * a transaction that did commit is answered as committed, not as a conflict.
  *
+ * <p>Appends are group-committed ({@link GroupCommit}): while {@code inFlight} append
+ * transactions are in flight, the appends of other tenants that arrive wait and share the next
+ * transaction (its idempotency token then comes from the SDK); each still gets its own outcome.
+ *
  * <p>Uses the async SDK client only; every future completes on the caller's Vert.x context.
  */
 public final class DynamoEventStore implements EventStore {

@@ -135,11 +135,11 @@ final class GroupCommit {
   /** Removes the next group from the queue: the first waiting append and what may join it. */
   private List<Member> takeGroup() {
     Member first = waiting.pollFirst();
+    if (first.alone || waiting.isEmpty()) {
+      return List.of(first);
+    }
     List<Member> group = new ArrayList<>(Math.min(groupMax, waiting.size() + 1));
     group.add(first);
-    if (first.alone) {
-      return group;
-    }
     Set<String> seen = new HashSet<>(first.keys);
     int items = first.items.size();
     long bytes = first.bytes;
