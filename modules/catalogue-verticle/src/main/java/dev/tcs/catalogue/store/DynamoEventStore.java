@@ -53,7 +53,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -390,14 +389,15 @@ public final class DynamoEventStore implements EventStore {
                 ":hi", s(eventKey(Math.max(1, toVersion)))));
   }
 
-  /**
-   * Says which condition of the transaction failed. A lost version (event or head condition) or
-   * a concurrent transaction wins over a taken host: after re-reading, the host may be free.
-   */
+  /** One member's error from its own items' cancellation reasons (null: none failed a condition). */
   private RuntimeException translate(GroupCommit.Member member, List<CancellationReason> reasons) {
     return translate(reasons, member.slots, member.tenantId, member.expected);
   }
 
+  /**
+   * Says which condition of the transaction failed. A lost version (event or head condition) or
+   * a concurrent transaction wins over a taken host: after re-reading, the host may be free.
+   */
   static RuntimeException translate(
       TransactionCanceledException canceled, List<Slot> slots, String tenantId, long expected) {
     RuntimeException translated =
