@@ -1,5 +1,6 @@
 package dev.tcs.catalogue;
 
+import dev.tcs.catalogue.store.DynamoEventStore;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.http.Tls;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  *   relay-publish-linger: 25ms      # commits of this window are handed to the event log together (0s..1s)
  *   relay-enabled: true             # false: commit only, publish nothing (maintenance, tests)
  *   write-attempts: 4               # tries of a write without If-Match that loses a race
+ *   append-group-max: 16            # appends of different tenants one store transaction may carry (1: each alone)
+ *   append-in-flight: 2             # append transactions in flight before further appends wait to be grouped
  * </pre>
  *
  * @param host the HTTP bind address
@@ -47,6 +50,10 @@ import java.util.regex.Pattern;
  * @param relayEnabled whether committed events are published at all
  * @param writeAttempts how many times a write without {@code If-Match} is tried against a
  *     concurrent writer before it is answered with 409
+ * @param appendGroupMax the most appends (of different tenants and hosts) one {@code
+ *     TransactWriteItems} carries; 1 sends each append alone
+ * @param appendInFlight how many append transactions may be in flight before further appends
+ *     wait and go together in the next one (group commit; a lone append never waits)
  */
 public record CatalogueConfig(
     String host,
@@ -62,6 +69,8 @@ public record CatalogueConfig(
     Duration relayPublishLinger,
     boolean relayEnabled,
     int writeAttempts,
+    int appendGroupMax,
+    int appendInFlight,
     Tls.Server tls) {
 
   /** The default HTTP port of the catalogue. */
@@ -98,7 +107,9 @@ public record CatalogueConfig(
                 "relay-mark-delay",
                 "relay-publish-linger",
                 "relay-enabled",
-                "write-attempts");
+                "write-attempts",
+                "append-group-max",
+                "append-in-flight");
     String table = catalogue.string("table", "tcs-catalogue");
     catalogue.check(TABLE.matcher(table).matches(), "table", "must be a DynamoDB table name ([a-zA-Z0-9_.-]{3,255})");
     String topic = catalogue.string("topic", Topics.CATALOGUE_EVENTS);
@@ -127,6 +138,8 @@ public record CatalogueConfig(
         relayPublishLinger,
         catalogue.bool("relay-enabled", true),
         catalogue.integer("write-attempts", 1, 20, 4),
+        catalogue.integer("append-group-max", 1, 50, DynamoEventStore.DEFAULT_GROUP_MAX),
+        catalogue.integer("append-in-flight", 1, 64, DynamoEventStore.DEFAULT_IN_FLIGHT),
         Tls.server(http));
   }
 }

@@ -61,7 +61,7 @@ final class CatalogueVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     metrics = new CatalogueMetrics(registry);
-    store = new DynamoEventStore(vertx, dynamo, config.table());
+    store = new DynamoEventStore(vertx, dynamo, config.table(), config.appendGroupMax(), config.appendInFlight());
     relay =
         new OutboxRelay(
             vertx,

@@ -35,6 +35,8 @@ class CatalogueConfigTest {
     assertEquals(Duration.ofMillis(25), config.relayPublishLinger());
     assertTrue(config.relayEnabled());
     assertEquals(4, config.writeAttempts());
+    assertEquals(16, config.appendGroupMax());
+    assertEquals(2, config.appendInFlight());
   }
 
   @Test
@@ -76,6 +78,8 @@ class CatalogueConfigTest {
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-mark-delay", "2m")), "catalogue.relay-mark-delay");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("relay-publish-linger", "2s")), "catalogue.relay-publish-linger");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("table", "a b")), "catalogue.table");
+    assertKeyNamed(minimal().put("catalogue", new JsonObject().put("append-group-max", 51)), "catalogue.append-group-max");
+    assertKeyNamed(minimal().put("catalogue", new JsonObject().put("append-in-flight", 0)), "catalogue.append-in-flight");
     assertKeyNamed(minimal().put("catalogue", new JsonObject().put("topic", "bad topic!")), "catalogue.topic");
     assertKeyNamed(minimal().put("http", new JsonObject().put("port", 70000)), "http.port");
     assertKeyNamed(minimal().put("auth", new JsonObject().put("public-kee", "x")), "auth.public-kee");

@@ -3,6 +3,7 @@ package dev.tcs.bench.catalogue;
 import dev.tcs.catalogue.Catalogue;
 import dev.tcs.catalogue.CatalogueConfig;
 import dev.tcs.catalogue.CatalogueMetrics;
+import dev.tcs.catalogue.store.DynamoEventStore;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.auth.Principal;
 import dev.tcs.core.auth.Tokens;
@@ -99,6 +100,19 @@ public final class CatalogueWriteBench implements Callable<Integer> {
   @Option(names = "--min-operations", description = "each measured phase lasts until at least this many operations completed in it, beyond its duration if needed (default ${DEFAULT-VALUE})")
   long minOperations = 50;
 
+  @Option(
+      names = "--group-sizes",
+      split = ",",
+      description =
+          "instead of the catalogue, measure TransactWriteItems carrying this many tenants' appends (event put + head update) each, e.g. 1,2,4,8,16, against raw PutItem")
+  List<Integer> groupSizes;
+
+  @Option(names = "--append-group-max", description = "the catalogue's catalogue.append-group-max: appends per store transaction, 1 = each alone (default ${DEFAULT-VALUE})")
+  int appendGroupMax = DynamoEventStore.DEFAULT_GROUP_MAX;
+
+  @Option(names = "--append-in-flight", description = "the catalogue's catalogue.append-in-flight (default ${DEFAULT-VALUE})")
+  int appendInFlight = DynamoEventStore.DEFAULT_IN_FLIGHT;
+
   @Option(names = "--keys", description = "directory holding jwt-public.pem and jwt-private.pem (default: config/demo-keys found upwards)")
   Path keys;
 
@@ -112,9 +126,25 @@ public final class CatalogueWriteBench implements Callable<Integer> {
    * @param breakdown whether to also measure, alone, each DynamoDB call a catalogue write makes
    * @param outbox whether the catalogue publishes its events (relay-enabled)
    * @param minOperations each measured phase extends past its duration until this many operations completed in it
+   * @param appendGroupMax the catalogue's {@code append-group-max} (1: each append in its own transaction)
+   * @param appendInFlight the catalogue's {@code append-in-flight}
    */
   public record BenchSettings(
-      int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox, long minOperations) {}
+      int concurrency,
+      Duration warmup,
+      Duration duration,
+      int documentBytes,
+      boolean breakdown,
+      boolean outbox,
+      long minOperations,
+      int appendGroupMax,
+      int appendInFlight) {
+    /** With the catalogue's default group commit. */
+    public BenchSettings(
+        int concurrency, Duration warmup, Duration duration, int documentBytes, boolean breakdown, boolean outbox, long minOperations) {
+      this(concurrency, warmup, duration, documentBytes, breakdown, outbox, minOperations, DynamoEventStore.DEFAULT_GROUP_MAX, DynamoEventStore.DEFAULT_IN_FLIGHT);
+    }
+  }
 
   /**
    * The outcome of a run.
@@ -145,6 +175,8 @@ public final class CatalogueWriteBench implements Callable<Integer> {
           .put("durationSeconds", settings.duration().toSeconds())
           .put("documentBytes", settings.documentBytes())
           .put("outbox", settings.outbox())
+          .put("appendGroupMax", settings.appendGroupMax())
+          .put("appendInFlight", settings.appendInFlight())
           .put("minOperations", settings.minOperations())
           .put("rawPutItem", raw.toJson())
           .put("cataloguePut", catalogue.toJson())
@@ -161,13 +193,16 @@ public final class CatalogueWriteBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (groupSizes != null && !groupSizes.isEmpty()) {
+      return runGroupSizes();
+    }
     BenchSettings settings =
-        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations);
+        new BenchSettings(concurrency, parseDuration("--warmup", warmup), parseDuration("--duration", duration), documentBytes, !noBreakdown, !noOutbox, minOperations, appendGroupMax, appendInFlight);
     Report report = run(settings, keys != null ? keys : demoKeys());
     System.out.printf(
         Locale.ROOT,
-        "catalogue write benchmark: concurrency=%d warmup=%ss duration=%ss outbox=%s cores=%d java=%s%n",
-        settings.concurrency(), settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.outbox(),
+        "catalogue write benchmark: concurrency=%d warmup=%ss duration=%ss outbox=%s append-group-max=%d append-in-flight=%d cores=%d java=%s%n",
+        settings.concurrency(), settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.outbox(), settings.appendGroupMax(), settings.appendInFlight(),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     System.out.println(report.raw());
     System.out.println(report.catalogue());
@@ -190,7 +225,9 @@ public final class CatalogueWriteBench implements Callable<Integer> {
       try {
         Tokens tokens = new Tokens(vertx, authConfig(keys));
         int port = FreePorts.one();
-        CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", catalogueConfig(infra, port, suffix, settings.outbox())));
+        JsonObject configJson = catalogueConfig(infra, port, suffix, settings.outbox());
+        configJson.getJsonObject("catalogue").put("append-group-max", settings.appendGroupMax()).put("append-in-flight", settings.appendInFlight());
+        CatalogueConfig config = CatalogueConfig.from(dev.tcs.core.config.Settings.of("", configJson));
         Catalogue.deploy(vertx, config, dynamo, eventLog, tokens, registry, Clock.systemUTC()).await();
         String rawTable = createRawTable(dynamo, "bench-raw-" + suffix);
         http =
@@ -229,6 +266,88 @@ public final class CatalogueWriteBench implements Callable<Integer> {
         dynamo.close();
       }
     }
+  }
+
+  /**
+   * The {@code --group-sizes} mode: raw PutItem, then one closed-loop phase per group size g, each
+   * operation a {@code TransactWriteItems} of g (event put + head update) pairs on new keys. Says
+   * whether carrying several tenants' appends per transaction would raise appends per second.
+   */
+  private Integer runGroupSizes() throws Exception {
+    for (int g : groupSizes) {
+      if (g < 1 || g > 50) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--group-sizes must be between 1 and 50 (100 items), but was " + g);
+      }
+    }
+    Duration warm = parseDuration("--warmup", warmup);
+    Duration measure = parseDuration("--duration", duration);
+    BenchSettings settings = new BenchSettings(concurrency, warm, measure, documentBytes, false, false, minOperations, 1, 1);
+    System.out.printf(
+        Locale.ROOT,
+        "group-size benchmark: concurrency=%d warmup=%ss duration=%ss groups=%s cores=%d java=%s%n",
+        concurrency, warm.toSeconds(), measure.toSeconds(), groupSizes, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    try (LocalInfra infra = LocalInfra.start(List.of())) {
+      Vertx vertx = Vertx.vertx();
+      DynamoDbAsyncClient dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
+      try {
+        String table = createRawTable(dynamo, "bench-raw-" + suffix);
+        ClosedLoop.Operation rawOp = rawPut(dynamo, table, settings);
+        Duration half = warm.dividedBy(2);
+        ClosedLoop.run(vertx, "warm-up transactions", concurrency, half, Duration.ofMillis(1), groupedTransaction(dynamo, table, settings, 4, "W")).await();
+        ClosedLoop.run(vertx, "warm-up raw", concurrency, half, Duration.ofMillis(1), rawOp).await();
+        Duration settle = Duration.ofSeconds(1);
+        PhaseResult raw = ClosedLoop.run(vertx, "raw conditional PutItem", concurrency, settle, measure, minOperations, rawOp).await();
+        System.out.println(raw);
+        for (int i = 0; i < groupSizes.size(); i++) {
+          int g = groupSizes.get(i);
+          PhaseResult phase =
+              ClosedLoop.run(vertx, "  TransactWriteItems " + g + " x2", concurrency, settle, measure, minOperations, groupedTransaction(dynamo, table, settings, g, "G" + i + "-")).await();
+          double appends = phase.throughput() * g;
+          System.out.printf(
+              Locale.ROOT, "%s   appends/s %6.0f   appends/raw %.3f%n", phase, appends, appends / raw.throughput());
+        }
+        PhaseResult rawAgain = ClosedLoop.run(vertx, "raw conditional PutItem again", concurrency, settle, measure, minOperations, rawOp).await();
+        System.out.println(rawAgain);
+        return 0;
+      } finally {
+        vertx.close().await();
+        dynamo.close();
+      }
+    }
+  }
+
+  /** {@code group} (event-like put + head-like update) pairs on new keys, in one transaction. */
+  private static ClosedLoop.Operation groupedTransaction(DynamoDbAsyncClient dynamo, String table, BenchSettings settings, int group, String prefix) {
+    String payload = document("raw", settings.documentBytes()).encode();
+    AtomicLong keys = new AtomicLong();
+    return ignored -> {
+      List<TransactWriteItem> items = new ArrayList<>(2 * group);
+      for (int i = 0; i < group; i++) {
+        long n = keys.getAndIncrement();
+        items.add(
+            TransactWriteItem.builder()
+                .put(
+                    Put.builder()
+                        .tableName(table)
+                        .item(Map.of("pk", AttributeValue.fromS(prefix + "E#" + n), "doc", AttributeValue.fromS(payload)))
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .build())
+                .build());
+        items.add(
+            TransactWriteItem.builder()
+                .update(
+                    Update.builder()
+                        .tableName(table)
+                        .key(Map.of("pk", AttributeValue.fromS(prefix + "H#" + n)))
+                        .updateExpression("SET doc = :d, version = :v")
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .expressionAttributeValues(Map.of(":d", AttributeValue.fromS(payload), ":v", AttributeValue.fromN("1")))
+                        .build())
+                .build());
+      }
+      return Future.fromCompletionStage(dynamo.transactWriteItems(b -> b.transactItems(items))).map(response -> true);
+    };
   }
 
   private static ClosedLoop.Operation rawPut(DynamoDbAsyncClient dynamo, String table, BenchSettings settings) {

@@ -37,8 +37,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -51,7 +53,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -63,11 +64,21 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * release dropped hosts. The event id is the transaction's idempotency token, so an SDK retry of
  * a transaction that did commit is answered as committed, not as a conflict.
  *
+ * <p>Appends are group-committed ({@link GroupCommit}): while {@code inFlight} append
+ * transactions are in flight, the appends of other tenants that arrive wait and share the next
+ * transaction (its idempotency token then comes from the SDK); each still gets its own outcome.
+ *
  * <p>Uses the async SDK client only; every future completes on the caller's Vert.x context.
  */
 public final class DynamoEventStore implements EventStore {
   /** The most hosts a document may hold: a transaction of 2 + 2 x 32 items stays under DynamoDB's 100. */
   public static final int MAX_HOSTS = 32;
+
+  /** Appends one transaction carries at most, by default. */
+  public static final int DEFAULT_GROUP_MAX = 16;
+
+  /** Append transactions in flight before appends wait to be grouped, by default. */
+  public static final int DEFAULT_IN_FLIGHT = 2;
 
   private static final String CONDITION_FAILED = "ConditionalCheckFailed";
   private static final String TRANSACTION_CONFLICT = "TransactionConflict";
@@ -75,11 +86,22 @@ public final class DynamoEventStore implements EventStore {
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
   private final String table;
+  private final GroupCommit groups;
 
+  /** A store whose appends are grouped with the defaults ({@link #DEFAULT_GROUP_MAX}, {@link #DEFAULT_IN_FLIGHT}). */
   public DynamoEventStore(Vertx vertx, DynamoDbAsyncClient dynamo, String table) {
+    this(vertx, dynamo, table, DEFAULT_GROUP_MAX, DEFAULT_IN_FLIGHT);
+  }
+
+  /**
+   * @param groupMax the most appends one transaction carries (1: each append alone, as before group commit)
+   * @param inFlight append transactions in flight before further appends wait to be grouped
+   */
+  public DynamoEventStore(Vertx vertx, DynamoDbAsyncClient dynamo, String table, int groupMax, int inFlight) {
     this.vertx = vertx;
     this.dynamo = dynamo;
     this.table = table;
+    this.groups = new GroupCommit(dynamo, groupMax, inFlight, this::translate);
   }
 
   /** Creates the table and its indexes unless they exist; fails if an existing table has another layout. */
@@ -132,22 +154,29 @@ public final class DynamoEventStore implements EventStore {
         items.add(TransactWriteItem.builder().delete(claimDelete(event.tenantId(), host)).build());
       }
     }
-    if (items.size() > 100) {
+    if (items.size() > GroupCommit.MAX_ITEMS) {
       return Future.failedFuture(
           new IllegalArgumentException("an append may change at most " + MAX_HOSTS + " hosts"));
     }
-    TransactWriteItemsRequest.Builder request = TransactWriteItemsRequest.builder().transactItems(items);
-    if (event.eventId().length() <= 36) {
-      request.clientRequestToken(event.eventId());
+    Set<String> keys = new HashSet<>();
+    keys.add("t:" + event.tenantId());
+    for (Slot slot : slots) {
+      if (slot.host() != null) {
+        keys.add("h:" + slot.host());
+      }
     }
-    return Async.on(context(), dynamo.transactWriteItems(request.build()))
-        .<Void>mapEmpty()
-        .recover(
-            e ->
-                Future.failedFuture(
-                    e instanceof TransactionCanceledException canceled
-                        ? translate(canceled, slots, event.tenantId(), expected)
-                        : e));
+    // Upper bound of the request bytes (3 per char in UTF-8): the event, the document again in
+    // the head, and the attribute names and expressions of each item.
+    long bytes = 3L * (2L * items.get(0).put().item().get(EVENT).s().length() + 512L * items.size());
+    GroupCommit.Member member =
+        new GroupCommit.Member(
+            event.tenantId(), expected, event.eventId().length() <= 36 ? event.eventId() : null, items, slots, keys, bytes);
+    return Async.on(context(), groups.submit(member));
+  }
+
+  /** The group commit of this store's appends (tests read its counters and hold its monitor). */
+  GroupCommit groupCommit() {
+    return groups;
   }
 
   @Override
@@ -360,13 +389,25 @@ public final class DynamoEventStore implements EventStore {
                 ":hi", s(eventKey(Math.max(1, toVersion)))));
   }
 
+  /** One member's error from its own items' cancellation reasons (null: none failed a condition). */
+  private RuntimeException translate(GroupCommit.Member member, List<CancellationReason> reasons) {
+    return translate(reasons, member.slots, member.tenantId, member.expected);
+  }
+
   /**
    * Says which condition of the transaction failed. A lost version (event or head condition) or
    * a concurrent transaction wins over a taken host: after re-reading, the host may be free.
    */
   static RuntimeException translate(
       TransactionCanceledException canceled, List<Slot> slots, String tenantId, long expected) {
-    List<CancellationReason> reasons = canceled.hasCancellationReasons() ? canceled.cancellationReasons() : List.of();
+    RuntimeException translated =
+        translate(canceled.hasCancellationReasons() ? canceled.cancellationReasons() : List.of(), slots, tenantId, expected);
+    return translated != null ? translated : canceled;
+  }
+
+  /** The error of one append from its items' cancellation reasons; null when none names it. */
+  static RuntimeException translate(
+      List<CancellationReason> reasons, List<Slot> slots, String tenantId, long expected) {
     HostConflictException hostConflict = null;
     for (int i = 0; i < reasons.size() && i < slots.size(); i++) {
       String code = reasons.get(i).code();
@@ -393,10 +434,7 @@ public final class DynamoEventStore implements EventStore {
                 "tenant " + tenantId + " held host " + slot.host() + " in its head but not in its claim");
       }
     }
-    if (hostConflict != null) {
-      return hostConflict;
-    }
-    return canceled;
+    return hostConflict;
   }
 
   /** What one item of an append transaction is for, to read its cancellation reason. */
