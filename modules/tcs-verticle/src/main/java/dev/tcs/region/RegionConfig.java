@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *   views-topic: tcs.views
  *   read-instances: 2             read verticles sharing one cache and one port
  *   cache: {maximum-size: 100000, expire-after-write: 10m, refresh-after-write: 1m, negative-ttl: 5s}
- *   invalidation: {queue-size: 10000, publish-timeout: 5s}
+ *   invalidation: {queue-size: 10000, publish-timeout: 1s}
  * hazelcast: {cluster-name: tcs-us-east, host: 127.0.0.1, port: 5701, members: [127.0.0.1:5701]}  (the launcher starts the member from this record)
  * chaos:     {enabled: false}      true: /chaos takes faults from an admin token (the demo; never production)
  * </pre>
@@ -143,7 +143,7 @@ public record RegionConfig(
 
   private static Invalidations invalidations(Settings invalidation) {
     invalidation.allowOnly("queue-size", "publish-timeout");
-    Duration timeout = invalidation.duration("publish-timeout", Duration.ofSeconds(5));
+    Duration timeout = invalidation.duration("publish-timeout", Duration.ofSeconds(1));
     invalidation.check(!timeout.isZero(), "publish-timeout", "must be positive");
     return new Invalidations(invalidation.integer("queue-size", 1, 10_000_000, 10_000), timeout);
   }

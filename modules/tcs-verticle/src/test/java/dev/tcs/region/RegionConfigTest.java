@@ -34,7 +34,7 @@ class RegionConfigTest {
     assertEquals(Duration.ofMinutes(1), config.cache().refreshAfterWrite());
     assertEquals(Duration.ofSeconds(5), config.cache().negativeTtl());
     assertEquals(10_000, config.invalidation().queueSize());
-    assertEquals(Duration.ofSeconds(5), config.invalidation().publishTimeout());
+    assertEquals(Duration.ofSeconds(1), config.invalidation().publishTimeout());
     assertEquals(new RegionConfig.Hazelcast("tcs-us-east", "127.0.0.1", 5701, List.of("127.0.0.1:5701")), config.hazelcast());
     assertEquals("127.0.0.1:9092", config.kafka().bootstrapServers());
     assertEquals("keys/jwt-public.pem", config.auth().string("public-key"));
