@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tcs.core.dynamo.DynamoClients;
-import dev.tcs.core.dynamo.DynamoSettings;
 import dev.tcs.core.model.CatalogueEvent;
 import dev.tcs.core.model.EventType;
 import dev.tcs.infra.LocalInfra;
 import dev.tcs.infra.LocalInfraExtension;
 import dev.tcs.infra.TestNames;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * Group commit on DynamoDB Local: one append transaction in flight at a time, so the appends
@@ -36,25 +32,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 @ExtendWith(LocalInfraExtension.class)
 class GroupCommitIT {
-  private static Vertx vertx;
-  private static DynamoDbAsyncClient dynamo;
+  private static EventStoreTable table;
   private static DynamoEventStore store;
 
   @BeforeAll
   static void createTable(LocalInfra infra) {
-    vertx = Vertx.vertx();
-    dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
-    store = new DynamoEventStore(vertx, dynamo, TestNames.unique("tcs-catalogue-group"), 16, 1);
-    store.ensureTable().await();
+    table = EventStoreTable.create(infra, "tcs-catalogue-group", 16, 1);
+    store = table.store;
   }
 
   @AfterAll
   static void close() {
-    if (dynamo != null) {
-      dynamo.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
+    if (table != null) {
+      table.close();
     }
   }
 
