@@ -270,6 +270,55 @@ class SidecarIT {
   }
 
   @Test
+  void session_standsForTheToken_missesAskRegionsWithTheTokenAndHitsAnswerLocally() throws Exception {
+    String tenant = TestNames.unique("acme");
+    String later = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 1, tenant + ".example.net").serve(later, 2, later + ".example.net"));
+
+    HttpResponse<String> opened = send("POST", "/v1/sessions", "Bearer " + jiraToken);
+    assertEquals(200, opened.statusCode(), opened.body());
+    assertEquals("no-store", opened.headers().firstValue("Cache-Control").orElseThrow());
+    JsonObject body = new JsonObject(opened.body());
+    String session = body.getString("authorization");
+    assertTrue(session.matches("Session [A-Za-z0-9_-]{22}"), session);
+    assertEquals("jira", body.getString("subject"));
+    assertEquals(session, new JsonObject(send("POST", "/v1/sessions", "Bearer " + jiraToken).body()).getString("authorization"), "one session per token");
+
+    // The fake region verifies what it is sent: a miss answers only if the sidecar sent the token on, not the handle.
+    HttpResponse<String> miss = send("GET", "/v1/tenants/" + tenant + "/context", session);
+    int asked = totalRequests();
+    HttpResponse<String> hit = send("GET", "/v1/tenants/" + tenant + "/context", session);
+    assertEquals(200, miss.statusCode(), miss.body());
+    assertEquals(tenant + "_jira", new JsonObject(miss.body()).getJsonObject("jira").getString("db-user"));
+    assertEquals(miss.body(), hit.body());
+    assertEquals(asked, totalRequests(), "the hit must not reach a region");
+    assertEquals(200, send("GET", "/v1/hosts/" + later + ".example.net/context", session).statusCode());
+    assertEquals(miss.body(), get("/v1/tenants/" + tenant + "/context", jiraToken, null).body(), "the token reads the same slice");
+  }
+
+  @Test
+  void session_unknownHandleOrWrongCredentials_401And403Problems() throws Exception {
+    String tenant = TestNames.unique("acme");
+    startSidecar(region("us-east").serve(tenant, 1, tenant + ".example.net"));
+    String session = new JsonObject(send("POST", "/v1/sessions", "Bearer " + jiraToken).body()).getString("authorization");
+    String writer = tokens.issue("catalogue-admin", Set.of(Principal.WRITER), Duration.ofMinutes(5));
+
+    HttpResponse<String> guessed = send("GET", "/v1/tenants/" + tenant + "/context", "Session " + "A".repeat(22));
+    HttpResponse<String> sessionForASession = send("POST", "/v1/sessions", session);
+    HttpResponse<String> noToken = send("POST", "/v1/sessions", null);
+    HttpResponse<String> writerToken = send("POST", "/v1/sessions", "Bearer " + writer);
+
+    assertEquals(401, guessed.statusCode(), guessed.body());
+    assertEquals("application/problem+json", guessed.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(new JsonObject(guessed.body()).getString("detail").contains("session"), guessed.body());
+    assertEquals(401, sessionForASession.statusCode(), sessionForASession.body());
+    assertEquals(401, noToken.statusCode(), noToken.body());
+    assertEquals("Authorization", new JsonObject(noToken.body()).getString("field"));
+    assertEquals(403, writerToken.statusCode(), writerToken.body());
+    assertEquals(0, totalRequests(), "no region was asked");
+  }
+
+  @Test
   void undeploy_removesEverySidecarMeter() throws Exception {
     String tenant = TestNames.unique("acme");
     startSidecar(region("us-east").serve(tenant, 1, tenant + ".example.net"));
@@ -799,6 +848,16 @@ class SidecarIT {
     SidecarConfig config = SidecarConfig.from(Settings.of("", json));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     deployment = await(Sidecar.deploy(vertx, config, client, tokens, registry, clock));
+  }
+
+  /** {@code method} (GET or POST, no body) of {@code path} with {@code authorization} as sent (null: none). */
+  private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path, String token, String ifNoneMatch) throws Exception {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tcs.core.auth.AuthConfig;
 import dev.tcs.core.auth.Principal;
+import dev.tcs.core.read.ReadApi;
 import dev.tcs.core.auth.Tokens;
 import dev.tcs.core.config.Settings;
 import dev.tcs.core.dynamo.DynamoClients;
@@ -240,6 +241,31 @@ class RegionIT {
     assertEquals(null, unknown.headers().get("TCS-Version"), "nothing stored: no version to speak of");
     assertEquals(null, unknown.headers().get("TCS-Tenant"));
     assertEquals(404, get("/v1/hosts/nobody.example.net/context", "jira").status());
+  }
+
+  @Test
+  void session_exchangedForAReaderToken_readsLikeIt() {
+    String tenant = tenant();
+    publish(document(tenant, List.of()), 1, 1, false);
+    String path = "/v1/tenants/" + tenant + "/context";
+    String bearer = "Bearer " + token("jira");
+    Answer byToken = eventually(() -> send(http2, HttpMethod.GET, path, bearer, null), a -> a.status() == 200);
+
+    Answer opened = send(http2, HttpMethod.POST, ReadApi.SESSIONS_ROUTE, bearer, null);
+    assertEquals(200, opened.status(), opened.body().toString());
+    String session = opened.json().getString("authorization");
+    Answer bySession = send(http2, HttpMethod.GET, path, session, null);
+    Answer uncached = send(http2, HttpMethod.GET, "/v1/tenants/" + tenant() + "/context", session, null);
+    Answer unknown = send(http2, HttpMethod.GET, path, "Session " + "A".repeat(22), null);
+    Answer writer = send(http2, HttpMethod.POST, ReadApi.SESSIONS_ROUTE, "Bearer " + tokens.issue("jira", Set.of(Principal.WRITER), Duration.ofMinutes(10)), null);
+
+    assertEquals(200, bySession.status());
+    assertEquals(byToken.body(), bySession.body());
+    assertEquals(byToken.headers().get("etag"), bySession.headers().get("etag"));
+    assertEquals(404, uncached.status(), "the routed path accepts the session too");
+    assertEquals(401, unknown.status());
+    assertEquals("application/problem+json", unknown.headers().get("Content-Type"));
+    assertEquals(403, writer.status());
   }
 
   /** Regression: the region accepted any valid token whose subject names a consumer, a writer token included. */
@@ -522,15 +548,20 @@ class RegionIT {
    * before {@code body()} is asked for is lost (vert.x issue 5904).
    */
   private static Answer get(HttpClient client, String path, String token, String ifNoneMatch) {
+    return send(client, HttpMethod.GET, path, token == null ? null : "Bearer " + token, ifNoneMatch);
+  }
+
+  /** As {@link #get(HttpClient, String, String, String)}, any method, with {@code authorization} sent as it is. */
+  private static Answer send(HttpClient client, HttpMethod method, String path, String authorization, String ifNoneMatch) {
     Promise<Answer> answer = Promise.promise();
     clientContext.runOnContext(
         v ->
             client
-                .request(new RequestOptions().setMethod(HttpMethod.GET).setURI(path).setConnectTimeout(5_000).setIdleTimeout(5_000))
+                .request(new RequestOptions().setMethod(method).setURI(path).setConnectTimeout(5_000).setIdleTimeout(5_000))
                 .compose(
                     request -> {
-                      if (token != null) {
-                        request.putHeader("Authorization", "Bearer " + token);
+                      if (authorization != null) {
+                        request.putHeader("Authorization", authorization);
                       }
                       if (ifNoneMatch != null) {
                         request.putHeader("If-None-Match", ifNoneMatch);

@@ -16,8 +16,10 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,9 +41,23 @@ import java.util.concurrent.TimeUnit;
  * value it came in) until it expires; a token that fails verification is never remembered.
  * {@link #verified(String)} is that lookup alone, for the read fast path. Nothing here blocks: verification runs on the
  * caller's thread and completes at once.
+ *
+ * <p>A verified token can also be exchanged for a session ({@link #openSession}): a short
+ * {@code Authorization: Session <handle>} value (128 random bits) that stands for that token until
+ * the token expires, and is accepted wherever the token is. A JWT is some 500 characters that
+ * HTTP/2 clients send as a never-indexed literal, Huffman-decoded by the server on every request
+ * (a third of a cache hit's CPU, BENCHMARKS.md "Reads"); a handle costs a twentieth of that. The
+ * check stays exact: only a token that verified gets a handle, a handle is refused from the
+ * instant its token is, and one token has one handle at a time. Handles live in this process's
+ * memory only: after a restart, or once forgotten, a handle gets 401 and the client opens another.
  */
 public final class Tokens {
   private static final String BEARER = "Bearer ";
+  private static final String SESSION = "Session ";
+  /** Random bytes in a session handle (22 base64url characters). */
+  private static final int HANDLE_BYTES = 16;
+  /** Most remembered verified tokens, and most open sessions. */
+  private static final int MAX_REMEMBERED = 10_000;
   /** A verified token is re-verified at least this often, however far away its expiry. */
   private static final long MAX_CACHED_MILLIS = Duration.ofHours(1).toMillis();
   private final JWTAuth jwt;
@@ -49,6 +65,11 @@ public final class Tokens {
   private final Clock clock;
   private final long leewayMillis;
   private final Cache<String, Principal> verified;
+  /** Open sessions by their {@code Authorization} value, {@code "Session <handle>"}. */
+  private final Cache<String, Session> sessions;
+  /** The open session of each bearer {@code Authorization} value that opened one. */
+  private final Cache<String, Session> sessionOfBearer;
+  private final SecureRandom random = new SecureRandom();
 
   /** Tokens on the system clock. */
   public Tokens(Vertx vertx, AuthConfig config) {
@@ -76,10 +97,33 @@ public final class Tokens {
     Ticker ticker = clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     this.verified =
         Caffeine.newBuilder()
-            .maximumSize(10_000)
+            .maximumSize(MAX_REMEMBERED)
             .ticker(ticker)
             .expireAfter(Expiry.<String, Principal>creating((token, principal) -> Duration.ofMillis(Math.max(0, Math.min(millisLeft(principal), MAX_CACHED_MILLIS)))))
             .build();
+    this.sessions = sessionCache(ticker);
+    this.sessionOfBearer = sessionCache(ticker);
+  }
+
+  /** Entries that leave when their session's token expires. */
+  private Cache<String, Session> sessionCache(Ticker ticker) {
+    return Caffeine.newBuilder()
+        .maximumSize(MAX_REMEMBERED)
+        .ticker(ticker)
+        .expireAfter(Expiry.<String, Session>creating((key, session) -> Duration.ofMillis(Math.max(0, millisLeft(session.principal())))))
+        .build();
+  }
+
+  /**
+   * A session: {@code authorization} ({@code "Session <handle>"}) stands for {@code bearer}, the
+   * {@code Authorization} header value whose token verified to {@code principal}.
+   */
+  public record Session(String authorization, String bearer, Principal principal) {
+    /** The handle alone, hidden: a session's handle is as secret as its token. */
+    @Override
+    public String toString() {
+      return "Session[" + principal.subject() + ", expires " + principal.expiresAtEpochSecond() + "]";
+    }
   }
 
   /**
@@ -121,6 +165,12 @@ public final class Tokens {
 
   /** As {@link #authenticate(RoutingContext)}, given the {@code Authorization} header's value (or null). */
   public Future<Principal> authenticate(String authorization) {
+    if (isSession(authorization)) {
+      Session session = session(authorization);
+      return session != null
+          ? Future.succeededFuture(session.principal())
+          : Future.failedFuture(HttpProblem.unauthorized("session unknown or expired: open a new one with the bearer token"));
+    }
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return Future.failedFuture(HttpProblem.unauthorized("Authorization must be 'Bearer <token>'"));
     }
@@ -146,6 +196,10 @@ public final class Tokens {
     if (authorization == null) {
       return null;
     }
+    if (authorization.startsWith(SESSION)) {
+      Session session = sessions.getIfPresent(authorization);
+      return session != null && isUnexpired(session.principal()) ? session.principal() : null;
+    }
     Principal known = verified.getIfPresent(authorization);
     if (known == null) {
       return null;
@@ -155,6 +209,55 @@ public final class Tokens {
     }
     verified.invalidate(authorization);
     return null;
+  }
+
+  /**
+   * Opens a session for a bearer token ({@code Authorization: Bearer <token>}), verifying it as
+   * {@link #authenticate(String)} does; the same header value gets the same session back while it
+   * is open. Fails with a 401 {@link HttpProblem} when the header is not a bearer token that
+   * verifies (a session cannot open another).
+   */
+  public Future<Session> openSession(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return Future.failedFuture(HttpProblem.unauthorized("a session is opened with Authorization 'Bearer <token>'"));
+    }
+    return authenticate(authorization)
+        .map(principal -> {
+          Session session =
+              sessionOfBearer.asMap().compute(authorization, (bearer, open) ->
+                  open != null && sessions.getIfPresent(open.authorization()) != null ? open : new Session(SESSION + newHandle(), bearer, principal));
+          sessions.put(session.authorization(), session);
+          return session;
+        });
+  }
+
+  /**
+   * The bearer {@code Authorization} value to send on for {@code authorization}: the token a
+   * session stands for, or {@code authorization} itself when it is not a session (null for a
+   * session that is unknown or expired).
+   */
+  public String bearerFor(String authorization) {
+    if (!isSession(authorization)) {
+      return authorization;
+    }
+    Session session = session(authorization);
+    return session == null ? null : session.bearer();
+  }
+
+  private static boolean isSession(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, SESSION, 0, SESSION.length());
+  }
+
+  /** The open, unexpired session of a {@code Session <handle>} value in any letter case, or null. */
+  private Session session(String authorization) {
+    Session session = sessions.getIfPresent(SESSION + authorization.substring(SESSION.length()).trim());
+    return session != null && isUnexpired(session.principal()) ? session : null;
+  }
+
+  private String newHandle() {
+    byte[] bytes = new byte[HANDLE_BYTES];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**

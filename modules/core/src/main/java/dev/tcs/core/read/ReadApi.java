@@ -26,6 +26,9 @@ public final class ReadApi {
   /** Route of a host read; {@code :host} is a DNS name of the tenant. */
   public static final String HOST_ROUTE = "/v1/hosts/:" + HOST_PARAM + "/context";
 
+  /** Route that exchanges a reader's bearer token for a session ({@link SessionRoute}). */
+  public static final String SESSIONS_ROUTE = "/v1/sessions";
+
   /** The catalogue version the answer speaks of (a value's, or a tombstone's). */
   public static final String VERSION = "TCS-Version";
 

@@ -20,7 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
  * uncached entries, unknown paths): a {@code GET} of {@code /v1/tenants/{id}/context} or
  * {@code /v1/hosts/{host}/context} whose segment is already a valid tenant id or lowercase host
  * (no decoding needed); an {@code Authorization} header whose token verified earlier and has not
- * expired ({@link Tokens#verified}) with {@code role}; no {@code X-Request-Id} or a plain one
+ * expired, or a session of such a token ({@link Tokens#verified}), with {@code role}; no {@code X-Request-Id} or a plain one
  * (echoed); and {@link Hits#answer} finding a fresh value for the key. vertx-web routing (a
  * {@code RoutingContext} and a request body per request) was 25-47 % of a hit's CPU
  * (BENCHMARKS.md "Reads").

@@ -353,6 +353,82 @@ class TokensTest {
     assertEquals(null, tokens.verified("Bearer " + tampered));
   }
 
+  // ---- sessions: a short Authorization value for a verified token ----
+
+  @Test
+  void openSession_verifiedToken_shortHandleAcceptedWhereTheTokenIs() {
+    String bearer = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    Tokens.Session session = tokens.openSession(bearer).await();
+    assertTrue(session.authorization().matches("Session [A-Za-z0-9_-]{22}"), session.authorization());
+    assertEquals(bearer, session.bearer());
+    assertEquals(ok(tokens.authenticate(bearer)), session.principal());
+    assertEquals(session.principal(), tokens.verified(session.authorization()));
+    assertEquals(session.principal(), ok(tokens.authenticate(session.authorization())));
+    assertEquals(session.principal(), ok(tokens.authenticate("session  " + session.authorization().substring(8) + " ")), "scheme in any case");
+    assertEquals(bearer, tokens.bearerFor(session.authorization()));
+    assertEquals(bearer, tokens.bearerFor(bearer));
+    assertTrue(!session.toString().contains(session.authorization().substring(8)), "toString hides the handle");
+  }
+
+  @Test
+  void openSession_sameTokenTwice_sameSession_otherTokenAnother() {
+    String bearer = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    String other = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(2));
+    Tokens.Session first = tokens.openSession(bearer).await();
+    assertEquals(first, tokens.openSession(bearer).await());
+    assertTrue(!first.authorization().equals(tokens.openSession(other).await().authorization()));
+  }
+
+  @Test
+  void openSession_badTokenOrASession_401AndNoSession() {
+    String token = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+    assertEquals(401, problem(tokens.openSession("Bearer " + tampered).map(Tokens.Session::principal)).status());
+    assertEquals(401, problem(tokens.openSession(null).map(Tokens.Session::principal)).status());
+    Tokens.Session session = tokens.openSession("Bearer " + token).await();
+    HttpProblem problem = problem(tokens.openSession(session.authorization()).map(Tokens.Session::principal));
+    assertEquals(401, problem.status());
+    assertTrue(problem.detail().contains("Bearer"), problem.detail());
+  }
+
+  @Test
+  void session_unknownOrGuessed_401AndNull() {
+    String token = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    Tokens.Session session = tokens.openSession("Bearer " + token).await();
+    String guessed = "Session " + "A".repeat(22);
+    assertEquals(null, tokens.verified(guessed));
+    assertEquals(null, tokens.bearerFor(guessed));
+    HttpProblem problem = problem(tokens.authenticate(guessed));
+    assertEquals(401, problem.status());
+    assertTrue(problem.detail().contains("session"), problem.detail());
+    Tokens restarted = new Tokens(vertx, demo, clock);
+    assertEquals(401, problem(restarted.authenticate(session.authorization())).status(), "sessions live in one process");
+  }
+
+  @Test
+  void session_refusedFromTheInstantItsTokenIs() {
+    String bearer = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+    Tokens.Session session = tokens.openSession(bearer).await();
+    Instant leewayEnds = Instant.ofEpochSecond(session.principal().expiresAtEpochSecond() + 5);
+    clock.set(leewayEnds.minusMillis(1));
+    assertEquals(session.principal(), tokens.verified(session.authorization()));
+    clock.set(leewayEnds);
+    assertEquals(null, tokens.verified(session.authorization()));
+    assertEquals(401, problem(tokens.authenticate(session.authorization())).status());
+    assertEquals(401, problem(tokens.authenticate(bearer)).status());
+    assertEquals(null, tokens.bearerFor(session.authorization()));
+  }
+
+  @Test
+  void session_outlivesTheHourlyReverificationOfItsToken_untilTheTokenExpires() {
+    String bearer = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofHours(3));
+    Tokens.Session session = tokens.openSession(bearer).await();
+    clock.advance(Duration.ofHours(2));
+    assertEquals(null, tokens.verified(bearer), "the token itself is verified again after an hour");
+    assertEquals(session.principal(), tokens.verified(session.authorization()));
+    assertEquals(session, tokens.openSession(bearer).await(), "re-verified, same session");
+  }
+
   // ---- expiry, with the clock moved by hand ----
 
   @Test

@@ -173,6 +173,24 @@ class ReadFastPathTest {
   }
 
   @Test
+  void get_sessionOfAVerifiedToken_answeredUntilTheTokenExpires() throws Exception {
+    String session = tokens.openSession(token).await().authorization();
+    Instant start = clock.instant();
+    try {
+      HttpResponse<String> hit = get("/v1/tenants/acme/context", "Authorization", session);
+      assertFalse(routed(hit));
+      assertEquals(BODY, hit.body());
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", "Session " + "A".repeat(22))));
+      clock.set(start.plusSeconds(64));
+      assertFalse(routed(get("/v1/tenants/acme/context", "Authorization", session)));
+      clock.set(start.plusSeconds(66));
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", session)));
+    } finally {
+      clock.set(start);
+    }
+  }
+
+  @Test
   void get_verifiedTokenPastExpiryAndLeeway_router() throws Exception {
     Instant start = clock.instant();
     try {

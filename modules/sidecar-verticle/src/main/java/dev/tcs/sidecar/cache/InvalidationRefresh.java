@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tenant costs each sidecar holding it at least one miss, which bounds the hit ratio by the
  * write rate (writes at 1 % of reads: 99 % at best).
  *
- * <p>It asks with the newest reader token the key's consumer presented to this sidecar, and only
- * while {@link Tokens#verified} still accepts that token (it verified, and has not expired); a
- * consumer with none keeps the drop-only behaviour. The load is the read path's own miss
+ * <p>It asks with the newest reader token the key's consumer presented to this sidecar (one that
+ * verified), and only while that token has not expired ({@link Tokens#isUnexpired}); a consumer
+ * with none keeps the drop-only behaviour. The load is the read path's own miss
  * ({@link CachingReader#load}: single flight with application reads, hedged, judged by the version
  * rules, so a region that has not ingested the new version yet cannot answer for it). A key is
  * loaded once a fresh entry is stored for it; when no region answered the new version (none
@@ -47,7 +47,10 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
   private final SidecarMetrics metrics;
   private final int concurrency;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final ConcurrentHashMap<String, String> authorizationOf = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Reader> readerOf = new ConcurrentHashMap<>();
+
+  /** A consumer's bearer {@code Authorization} value and what its token verified to. */
+  private record Reader(String authorization, Principal principal) {}
 
   /**
    * @param context where the loads run (the sidecar verticle's)
@@ -63,13 +66,21 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
   }
 
   /**
-   * Records the {@code Authorization} header of a read whose token verified with the reader role,
-   * as the one to refresh {@code principal}'s keys with; the newest one presented wins.
+   * Records the bearer {@code Authorization} value of a read whose token verified to
+   * {@code principal} with the reader role, as the one to refresh {@code principal}'s keys with;
+   * the newest one presented wins.
    */
   public void remember(Principal principal, String authorization) {
-    if (principal.has(Principal.READER) && authorization != null && !authorization.equals(authorizationOf.get(principal.subject()))) {
-      authorizationOf.put(principal.subject(), authorization);
+    Reader known = readerOf.get(principal.subject());
+    if (principal.has(Principal.READER) && authorization != null && (known == null || !authorization.equals(known.authorization()))) {
+      readerOf.put(principal.subject(), new Reader(authorization, principal));
     }
+  }
+
+  /** The consumer's remembered bearer value while its token is unexpired, else null. */
+  private String authorizationOf(String consumer) {
+    Reader reader = readerOf.get(consumer);
+    return reader != null && tokens.isUnexpired(reader.principal()) ? reader.authorization() : null;
   }
 
   /**
@@ -78,8 +89,7 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
    */
   @Override
   public boolean reserve(ReadKey key) {
-    String authorization = authorizationOf.get(key.consumer());
-    if (authorization == null || tokens.verified(authorization) == null) {
+    if (authorizationOf(key.consumer()) == null) {
       metrics.refreshed(Refresh.NO_TOKEN);
       return false;
     }
@@ -103,8 +113,8 @@ public final class InvalidationRefresh implements ViewCache.Refresher {
   }
 
   private void attempt(ReadKey key, int retries) {
-    String authorization = authorizationOf.get(key.consumer());
-    if (authorization == null || tokens.verified(authorization) == null) {
+    String authorization = authorizationOf(key.consumer());
+    if (authorization == null) {
       reader.endGrace(key);
       finish(Refresh.NO_TOKEN); // expired since
       return;

@@ -11,6 +11,7 @@ import dev.tcs.core.read.ETags;
 import dev.tcs.core.read.ReadApi;
 import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.SessionRoute;
 import dev.tcs.sidecar.SidecarMetrics.Read;
 import dev.tcs.sidecar.SidecarMetrics;
 import dev.tcs.sidecar.cache.CachingReader;
@@ -34,8 +35,9 @@ import java.util.function.BiConsumer;
  * The read API, identical to a region's: {@code GET /v1/tenants/{tenantId}/context} and
  * {@code GET /v1/hosts/{host}/context}.
  *
- * <p>Validates the path, verifies the bearer token itself (a reader token; its subject is the
- * consumer), then answers from the cache or through a hedged fetch. A value carries
+ * <p>Validates the path, verifies the bearer token itself (a reader token, or a session of one
+ * opened here with {@code POST /v1/sessions}; its subject is the consumer), then answers from the
+ * cache or through a hedged fetch, which asks the regions with the token itself. A value carries
  * {@code ETag}, {@code TCS-Version}, {@code TCS-Region} (the region it came from) and
  * {@code TCS-Tenant}, and {@code If-None-Match} gives 304. A region's 404, 403 or 401 is answered
  * as the sidecar's own {@code application/problem+json}, keeping the region's title and detail.
@@ -62,10 +64,11 @@ public final class ReadRoutes {
     this.verifiedReader = verifiedReader;
   }
 
-  /** Adds the two read routes to {@code router} (a core {@code Routers.base} router). */
+  /** Adds the two read routes, and {@link SessionRoute}, to {@code router} (a core {@code Routers.base} router). */
   public void mount(Router router) {
     router.get(ReadApi.TENANT_ROUTE).handler(this::readTenant);
     router.get(ReadApi.HOST_ROUTE).handler(this::readHost);
+    SessionRoute.mount(router, tokens);
   }
 
   /**
@@ -92,7 +95,7 @@ public final class ReadRoutes {
     if (hit.superseded()) {
       metrics.supersededHit();
     }
-    reader.refreshAhead(key, hit, () -> refreshRequest(key, request.getHeader(ReadApi.AUTHORIZATION)));
+    reader.refreshAhead(key, hit, () -> refreshRequest(key, tokens.bearerFor(request.getHeader(ReadApi.AUTHORIZATION))));
     return true;
   }
 
@@ -128,13 +131,15 @@ public final class ReadRoutes {
     tokens
         .require(ctx, Principal.READER)
         .onSuccess(principal -> {
-          verifiedReader.accept(principal, ctx.request().getHeader(ReadApi.AUTHORIZATION));
-          serve(ctx, new ReadKey(kind, id, principal.subject()), path, expectedTenant);
+          String bearer = tokens.bearerFor(ctx.request().getHeader(ReadApi.AUTHORIZATION));
+          verifiedReader.accept(principal, bearer);
+          serve(ctx, new ReadKey(kind, id, principal.subject()), path, expectedTenant, bearer);
         })
         .onFailure(ctx::fail);
   }
 
-  private void serve(RoutingContext ctx, ReadKey key, String path, String expectedTenant) {
+  /** @param bearer the reader's token, sent on to the regions (a session stands for one here only) */
+  private void serve(RoutingContext ctx, ReadKey key, String path, String expectedTenant, String bearer) {
     long start = System.nanoTime();
     boolean fromCache = grants.mayAnswerFromCache(key.consumer());
     RegionAnswer hit = fromCache ? reader.cached(key) : null;
@@ -144,7 +149,7 @@ public final class ReadRoutes {
       return;
     }
     RegionRequest request =
-        new RegionRequest(path, expectedTenant, ctx.request().getHeader(ReadApi.AUTHORIZATION), RequestIds.of(ctx));
+        new RegionRequest(path, expectedTenant, bearer, RequestIds.of(ctx));
     Future.fromCompletionStage(reader.load(key, request, !fromCache), ctx.vertx().getOrCreateContext())
         .onSuccess(
             served -> {

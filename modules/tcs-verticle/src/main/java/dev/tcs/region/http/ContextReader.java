@@ -9,6 +9,7 @@ import dev.tcs.core.model.ValidationException;
 import dev.tcs.core.read.ReadApi;
 import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.ReadKey;
+import dev.tcs.core.read.SessionRoute;
 import dev.tcs.core.security.KnownDefinitions;
 import dev.tcs.region.RegionMetrics;
 import dev.tcs.region.RegionMetrics.Read;
@@ -70,6 +71,13 @@ public final class ContextReader {
     this.definitions = definitions;
     this.metrics = metrics;
     this.regionHeader = HttpHeaders.createOptimized(region);
+  }
+
+  /** Adds the read routes, and {@link SessionRoute}, to {@code router} (a core {@code Routers.base} router). */
+  public void mount(Router router) {
+    router.get(ReadApi.TENANT_ROUTE).handler(this::byTenant);
+    router.get(ReadApi.HOST_ROUTE).handler(this::byHost);
+    SessionRoute.mount(router, tokens);
   }
 
   /** {@value ReadApi#TENANT_ROUTE}. */

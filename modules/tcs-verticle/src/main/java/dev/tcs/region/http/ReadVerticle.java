@@ -3,7 +3,6 @@ package dev.tcs.region.http;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
-import dev.tcs.core.read.ReadApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,8 +56,7 @@ public final class ReadVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Routers.base(vertx, registry, readiness);
     extraRoutes.accept(router);
-    router.get(ReadApi.TENANT_ROUTE).handler(reader::byTenant);
-    router.get(ReadApi.HOST_ROUTE).handler(reader::byHost);
+    reader.mount(router);
     Handler<HttpServerRequest> fast = reader.fastPath(router);
     Handler<HttpServerRequest> handler = request -> {
       if (readFaults.getAsBoolean()) {
