@@ -81,6 +81,21 @@ final class BodyCheck implements AutoCloseable {
   }
 
   /**
+   * Opens a session at the server of {@code base} ({@code POST /v1/sessions} with the bearer
+   * {@code authorization}) and returns its {@code Authorization} value; throws naming the answer
+   * when the server did not open one.
+   */
+  String openSession(String base, String authorization) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(base + "/v1/sessions")
+        .setConnectTimeout(attemptTimeout.toMillis()).setIdleTimeout(attemptTimeout.toMillis()).putHeader("Authorization", authorization);
+    Answer answer = await(context, () -> exchange(options), attemptTimeout, "POST " + options.getURI());
+    if (answer.failure() != null || answer.status() != 200) {
+      throw new IllegalStateException("POST " + base + "/v1/sessions answered " + answer + ": " + answer.body());
+    }
+    return answer.body().toJsonObject().getString("authorization");
+  }
+
+  /**
    * Runs {@code call} on {@code context} and waits for its result at most {@code timeout}, from a
    * thread that is not Vert.x's; throws naming {@code what} on a timeout or failure.
    */
@@ -104,6 +119,10 @@ final class BodyCheck implements AutoCloseable {
     if (authorization != null) {
       options.putHeader("Authorization", authorization);
     }
+    return exchange(options);
+  }
+
+  private Future<Answer> exchange(RequestOptions options) {
     return http.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body)))

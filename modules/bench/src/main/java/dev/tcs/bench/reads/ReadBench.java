@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
  * Hazelcast, catalogue, projector, regions) seeded through the catalogue with tenants whose
  * {@code jira} view is 600 bytes; (2) the sidecar alone, {@code tcs run sidecar}, pointed at those
  * regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
- * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. Then warms
+ * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. The sidecar
+ * and the region are each read twice: with the 500-byte bearer token, which h2load (like most
+ * HTTP/2 clients) sends as a never-indexed literal on every request, and with a session opened for
+ * it ({@code sidecar-session}, {@code region-session}). Then warms
  * every target and, for each of {@code --repeats} rounds, drives {@code h2load} against each in
  * turn: throughput with {@code -c32 -m16}, latency with {@code -c4 -m1} (percentiles from its log
  * file). Prints every figure, the medians with their spread, and the ratios to nginx. Everything
@@ -89,8 +92,12 @@ public final class ReadBench implements Callable<Integer> {
   @Option(names = "--latency-clients", description = "Latency: h2load connections, one stream each (default: ${DEFAULT-VALUE}).")
   int latencyClients = 4;
 
-  @Option(names = "--targets", split = ",", description = "Any of sidecar,region,vertx,nginx (default: all).")
-  List<String> targets = List.of("sidecar", "region", "vertx", "nginx");
+  @Option(
+      names = "--targets",
+      split = ",",
+      description = "Any of sidecar,sidecar-session,region,region-session,vertx,nginx (default: all). The -session targets read the same "
+          + "process with a session (POST /v1/sessions) in place of the bearer token.")
+  List<String> targets = List.of("sidecar", "sidecar-session", "region", "region-session", "vertx", "nginx");
 
   @Option(names = "--config-dir", description = "Config directory (default: ${DEFAULT-VALUE}).")
   Path configDir = Path.of("config");
@@ -158,12 +165,18 @@ public final class ReadBench implements Callable<Integer> {
       System.out.printf("read-bench: system up, %d tenants, view body %d bytes, home region %s%n", system.getJsonArray("tenants").size(), body.getBytes(StandardCharsets.UTF_8).length, region);
 
       Map<String, Target> all = new LinkedHashMap<>();
+      String sidecar = targets.contains("sidecar") || targets.contains("sidecar-session") ? startSidecar(dir, system) : null;
       if (targets.contains("sidecar")) {
-        String sidecar = startSidecar(dir, system);
         all.put("sidecar", new Target("sidecar", urls(sidecar, pathList), bearer));
+      }
+      if (targets.contains("sidecar-session")) {
+        all.put("sidecar-session", new Target("sidecar-session", urls(sidecar, pathList), openSession(vertx, sidecar, bearer)));
       }
       if (targets.contains("region")) {
         all.put("region", new Target("region", urls(region, pathList), bearer));
+      }
+      if (targets.contains("region-session")) {
+        all.put("region-session", new Target("region-session", urls(region, pathList), openSession(vertx, region, bearer)));
       }
       if (targets.contains("vertx")) {
         String vertxUrl = startBareVertx(dir, bodyFile, pathList);
@@ -226,6 +239,13 @@ public final class ReadBench implements Callable<Integer> {
     }
   }
 
+  /** The {@code Authorization} value of a session opened at {@code base} for {@code bearer}. */
+  private static String openSession(Vertx vertx, String base, String bearer) {
+    try (BodyCheck check = new BodyCheck(vertx, Duration.ofSeconds(5))) {
+      return check.openSession(base, bearer);
+    }
+  }
+
   /**
    * Sidecar miss latency vs a direct GetItem, one request at a time: the sidecar reads tenants no
    * one has read yet (cold in the sidecar and in every region's L1, so each is a hedged fetch over
@@ -266,9 +286,10 @@ public final class ReadBench implements Callable<Integer> {
 
   /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
   private Runnable profile(Path dir, String target) {
-    String process = target.equals("region") ? "system" : target;
+    String server = target.replace("-session", "");
+    String process = server.equals("region") ? "system" : server;
     ChildProcess child = children.stream().filter(c -> c.name().equals(process)).findFirst().orElse(null);
-    if (child == null || !(target.equals("sidecar") || target.equals("region"))) {
+    if (child == null || !(server.equals("sidecar") || server.equals("region"))) {
       return () -> {};
     }
     return () -> {
@@ -424,12 +445,12 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   private void printRound(Map<String, List<Figures>> results, int index) {
-    System.out.printf("  %-8s %12s %10s %10s %10s %10s %10s%n", "target", "req/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs");
+    System.out.printf("  %-15s %12s %10s %10s %10s %10s %10s%n", "target", "req/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs");
     results.forEach(
         (name, figures) -> {
           Figures f = figures.get(index);
           System.out.printf(
-              Locale.ROOT, "  %-8s %12.0f %10d %10d %10d %10d %10d%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max());
+              Locale.ROOT, "  %-15s %12.0f %10d %10d %10d %10d %10d%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max());
         });
     List<Figures> nginx = results.get("nginx");
     if (nginx != null) {
@@ -451,7 +472,7 @@ public final class ReadBench implements Callable<Integer> {
     results.forEach(
         (name, figures) ->
             System.out.printf(
-                Locale.ROOT, "RESULT %-8s req/s %s  p50 µs %s  p99 µs %s  p99.9 µs %s%n", name,
+                Locale.ROOT, "RESULT %-15s req/s %s  p50 µs %s  p99 µs %s  p99.9 µs %s%n", name,
                 spread(figures, f -> f.throughput().requestsPerSecond()),
                 spread(figures, f -> f.latency().p50()),
                 spread(figures, f -> f.latency().p99()),
