@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
       close(vertx, resources);
       throw e;
     }
-    log.info("component started component={}", component);
+    log.info("component started component={} nativeTransport={}", component, vertx.isNativeTransportEnabled());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, resources), "tcs-run-shutdown"));
     stopped.await();

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
@@ -39,10 +40,10 @@ public final class BareVertxServer extends VerticleBase {
     for (String path : List.of(args).subList(2, args.length)) {
       bodies.put(path, body);
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)); // as the components (core Metrics.vertx)
     int instances = Runtime.getRuntime().availableProcessors();
     vertx.deployVerticle(() -> new BareVertxServer(port, bodies), new DeploymentOptions().setInstances(instances)).await();
-    System.out.println("READY bare vert.x on port " + port + ", " + instances + " instances");
+    System.out.println("READY bare vert.x on port " + port + ", " + instances + " instances, native transport " + vertx.isNativeTransportEnabled());
   }
 
   @Override

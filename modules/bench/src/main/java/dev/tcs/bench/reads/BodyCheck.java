@@ -82,17 +82,28 @@ final class BodyCheck implements AutoCloseable {
 
   /**
    * Opens a session at the server of {@code base} ({@code POST /v1/sessions} with the bearer
-   * {@code authorization}) and returns its {@code Authorization} value; throws naming the answer
-   * when the server did not open one.
+   * {@code authorization}) and returns its {@code Authorization} value, trying again until
+   * {@code deadline}; then throws naming the last answer.
    */
-  String openSession(String base, String authorization) {
+  String openSession(String base, String authorization, Duration deadline) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(base + "/v1/sessions")
         .setConnectTimeout(attemptTimeout.toMillis()).setIdleTimeout(attemptTimeout.toMillis()).putHeader("Authorization", authorization);
-    Answer answer = await(context, () -> exchange(options), attemptTimeout, "POST " + options.getURI());
-    if (answer.failure() != null || answer.status() != 200) {
-      throw new IllegalStateException("POST " + base + "/v1/sessions answered " + answer + ": " + answer.body());
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      Answer answer;
+      try {
+        answer = await(context, () -> exchange(options), attemptTimeout, "POST " + options.getURI());
+      } catch (IllegalStateException e) {
+        answer = new Answer(0, Buffer.buffer(), e.getMessage());
+      }
+      if (answer.failure() == null && answer.status() == 200) {
+        return answer.body().toJsonObject().getString("authorization");
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("POST " + base + "/v1/sessions did not open a session within " + deadline.toSeconds() + " s; last answer: " + answer + " " + answer.body());
+      }
+      ChildProcess.sleep(200);
     }
-    return answer.body().toJsonObject().getString("authorization");
   }
 
   /**

@@ -242,7 +242,7 @@ public final class ReadBench implements Callable<Integer> {
   /** The {@code Authorization} value of a session opened at {@code base} for {@code bearer}. */
   private static String openSession(Vertx vertx, String base, String bearer) {
     try (BodyCheck check = new BodyCheck(vertx, Duration.ofSeconds(5))) {
-      return check.openSession(base, bearer);
+      return check.openSession(base, bearer, Duration.ofSeconds(60));
     }
   }
 

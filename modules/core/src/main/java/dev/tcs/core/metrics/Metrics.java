@@ -31,8 +31,13 @@ public final class Metrics {
    * <p>Vert.x's per-request HTTP server metrics ({@code vertx_http_server_*}) are off: they look up
    * tagged meters on every request, 6-8 % of a read's CPU (BENCHMARKS.md "Reads"). Each component
    * times its own requests instead ({@code tcs.<component>.read.latency}, {@code tcs.catalogue.*}).
+   *
+   * <p>It prefers Netty's native epoll transport (on Linux x86-64, where the jar ships it; NIO
+   * elsewhere): under JDK NIO every selector interest update allocated a map node and went through
+   * the JDK's update queue, a cost a cache hit pays (BENCHMARKS.md "Reads").
    */
   public static Vertx vertx(VertxOptions options, PrometheusMeterRegistry registry) {
+    options.setPreferNativeTransport(true);
     options.setMetricsOptions(
         new MicrometerMetricsOptions()
             .setEnabled(true)
