@@ -144,7 +144,18 @@ public final class ReadBench implements Callable<Integer> {
   record Target(String name, List<String> urls, String authorization) {}
 
   /** One round's figures for one target. */
-  record Figures(H2Load.Throughput throughput, H2Load.Latency latency) {}
+  /**
+   * One round's figures for one target; {@code gc}: the JVM's collector pauses during the latency
+   * run (null for a server that is not one of ours).
+   */
+  record Figures(H2Load.Throughput throughput, H2Load.Latency latency, GcPauses gc) {}
+
+  /** Collector pauses over a span: how many, and their total. */
+  record GcPauses(double count, double seconds) {
+    GcPauses minus(GcPauses before) {
+      return new GcPauses(count - before.count, seconds - before.seconds);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -216,8 +227,10 @@ public final class ReadBench implements Callable<Integer> {
           throughputs.put(target.name(), requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, Duration.ofSeconds(durationSeconds))));
         }
         for (Target target : all.values()) {
+          GcPauses gcBefore = gcPauses(vertx, target);
           H2Load.Latency latency = requireOk(target, h2load.latency(target.urls(), target.authorization(), latencyClients, Duration.ofSeconds(latencySeconds)));
-          results.get(target.name()).add(new Figures(throughputs.get(target.name()), latency));
+          GcPauses gcAfter = gcPauses(vertx, target);
+          results.get(target.name()).add(new Figures(throughputs.get(target.name()), latency, gcBefore == null || gcAfter == null ? null : gcAfter.minus(gcBefore)));
         }
         System.out.printf("%nround %d of %d  (load average before: %s, after: %s)%n", round, repeats, before, loadAverage());
         printRound(results, round - 1);
@@ -236,6 +249,35 @@ public final class ReadBench implements Callable<Integer> {
     } finally {
       vertx.close();
       stopAll();
+    }
+  }
+
+  /**
+   * The collector pauses so far of the JVM behind a sidecar or region target, from its own
+   * {@code /metrics} ({@code jvm_gc_pause_seconds}, every collector); null for other targets, or
+   * when it cannot be read.
+   */
+  private static GcPauses gcPauses(Vertx vertx, Target target) {
+    if (!(target.name().startsWith("sidecar") || target.name().startsWith("region"))) {
+      return null;
+    }
+    String url = target.urls().get(0);
+    String metrics = url.substring(0, url.indexOf("/v1/")) + "/metrics";
+    try (BodyCheck check = new BodyCheck(vertx, Duration.ofSeconds(10))) {
+      BodyCheck.Answer answer = check.get(metrics, null);
+      if (answer.status() != 200) {
+        return null;
+      }
+      double count = 0;
+      double seconds = 0;
+      for (String line : answer.body().toString(StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("jvm_gc_pause_seconds_count{")) {
+          count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("jvm_gc_pause_seconds_sum{")) {
+          seconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return new GcPauses(count, seconds);
     }
   }
 
@@ -450,7 +492,8 @@ public final class ReadBench implements Callable<Integer> {
         (name, figures) -> {
           Figures f = figures.get(index);
           System.out.printf(
-              Locale.ROOT, "  %-15s %12.0f %10d %10d %10d %10d %10d%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max());
+              Locale.ROOT, "  %-15s %12.0f %10d %10d %10d %10d %10d%s%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max(),
+              f.gc() == null ? "" : String.format(Locale.ROOT, "   GC in the latency run: %.0f pauses, %.1f ms (%.2f %% of it)", f.gc().count(), f.gc().seconds() * 1000, 100 * f.gc().seconds() / latencySeconds));
         });
     List<Figures> nginx = results.get("nginx");
     if (nginx != null) {
@@ -477,6 +520,15 @@ public final class ReadBench implements Callable<Integer> {
                 spread(figures, f -> f.latency().p50()),
                 spread(figures, f -> f.latency().p99()),
                 spread(figures, f -> f.latency().p999())));
+    results.forEach(
+        (name, figures) -> {
+          if (figures.stream().allMatch(f -> f.gc() != null)) {
+            System.out.printf(
+                Locale.ROOT, "GC     %-15s in the latency runs: pauses/s %s  paused %% %s%n", name,
+                spread(figures.stream().mapToDouble(f -> f.gc().count() / latencySeconds).toArray(), "%.1f"),
+                spread(figures.stream().mapToDouble(f -> 100 * f.gc().seconds() / latencySeconds).toArray(), "%.2f"));
+          }
+        });
     List<Figures> nginx = results.get("nginx");
     if (nginx == null) {
       return;
