@@ -120,9 +120,18 @@ public final class ReadBench implements Callable<Integer> {
 
   @Option(
       names = "--miss-samples",
-      description = "After the rounds: this many sidecar misses (tenants never read, one at a time) vs as many direct GetItem "
-          + "calls on the region's table in the same DynamoDB Local; 0 skips (default: ${DEFAULT-VALUE}).")
-  int missSamples = 400;
+      description = "After the rounds: this many sidecar misses (tenants never read, one at a time), as many region misses "
+          + "and as many direct GetItem calls on the region's table in the same DynamoDB Local; 0 skips. More tenants are "
+          + "seeded when --tenants is too few for them (default: ${DEFAULT-VALUE}).")
+  int missSamples = 1000;
+
+  @Option(
+      names = "--miss-warmup",
+      description = "Misses of each kind (sidecar, region, direct GetItem) made and discarded before the measured ones (default: ${DEFAULT-VALUE}).")
+  int missWarmup = 200;
+
+  /** Measured misses are taken in blocks of this many per kind, the kinds taking turns. */
+  static final int MISS_BLOCK = 100;
 
   @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
   int holdSeconds = 0;
@@ -147,6 +156,12 @@ public final class ReadBench implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       System.out.printf("read-bench: work dir %s, load average %s%n", dir, loadAverage());
+      int needed = tenantsNeeded();
+      if (needed > tenants) {
+        System.out.printf("read-bench: seeding %d tenants, not %d: %d hit paths, then %d misses (warm-up and samples) each through the sidecar and the region%n",
+            needed, tenants, paths, missWarmup + missSamples);
+        tenants = needed;
+      }
       JsonObject system = startSystem(dir);
       String body = system.getString("body");
       List<String> ids = system.getJsonArray("tenants").stream().map(Object::toString).limit(paths).toList();
@@ -226,42 +241,93 @@ public final class ReadBench implements Callable<Integer> {
     }
   }
 
+  /** Tenants to seed: the hit paths, tenants never read for the miss phase (see {@link #measureMisses}), and the last (read by the system when it seeds). */
+  int tenantsNeeded() {
+    int misses = missSamples > 0 && targets.contains("sidecar") ? 2 * (missWarmup + missSamples) : 0;
+    return paths + misses + 1;
+  }
+
   /**
-   * Sidecar miss latency vs a direct GetItem, one request at a time: the sidecar reads tenants no
-   * one has read yet (cold in the sidecar and in every region's L1, so each is a hedged fetch over
-   * two regions that each read DynamoDB), the direct reads are eventually consistent GetItem calls
-   * on the home region's view table, from this JVM with the project's DynamoDB client.
+   * Sidecar miss latency vs a direct GetItem, one request at a time, with a region miss between
+   * them as a diagnostic. Sidecar misses read tenants no one has read yet (cold in the sidecar and
+   * in every region's L1, so each is a hedged fetch over two regions that each read DynamoDB);
+   * region misses read other unread tenants from the home region directly (one region, one
+   * GetItem); direct reads are eventually consistent GetItem calls (as a region's loads) on the
+   * home region's view table, from this JVM with the project's DynamoDB client, for the tenants the
+   * sidecar has just read.
+   *
+   * <p>The three are treated alike: each first makes {@code --miss-warmup} reads of its own kind
+   * that are not measured (the direct client, the sidecar's and the region's miss code, their
+   * connections, all warm alike), then the measured reads are taken in blocks of {@value
+   * #MISS_BLOCK}, the three kinds taking turns, so that a change in the machine's load falls on
+   * all three.
    */
   private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String bearer) {
     List<String> unread = system.getJsonArray("tenants").stream().map(Object::toString).skip(paths).limit(system.getJsonArray("tenants").size() - paths - 1L).toList();
-    int samples = Math.min(missSamples, unread.size() / 2);
-    String base = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    int perKind = missWarmup + missSamples;
+    if (unread.size() < 2 * perKind) {
+      throw new IllegalStateException("the miss phase needs " + 2 * perKind + " tenants never read, but the system has " + unread.size());
+    }
+    List<String> viaSidecar = unread.subList(0, perKind);
+    List<String> viaRegion = unread.subList(perKind, 2 * perKind);
+    String sidecarBase = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    String regionBase = system.getJsonObject("regions").getString(system.getString("home"));
+    String before = loadAverage();
     try (var dynamo = DynamoClients.create(DynamoSettings.local(java.net.URI.create(system.getString("dynamo"))))) {
       String table = "tcs-views-" + system.getString("home");
       org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
-      for (int i = 0; i < samples * 2; i++) { // the first half warms the client and DynamoDB Local
-        String tenant = unread.get(samples + (i % samples));
-        long start = System.nanoTime();
-        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
-            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
-            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
-            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
-        if (i >= samples) {
-          direct.recordValue((System.nanoTime() - start) / 1000);
-        }
-        if (!item.hasItem()) {
-          throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
-        }
+      org.HdrHistogram.Histogram region = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram miss = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
+      requireAll200("warm-up sidecar misses", h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded));
+      requireAll200("warm-up region misses", h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded));
+      getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded);
+      for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
+        int to = Math.min(perKind, from + MISS_BLOCK);
+        requireAll200("sidecar misses", h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss));
+        requireAll200("region misses", h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region));
+        getItems(dynamo, table, viaSidecar.subList(from, to), direct);
       }
-      List<String> urls = unread.subList(0, samples).stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
-      H2Load.Latency miss = requireOk(sidecar, h2load.requests(urls, bearer, 1, samples));
-      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples each; load average %s ===%n", samples, loadAverage());
-      System.out.printf(Locale.ROOT, "RESULT direct GetItem  p50 µs %d  p99 µs %d  max µs %d%n",
-          direct.getValueAtPercentile(50), direct.getValueAtPercentile(99), direct.getMaxValue());
-      System.out.printf(Locale.ROOT, "RESULT sidecar miss    p50 µs %d  p99 µs %d  max µs %d%n", miss.p50(), miss.p99(), miss.max());
+      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded, in blocks of %d taking turns; load average before %s, after %s ===%n",
+          missSamples, missWarmup, MISS_BLOCK, before, loadAverage());
+      printMisses("direct GetItem ", direct);
+      printMisses("region miss    ", region);
+      printMisses("sidecar miss   ", miss);
+      System.out.printf(Locale.ROOT, "RATIO  region miss p99 - GetItem p99 = %+.2f ms (diagnostic: one region, one GetItem)%n",
+          (region.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
       System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
-          (miss.p99() - direct.getValueAtPercentile(99)) / 1000.0);
+          (miss.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
     }
+  }
+
+  /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}. */
+  private static void getItems(software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, org.HdrHistogram.Histogram into) {
+    for (String tenant : tenantIds) {
+      long start = System.nanoTime();
+      var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+          "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+          "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
+          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+      into.recordValue((System.nanoTime() - start) / 1000);
+      if (!item.hasItem()) {
+        throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
+      }
+    }
+  }
+
+  private static List<String> contextUrls(String base, List<String> tenantIds) {
+    return tenantIds.stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
+  }
+
+  private static void requireAll200(String what, long non200) {
+    if (non200 > 0) {
+      throw new IllegalStateException(what + ": " + non200 + " answers were not 200");
+    }
+  }
+
+  private static void printMisses(String label, org.HdrHistogram.Histogram times) {
+    System.out.printf(Locale.ROOT, "RESULT %s p50 µs %d  p90 µs %d  p99 µs %d  max µs %d  (n %d)%n", label,
+        times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount());
   }
 
   /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
