@@ -279,20 +279,22 @@ public final class ReadBench implements Callable<Integer> {
       org.HdrHistogram.Histogram region = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram miss = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
-      requireAll200("warm-up sidecar misses", h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded));
-      requireAll200("warm-up region misses", h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded));
+      h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded);
+      h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded);
+      long sidecarFailed = 0;
+      long regionFailed = 0;
       getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded);
       for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
         int to = Math.min(perKind, from + MISS_BLOCK);
-        requireAll200("sidecar misses", h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss));
-        requireAll200("region misses", h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region));
+        sidecarFailed += h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss);
+        regionFailed += h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region);
         getItems(dynamo, table, viaSidecar.subList(from, to), direct);
       }
       System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded, in blocks of %d taking turns; load average before %s, after %s ===%n",
           missSamples, missWarmup, MISS_BLOCK, before, loadAverage());
-      printMisses("direct GetItem ", direct);
-      printMisses("region miss    ", region);
-      printMisses("sidecar miss   ", miss);
+      printMisses("direct GetItem ", direct, 0);
+      printMisses("region miss    ", region, regionFailed);
+      printMisses("sidecar miss   ", miss, sidecarFailed);
       System.out.printf(Locale.ROOT, "RATIO  region miss p99 - GetItem p99 = %+.2f ms (diagnostic: one region, one GetItem)%n",
           (region.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
       System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
@@ -319,15 +321,10 @@ public final class ReadBench implements Callable<Integer> {
     return tenantIds.stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
   }
 
-  private static void requireAll200(String what, long non200) {
-    if (non200 > 0) {
-      throw new IllegalStateException(what + ": " + non200 + " answers were not 200");
-    }
-  }
-
-  private static void printMisses(String label, org.HdrHistogram.Histogram times) {
-    System.out.printf(Locale.ROOT, "RESULT %s p50 µs %d  p90 µs %d  p99 µs %d  max µs %d  (n %d)%n", label,
-        times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount());
+  /** One kind's figures; answers other than 200 (a 503 when no region answered in time) are counted in the times and named. */
+  private static void printMisses(String label, org.HdrHistogram.Histogram times, long non200) {
+    System.out.printf(Locale.ROOT, "RESULT %s p50 µs %d  p90 µs %d  p99 µs %d  max µs %d  (n %d, not 200: %d)%n", label,
+        times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount(), non200);
   }
 
   /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
