@@ -130,6 +130,12 @@ public final class ReadBench implements Callable<Integer> {
       description = "Misses of each kind (sidecar, region, direct GetItem) made and discarded before the measured ones (default: ${DEFAULT-VALUE}).")
   int missWarmup = 200;
 
+  @Option(
+      names = "--miss-one-region",
+      description = "Diagnostic: also measure misses through a second sidecar that knows only the primary region (no hedge: one "
+          + "GetItem per miss), to show what the hedge's second GetItem on the same DynamoDB Local costs.")
+  boolean missOneRegion;
+
   /** Measured misses are taken in blocks of this many per kind, the kinds taking turns. */
   static final int MISS_BLOCK = 100;
 
@@ -226,7 +232,8 @@ public final class ReadBench implements Callable<Integer> {
       }
       printSummary(results);
       if (missSamples > 0 && all.containsKey("sidecar")) {
-        measureMisses(h2load, system, all.get("sidecar"), bearer);
+        String oneRegion = missOneRegion ? startOneRegionSidecar(dir, system) : null;
+        measureMisses(h2load, system, all.get("sidecar"), oneRegion, bearer);
       }
       children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
       if (holdSeconds > 0) {
@@ -243,7 +250,8 @@ public final class ReadBench implements Callable<Integer> {
 
   /** Tenants to seed: the hit paths, tenants never read for the miss phase (see {@link #measureMisses}), and the last (read by the system when it seeds). */
   int tenantsNeeded() {
-    int misses = missSamples > 0 && targets.contains("sidecar") ? 2 * (missWarmup + missSamples) : 0;
+    int kinds = missOneRegion ? 3 : 2;
+    int misses = missSamples > 0 && targets.contains("sidecar") ? kinds * (missWarmup + missSamples) : 0;
     return paths + misses + 1;
   }
 
@@ -262,14 +270,16 @@ public final class ReadBench implements Callable<Integer> {
    * #MISS_BLOCK}, the three kinds taking turns, so that a change in the machine's load falls on
    * all three.
    */
-  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String bearer) {
+  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String oneRegionBase, String bearer) {
     List<String> unread = system.getJsonArray("tenants").stream().map(Object::toString).skip(paths).limit(system.getJsonArray("tenants").size() - paths - 1L).toList();
     int perKind = missWarmup + missSamples;
-    if (unread.size() < 2 * perKind) {
-      throw new IllegalStateException("the miss phase needs " + 2 * perKind + " tenants never read, but the system has " + unread.size());
+    int kinds = oneRegionBase == null ? 2 : 3;
+    if (unread.size() < kinds * perKind) {
+      throw new IllegalStateException("the miss phase needs " + kinds * perKind + " tenants never read, but the system has " + unread.size());
     }
     List<String> viaSidecar = unread.subList(0, perKind);
     List<String> viaRegion = unread.subList(perKind, 2 * perKind);
+    List<String> viaOneRegion = oneRegionBase == null ? List.of() : unread.subList(2 * perKind, 3 * perKind);
     String sidecarBase = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
     String regionBase = system.getJsonObject("regions").getString(system.getString("home"));
     String before = loadAverage();
@@ -278,23 +288,36 @@ public final class ReadBench implements Callable<Integer> {
       org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram region = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram miss = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram oneRegion = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
+      if (oneRegionBase != null) {
+        h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(0, missWarmup)), bearer, discarded);
+      }
       h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded);
       h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded);
       long sidecarFailed = 0;
       long regionFailed = 0;
+      long oneRegionFailed = 0;
       getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded);
       for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
         int to = Math.min(perKind, from + MISS_BLOCK);
         sidecarFailed += h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss);
         regionFailed += h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region);
         getItems(dynamo, table, viaSidecar.subList(from, to), direct);
+        if (oneRegionBase != null) {
+          oneRegionFailed += h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(from, to)), bearer, oneRegion);
+        }
       }
       System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded, in blocks of %d taking turns; load average before %s, after %s ===%n",
           missSamples, missWarmup, MISS_BLOCK, before, loadAverage());
       printMisses("direct GetItem ", direct, 0);
       printMisses("region miss    ", region, regionFailed);
       printMisses("sidecar miss   ", miss, sidecarFailed);
+      if (oneRegionBase != null) {
+        printMisses("1-region miss  ", oneRegion, oneRegionFailed);
+        System.out.printf(Locale.ROOT, "RATIO  1-region sidecar miss p99 - GetItem p99 = %+.2f ms (diagnostic: no hedge, one GetItem per miss)%n",
+            (oneRegion.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
+      }
       System.out.printf(Locale.ROOT, "RATIO  region miss p99 - GetItem p99 = %+.2f ms (diagnostic: one region, one GetItem)%n",
           (region.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
       System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
@@ -384,6 +407,69 @@ public final class ReadBench implements Callable<Integer> {
     String url = "http://127.0.0.1:" + port;
     awaitListening(sidecar, port, Duration.ofSeconds(120));
     return url;
+  }
+
+  /**
+   * A second sidecar for {@code --miss-one-region}: a copy of the config directory whose
+   * {@code sidecar.yaml} lists only the primary region, so every miss is one read of one region.
+   */
+  private String startOneRegionSidecar(Path dir, JsonObject system) throws IOException {
+    Path config = dir.resolve("config-one-region");
+    try (var files = Files.walk(configDir.toAbsolutePath())) {
+      for (Path from : files.toList()) {
+        Path to = config.resolve(configDir.toAbsolutePath().relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path yaml = config.resolve("sidecar.yaml");
+    Files.writeString(yaml, onlyRegion(Files.readString(yaml), system.getString("home")));
+    int port = freePort();
+    Map<String, String> env = sidecarEnvironment(config, system, port);
+    env.keySet().removeIf(key -> key.startsWith("TCS_SIDECAR_SIDECAR_REGIONS_") && !key.equals("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(system.getString("home")) + "_URL"));
+    List<String> command = java(javaOpts, "");
+    command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar", "--insecure-join-demo"));
+    ChildProcess sidecar = ChildProcess.start("sidecar1", command, env, dir);
+    children.add(sidecar);
+    awaitListening(sidecar, port, Duration.ofSeconds(120));
+    String url = "http://127.0.0.1:" + port;
+    System.out.printf("read-bench: one-region sidecar (pid %d) at %s, region %s only%n", sidecar.pid(), url, system.getString("home"));
+    return url;
+  }
+
+  /** {@code sidecar.yaml} with the entries of {@code sidecar.regions} other than {@code region} removed (two-space indented YAML, as shipped). */
+  static String onlyRegion(String yaml, String region) {
+    StringBuilder out = new StringBuilder();
+    boolean inRegions = false;
+    boolean keep = true;
+    for (String line : yaml.split("\n", -1)) {
+      if (line.equals("  regions:")) {
+        inRegions = true;
+        out.append(line).append('\n');
+        continue;
+      }
+      if (inRegions) {
+        if (line.startsWith("      ") || line.isBlank()) {
+          if (keep) {
+            out.append(line).append('\n');
+          }
+          continue;
+        }
+        if (line.startsWith("    ") && !line.startsWith("     ")) {
+          keep = line.trim().equals(region + ":");
+          if (keep) {
+            out.append(line).append('\n');
+          }
+          continue;
+        }
+        inRegions = false;
+      }
+      out.append(line).append('\n');
+    }
+    return out.substring(0, out.length() - 1);
   }
 
   /** The environment of {@code tcs run sidecar} pointed at {@code system}'s regions and home Hazelcast, serving on {@code port}. */
