@@ -131,6 +131,13 @@ public final class ReadBench implements Callable<Integer> {
   int missWarmup = 200;
 
   @Option(
+      names = "--miss-warmup-absent",
+      description = "Before those: this many reads of each kind for tenants that do not exist (a 404 through the same miss path, "
+          + "no seeding needed), so that each client's and each miss path's code is compiled alike; the bench's own DynamoDB "
+          + "client starts cold, the regions' has served the seeding (default: ${DEFAULT-VALUE}).")
+  int missWarmupAbsent = 2000;
+
+  @Option(
       names = "--miss-one-region",
       description = "Diagnostic: also measure misses through a second sidecar that knows only the primary region (no hedge: one "
           + "GetItem per miss), to show what the hedge's second GetItem on the same DynamoDB Local costs.")
@@ -264,9 +271,10 @@ public final class ReadBench implements Callable<Integer> {
    * home region's view table, from this JVM with the project's DynamoDB client, for the tenants the
    * sidecar has just read.
    *
-   * <p>The three are treated alike: each first makes {@code --miss-warmup} reads of its own kind
+   * <p>The three are treated alike: each first makes {@code --miss-warmup-absent} reads of
+   * tenants that do not exist (404s through the same path) and {@code --miss-warmup} real misses
    * that are not measured (the direct client, the sidecar's and the region's miss code, their
-   * connections, all warm alike), then the measured reads are taken in blocks of {@value
+   * connections, all compiled and connected alike), then the measured reads are taken in blocks of {@value
    * #MISS_BLOCK}, the three kinds taking turns, so that a change in the machine's load falls on
    * all three.
    */
@@ -291,25 +299,29 @@ public final class ReadBench implements Callable<Integer> {
       org.HdrHistogram.Histogram oneRegion = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
       if (oneRegionBase != null) {
+        h2load.recordRequests(contextUrls(oneRegionBase, absent("absent-o-", missWarmupAbsent)), bearer, discarded);
         h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(0, missWarmup)), bearer, discarded);
       }
+      h2load.recordRequests(contextUrls(sidecarBase, absent("absent-s-", missWarmupAbsent)), bearer, discarded);
+      h2load.recordRequests(contextUrls(regionBase, absent("absent-r-", missWarmupAbsent)), bearer, discarded);
+      getItems(dynamo, table, absent("absent-d-", missWarmupAbsent), discarded, false);
       h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded);
       h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded);
       long sidecarFailed = 0;
       long regionFailed = 0;
       long oneRegionFailed = 0;
-      getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded);
+      getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded, true);
       for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
         int to = Math.min(perKind, from + MISS_BLOCK);
         sidecarFailed += h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss);
         regionFailed += h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region);
-        getItems(dynamo, table, viaSidecar.subList(from, to), direct);
+        getItems(dynamo, table, viaSidecar.subList(from, to), direct, true);
         if (oneRegionBase != null) {
           oneRegionFailed += h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(from, to)), bearer, oneRegion);
         }
       }
-      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded, in blocks of %d taking turns; load average before %s, after %s ===%n",
-          missSamples, missWarmup, MISS_BLOCK, before, loadAverage());
+      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded (and %d of absent tenants), in blocks of %d taking turns; load average before %s, after %s ===%n",
+          missSamples, missWarmup, missWarmupAbsent, MISS_BLOCK, before, loadAverage());
       printMisses("direct GetItem ", direct, 0);
       printMisses("region miss    ", region, regionFailed);
       printMisses("sidecar miss   ", miss, sidecarFailed);
@@ -325,8 +337,14 @@ public final class ReadBench implements Callable<Integer> {
     }
   }
 
-  /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}. */
-  private static void getItems(software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, org.HdrHistogram.Histogram into) {
+  /** Tenant ids that are valid and never written: {@code prefix} and a number. */
+  static List<String> absent(String prefix, int count) {
+    return java.util.stream.IntStream.range(0, count).mapToObj(i -> String.format(Locale.ROOT, "%s%06d", prefix, i)).toList();
+  }
+
+  /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}; each must find a view if {@code exist}. */
+  private static void getItems(
+      software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, org.HdrHistogram.Histogram into, boolean exist) {
     for (String tenant : tenantIds) {
       long start = System.nanoTime();
       var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
@@ -334,7 +352,7 @@ public final class ReadBench implements Callable<Integer> {
           "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
           .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
       into.recordValue((System.nanoTime() - start) / 1000);
-      if (!item.hasItem()) {
+      if (exist && !item.hasItem()) {
         throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
       }
     }
