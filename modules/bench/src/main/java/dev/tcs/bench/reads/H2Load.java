@@ -81,6 +81,25 @@ final class H2Load {
     return non200;
   }
 
+  /**
+   * {@code h2load -cC -m1 -n N -i FILE}: each of {@code urls} requested once over {@code clients}
+   * connections (a warm-up: nothing measured, any status accepted).
+   */
+  void warm(List<String> urls, String authorization, int clients) {
+    Path input = workDir.resolve("h2load-warm-urls.txt");
+    try {
+      Files.write(input, urls);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + input, e);
+    }
+    List<String> command = new ArrayList<>(List.of("h2load", "-c" + clients, "-m1", "-t1", "-n" + urls.size(), "-i", input.toString()));
+    if (authorization != null) {
+      command.add("-H");
+      command.add("authorization: " + authorization);
+    }
+    parseThroughput(run(command, Duration.ofSeconds(300)));
+  }
+
   /** What one {@code -n N} run printed, and the lines of its log file. */
   private record RequestLog(Throughput summary, List<String> lines) {}
 

@@ -133,9 +133,12 @@ public final class ReadBench implements Callable<Integer> {
   @Option(
       names = "--miss-warmup-absent",
       description = "Before those: this many reads of each kind for tenants that do not exist (a 404 through the same miss path, "
-          + "no seeding needed), so that each client's and each miss path's code is compiled alike; the bench's own DynamoDB "
-          + "client starts cold, the regions' has served the seeding (default: ${DEFAULT-VALUE}).")
-  int missWarmupAbsent = 2000;
+          + "no seeding needed; " + MISS_WARMUP_CONCURRENCY + " at a time), so that each client's and each miss path's code is compiled "
+          + "alike: the bench's own DynamoDB client starts cold, the regions' has served the seeding (default: ${DEFAULT-VALUE}).")
+  int missWarmupAbsent = 20_000;
+
+  /** Reads in flight during the absent-tenant warm-up. */
+  static final int MISS_WARMUP_CONCURRENCY = 4;
 
   @Option(
       names = "--miss-one-region",
@@ -299,12 +302,12 @@ public final class ReadBench implements Callable<Integer> {
       org.HdrHistogram.Histogram oneRegion = new org.HdrHistogram.Histogram(3);
       org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
       if (oneRegionBase != null) {
-        h2load.recordRequests(contextUrls(oneRegionBase, absent("absent-o-", missWarmupAbsent)), bearer, discarded);
+        h2load.warm(contextUrls(oneRegionBase, absent("absent-o-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
         h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(0, missWarmup)), bearer, discarded);
       }
-      h2load.recordRequests(contextUrls(sidecarBase, absent("absent-s-", missWarmupAbsent)), bearer, discarded);
-      h2load.recordRequests(contextUrls(regionBase, absent("absent-r-", missWarmupAbsent)), bearer, discarded);
-      getItems(dynamo, table, absent("absent-d-", missWarmupAbsent), discarded, false);
+      h2load.warm(contextUrls(sidecarBase, absent("absent-s-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
+      h2load.warm(contextUrls(regionBase, absent("absent-r-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
+      warmGetItems(dynamo, table, absent("absent-d-", missWarmupAbsent));
       h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded);
       h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded);
       long sidecarFailed = 0;
@@ -340,6 +343,21 @@ public final class ReadBench implements Callable<Integer> {
   /** Tenant ids that are valid and never written: {@code prefix} and a number. */
   static List<String> absent(String prefix, int count) {
     return java.util.stream.IntStream.range(0, count).mapToObj(i -> String.format(Locale.ROOT, "%s%06d", prefix, i)).toList();
+  }
+
+  /** A GetItem per tenant, {@value #MISS_WARMUP_CONCURRENCY} at a time, nothing measured. */
+  private static void warmGetItems(software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds) {
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MISS_WARMUP_CONCURRENCY);
+    List<java.util.concurrent.CompletableFuture<?>> calls = new ArrayList<>();
+    for (String tenant : tenantIds) {
+      inFlight.acquireUninterruptibly();
+      calls.add(dynamo.getItem(b -> b.tableName(table).key(Map.of(
+              "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+              "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
+          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+          .whenComplete((item, failure) -> inFlight.release()));
+    }
+    calls.forEach(java.util.concurrent.CompletableFuture::join);
   }
 
   /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}; each must find a view if {@code exist}. */
