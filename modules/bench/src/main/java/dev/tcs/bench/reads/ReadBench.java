@@ -174,8 +174,8 @@ public final class ReadBench implements Callable<Integer> {
       System.out.printf("read-bench: work dir %s, load average %s%n", dir, loadAverage());
       int needed = tenantsNeeded();
       if (needed > tenants) {
-        System.out.printf("read-bench: seeding %d tenants, not %d: %d hit paths, then %d misses (warm-up and samples) each through the sidecar and the region%n",
-            needed, tenants, paths, missWarmup + missSamples);
+        System.out.printf("read-bench: seeding %d tenants, not %d: %d hit paths, then %d misses (warm-up and samples) each through the sidecar, the region%s%n",
+            needed, tenants, paths, missWarmup + missSamples, missOneRegion ? " and the one-region sidecar" : "");
         tenants = needed;
       }
       JsonObject system = startSystem(dir);
