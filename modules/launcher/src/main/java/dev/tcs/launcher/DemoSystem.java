@@ -58,6 +58,7 @@ public final class DemoSystem implements AutoCloseable {
   private final LocalInfra infra;
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamo;
+  private final DynamoDbAsyncClient regionDynamo;
   private final EventLog eventLog;
   private final Tokens tokens;
   private final Endpoints endpoints;
@@ -81,6 +82,7 @@ public final class DemoSystem implements AutoCloseable {
       LocalInfra infra,
       Vertx vertx,
       DynamoDbAsyncClient dynamo,
+      DynamoDbAsyncClient regionDynamo,
       EventLog eventLog,
       Tokens tokens,
       Endpoints endpoints,
@@ -90,6 +92,7 @@ public final class DemoSystem implements AutoCloseable {
     this.infra = infra;
     this.vertx = vertx;
     this.dynamo = dynamo;
+    this.regionDynamo = regionDynamo;
     this.eventLog = eventLog;
     this.tokens = tokens;
     this.endpoints = endpoints;
@@ -115,6 +118,8 @@ public final class DemoSystem implements AutoCloseable {
       KafkaSettings kafka = KafkaSettings.of(infra.kafka().bootstrapServers(), "tcs-demo");
       EventLog eventLog = new KafkaEventLog(vertx, kafka);
       DynamoDbAsyncClient dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
+      // The regions' own client, as `tcs run region` builds it: their continuations never block.
+      DynamoDbAsyncClient regionDynamo = DynamoClients.createCompletingOnIoThreads(DynamoSettings.local(infra.dynamo().endpoint()));
       ViewDefinitions views = ViewDefinitions.fromJson(files.views());
       Clock clock = Clock.systemUTC();
 
@@ -134,7 +139,7 @@ public final class DemoSystem implements AutoCloseable {
         json.getJsonObject("hazelcast").put("cluster-name", clusterOf(region.getKey()));
         json.put("chaos", new JsonObject().put("enabled", true)); // the demo is for drills: `tcs chaos REGION ...`
         HazelcastInstance member = infra.hazelcastMember(clusterOf(region.getKey()));
-        started("region " + region.getKey(), url(json), Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, dynamo, eventLog, member, tokens, registry, clock));
+        started("region " + region.getKey(), url(json), Region.deploy(vertx, RegionConfig.from(Settings.of("", json)), views, regionDynamo, eventLog, member, tokens, registry, clock));
         regionUrls.put(region.getKey(), "http://" + json.getJsonObject("http").getString("host") + ":" + region.getValue());
       }
 
@@ -156,7 +161,7 @@ public final class DemoSystem implements AutoCloseable {
 
       Endpoints endpoints =
           new Endpoints(url(catalogueJson), url(projectorJson), Map.copyOf(regionUrls), url(sidecarJson));
-      return new DemoSystem(infra, vertx, dynamo, eventLog, tokens, endpoints, clients, sidecarDeployer, sidecarDeployment);
+      return new DemoSystem(infra, vertx, dynamo, regionDynamo, eventLog, tokens, endpoints, clients, sidecarDeployer, sidecarDeployment);
     } catch (Exception | Error e) {
       // Future.await() rethrows checked causes (a BindException) as they are: catch them too.
       clients.forEach(HazelcastInstance::shutdown);
@@ -248,6 +253,7 @@ public final class DemoSystem implements AutoCloseable {
     undeployAll(vertx);
     eventLog.close().otherwiseEmpty().await();
     dynamo.close();
+    regionDynamo.close();
     clients.forEach(HazelcastInstance::shutdown);
     vertx.close().await();
     infra.close();

@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         }
         case region -> {
           EventLog eventLog = eventLog(vertx, root, resources);
-          var dynamo = DynamoClients.create(DynamoSettings.from(root.section("dynamodb")));
+          var dynamo = DynamoClients.createCompletingOnIoThreads(DynamoSettings.from(root.section("dynamodb")));
           resources.add(dynamo);
           RegionConfig config = RegionConfig.from(root);
           HazelcastInstance member = Hazelcasts.member(config.hazelcast());

@@ -83,7 +83,7 @@ final class RegionHarness implements AutoCloseable {
     tokens = new Tokens(vertx, AuthConfig.from(config.auth(), Path.of("../../config")));
     eventLog = new KafkaEventLog(vertx, KafkaSettings.of(infra.kafka().bootstrapServers(), "region-harness"));
     eventLog.ensureTopic(config.viewsTopic(), 1, false).await();
-    dynamo = DynamoClients.create(DynamoSettings.local(dynamoEndpoint));
+    dynamo = DynamoClients.createCompletingOnIoThreads(DynamoSettings.local(dynamoEndpoint));
     HazelcastInstance member = infra.hazelcastMember(config.hazelcast().clusterName());
     deploymentId = Region.deploy(vertx, config, VIEWS, dynamo, eventLog, member, tokens, registry, Clock.systemUTC()).await();
     clientContext = vertx.getOrCreateContext();

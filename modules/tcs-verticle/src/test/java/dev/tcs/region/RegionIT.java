@@ -108,7 +108,7 @@ class RegionIT {
     tokens = new Tokens(vertx, AuthConfig.from(config.auth(), Path.of("../../config")));
     eventLog = new KafkaEventLog(vertx, KafkaSettings.of(infra.kafka().bootstrapServers(), "region-it"));
     eventLog.ensureTopic(config.viewsTopic(), 2, false).await();
-    dynamo = DynamoClients.create(DynamoSettings.local(infra.dynamo().endpoint()));
+    dynamo = DynamoClients.createCompletingOnIoThreads(DynamoSettings.local(infra.dynamo().endpoint()));
     member = infra.hazelcastMember(config.hazelcast().clusterName());
     member.<String>getReliableTopic(Invalidation.TOPIC).addMessageListener(message -> invalidations.add(Hmac.of(KEY).open(message.getMessageObject())));
 

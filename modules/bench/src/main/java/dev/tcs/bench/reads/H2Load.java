@@ -60,8 +60,50 @@ final class H2Load {
     }
   }
 
-  /** {@code h2load -cC -m1 -n N --log-file}: each of {@code urls} requested once (N = urls), percentiles of their times. */
-  H2Load.Latency requests(List<String> urls, String authorization, int clients, int count) {
+  /**
+   * {@code h2load -c1 -m1 -n N --log-file}: each of {@code urls} requested once, one at a time;
+   * adds every request's time (µs) to {@code into}.
+   *
+   * @return how many answers were not 200
+   */
+  long recordRequests(List<String> urls, String authorization, Histogram into) {
+    long non200 = 0;
+    for (String line : requestLog(urls, authorization, 1, urls.size()).lines()) {
+      String[] columns = line.split("\t");
+      if (columns.length < 3) {
+        continue;
+      }
+      if (!columns[1].equals("200")) {
+        non200++;
+      }
+      into.recordValue(Long.parseLong(columns[2].trim()));
+    }
+    return non200;
+  }
+
+  /**
+   * {@code h2load -cC -m1 -n N -i FILE}: each of {@code urls} requested once over {@code clients}
+   * connections (a warm-up: nothing measured, any status accepted).
+   */
+  void warm(List<String> urls, String authorization, int clients) {
+    Path input = workDir.resolve("h2load-warm-urls.txt");
+    try {
+      Files.write(input, urls);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + input, e);
+    }
+    List<String> command = new ArrayList<>(List.of("h2load", "-c" + clients, "-m1", "-t1", "-n" + urls.size(), "-i", input.toString()));
+    if (authorization != null) {
+      command.add("-H");
+      command.add("authorization: " + authorization);
+    }
+    parseThroughput(run(command, Duration.ofSeconds(300)));
+  }
+
+  /** What one {@code -n N} run printed, and the lines of its log file. */
+  private record RequestLog(Throughput summary, List<String> lines) {}
+
+  private RequestLog requestLog(List<String> urls, String authorization, int clients, int count) {
     Path log = workDir.resolve("h2load-requests.log");
     try {
       Files.deleteIfExists(log);
@@ -76,7 +118,7 @@ final class H2Load {
     command.addAll(urls);
     Throughput summary = parseThroughput(run(command, Duration.ofSeconds(120)));
     try (Stream<String> lines = Files.lines(log)) {
-      return parseLatency(lines.toList(), summary.requestsPerSecond());
+      return new RequestLog(summary, lines.toList());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + log, e);
     }

@@ -127,9 +127,34 @@ public final class ReadBench implements Callable<Integer> {
 
   @Option(
       names = "--miss-samples",
-      description = "After the rounds: this many sidecar misses (tenants never read, one at a time) vs as many direct GetItem "
-          + "calls on the region's table in the same DynamoDB Local; 0 skips (default: ${DEFAULT-VALUE}).")
-  int missSamples = 400;
+      description = "After the rounds: this many sidecar misses (tenants never read, one at a time), as many region misses "
+          + "and as many direct GetItem calls on the region's table in the same DynamoDB Local; 0 skips. More tenants are "
+          + "seeded when --tenants is too few for them (default: ${DEFAULT-VALUE}).")
+  int missSamples = 1000;
+
+  @Option(
+      names = "--miss-warmup",
+      description = "Misses of each kind (sidecar, region, direct GetItem) made and discarded before the measured ones (default: ${DEFAULT-VALUE}).")
+  int missWarmup = 200;
+
+  @Option(
+      names = "--miss-warmup-absent",
+      description = "Before those: this many reads of each kind for tenants that do not exist (a 404 through the same miss path, "
+          + "no seeding needed; " + MISS_WARMUP_CONCURRENCY + " at a time), so that each client's and each miss path's code is compiled "
+          + "alike: the bench's own DynamoDB client starts cold, the regions' has served the seeding (default: ${DEFAULT-VALUE}).")
+  int missWarmupAbsent = 20_000;
+
+  /** Reads in flight during the absent-tenant warm-up. */
+  static final int MISS_WARMUP_CONCURRENCY = 4;
+
+  @Option(
+      names = "--miss-one-region",
+      description = "Diagnostic: also measure misses through a second sidecar that knows only the primary region (no hedge: one "
+          + "GetItem per miss), to show what the hedge's second GetItem on the same DynamoDB Local costs.")
+  boolean missOneRegion;
+
+  /** Measured misses are taken in blocks of this many per kind, the kinds taking turns. */
+  static final int MISS_BLOCK = 100;
 
   @Option(names = "--hold", description = "Seconds to keep everything running after the rounds (for jcmd, curl). (default: ${DEFAULT-VALUE})")
   int holdSeconds = 0;
@@ -143,7 +168,6 @@ public final class ReadBench implements Callable<Integer> {
   /** One thing measured: where it answers and with what token. */
   record Target(String name, List<String> urls, String authorization) {}
 
-  /** One round's figures for one target. */
   /**
    * One round's figures for one target; {@code gc}: the JVM's collector pauses during the latency
    * run (null for a server that is not one of ours).
@@ -165,6 +189,12 @@ public final class ReadBench implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       System.out.printf("read-bench: work dir %s, load average %s%n", dir, loadAverage());
+      int needed = tenantsNeeded();
+      if (needed > tenants) {
+        System.out.printf("read-bench: seeding %d tenants, not %d: %d hit paths, then %d misses (warm-up and samples) each through the sidecar, the region%s%n",
+            needed, tenants, paths, missWarmup + missSamples, missOneRegion ? " and the one-region sidecar" : "");
+        tenants = needed;
+      }
       JsonObject system = startSystem(dir);
       String body = system.getString("body");
       List<String> ids = system.getJsonArray("tenants").stream().map(Object::toString).limit(paths).toList();
@@ -237,7 +267,8 @@ public final class ReadBench implements Callable<Integer> {
       }
       printSummary(results);
       if (missSamples > 0 && all.containsKey("sidecar")) {
-        measureMisses(h2load, system, all.get("sidecar"), bearer);
+        String oneRegion = missOneRegion ? startOneRegionSidecar(dir, system) : null;
+        measureMisses(h2load, system, all.get("sidecar"), oneRegion, bearer);
       }
       children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
       if (holdSeconds > 0) {
@@ -250,6 +281,13 @@ public final class ReadBench implements Callable<Integer> {
       vertx.close();
       stopAll();
     }
+  }
+
+  /** Tenants to seed: the hit paths, tenants never read for the miss phase (see {@link #measureMisses}), and the last (read by the system when it seeds). */
+  int tenantsNeeded() {
+    int kinds = missOneRegion ? 3 : 2;
+    int misses = missSamples > 0 && targets.contains("sidecar") ? kinds * (missWarmup + missSamples) : 0;
+    return paths + misses + 1;
   }
 
   /**
@@ -289,41 +327,124 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   /**
-   * Sidecar miss latency vs a direct GetItem, one request at a time: the sidecar reads tenants no
-   * one has read yet (cold in the sidecar and in every region's L1, so each is a hedged fetch over
-   * two regions that each read DynamoDB), the direct reads are eventually consistent GetItem calls
-   * on the home region's view table, from this JVM with the project's DynamoDB client.
+   * Sidecar miss latency vs a direct GetItem, one request at a time, with a region miss between
+   * them as a diagnostic. Sidecar misses read tenants no one has read yet (cold in the sidecar and
+   * in every region's L1, so each is a hedged fetch over two regions that each read DynamoDB);
+   * region misses read other unread tenants from the home region directly (one region, one
+   * GetItem); direct reads are eventually consistent GetItem calls (as a region's loads) on the
+   * home region's view table, from this JVM with the project's DynamoDB client, for the tenants the
+   * sidecar has just read.
+   *
+   * <p>The three are treated alike: each first makes {@code --miss-warmup-absent} reads of
+   * tenants that do not exist (404s through the same path) and {@code --miss-warmup} real misses
+   * that are not measured (the direct client, the sidecar's and the region's miss code, their
+   * connections, all compiled and connected alike), then the measured reads are taken in blocks of {@value
+   * #MISS_BLOCK}, the three kinds taking turns, so that a change in the machine's load falls on
+   * all three.
    */
-  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String bearer) {
+  private void measureMisses(H2Load h2load, JsonObject system, Target sidecar, String oneRegionBase, String bearer) {
     List<String> unread = system.getJsonArray("tenants").stream().map(Object::toString).skip(paths).limit(system.getJsonArray("tenants").size() - paths - 1L).toList();
-    int samples = Math.min(missSamples, unread.size() / 2);
-    String base = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    int perKind = missWarmup + missSamples;
+    int kinds = oneRegionBase == null ? 2 : 3;
+    if (unread.size() < kinds * perKind) {
+      throw new IllegalStateException("the miss phase needs " + kinds * perKind + " tenants never read, but the system has " + unread.size());
+    }
+    List<String> viaSidecar = unread.subList(0, perKind);
+    List<String> viaRegion = unread.subList(perKind, 2 * perKind);
+    List<String> viaOneRegion = oneRegionBase == null ? List.of() : unread.subList(2 * perKind, 3 * perKind);
+    String sidecarBase = sidecar.urls().get(0).substring(0, sidecar.urls().get(0).indexOf("/v1/"));
+    String regionBase = system.getJsonObject("regions").getString(system.getString("home"));
+    String before = loadAverage();
     try (var dynamo = DynamoClients.create(DynamoSettings.local(java.net.URI.create(system.getString("dynamo"))))) {
       String table = "tcs-views-" + system.getString("home");
       org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
-      for (int i = 0; i < samples * 2; i++) { // the first half warms the client and DynamoDB Local
-        String tenant = unread.get(samples + (i % samples));
-        long start = System.nanoTime();
-        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
-            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
-            "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
-            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
-        if (i >= samples) {
-          direct.recordValue((System.nanoTime() - start) / 1000);
-        }
-        if (!item.hasItem()) {
-          throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
+      org.HdrHistogram.Histogram region = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram miss = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram oneRegion = new org.HdrHistogram.Histogram(3);
+      org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
+      if (oneRegionBase != null) {
+        h2load.warm(contextUrls(oneRegionBase, absent("absent-o-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
+        h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(0, missWarmup)), bearer, discarded);
+      }
+      h2load.warm(contextUrls(sidecarBase, absent("absent-s-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
+      h2load.warm(contextUrls(regionBase, absent("absent-r-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
+      warmGetItems(dynamo, table, absent("absent-d-", missWarmupAbsent));
+      h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(0, missWarmup)), bearer, discarded);
+      h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(0, missWarmup)), bearer, discarded);
+      long sidecarFailed = 0;
+      long regionFailed = 0;
+      long oneRegionFailed = 0;
+      getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded, true);
+      for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
+        int to = Math.min(perKind, from + MISS_BLOCK);
+        sidecarFailed += h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss);
+        regionFailed += h2load.recordRequests(contextUrls(regionBase, viaRegion.subList(from, to)), bearer, region);
+        getItems(dynamo, table, viaSidecar.subList(from, to), direct, true);
+        if (oneRegionBase != null) {
+          oneRegionFailed += h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(from, to)), bearer, oneRegion);
         }
       }
-      List<String> urls = unread.subList(0, samples).stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
-      H2Load.Latency miss = requireOk(sidecar, h2load.requests(urls, bearer, 1, samples));
-      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples each; load average %s ===%n", samples, loadAverage());
-      System.out.printf(Locale.ROOT, "RESULT direct GetItem  p50 µs %d  p99 µs %d  max µs %d%n",
-          direct.getValueAtPercentile(50), direct.getValueAtPercentile(99), direct.getMaxValue());
-      System.out.printf(Locale.ROOT, "RESULT sidecar miss    p50 µs %d  p99 µs %d  max µs %d%n", miss.p50(), miss.p99(), miss.max());
+      System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded (and %d of absent tenants), in blocks of %d taking turns; load average before %s, after %s ===%n",
+          missSamples, missWarmup, missWarmupAbsent, MISS_BLOCK, before, loadAverage());
+      printMisses("direct GetItem ", direct, 0);
+      printMisses("region miss    ", region, regionFailed);
+      printMisses("sidecar miss   ", miss, sidecarFailed);
+      if (oneRegionBase != null) {
+        printMisses("1-region miss  ", oneRegion, oneRegionFailed);
+        System.out.printf(Locale.ROOT, "RATIO  1-region sidecar miss p99 - GetItem p99 = %+.2f ms (diagnostic: no hedge, one GetItem per miss)%n",
+            (oneRegion.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
+      }
+      System.out.printf(Locale.ROOT, "RATIO  region miss p99 - GetItem p99 = %+.2f ms (diagnostic: one region, one GetItem)%n",
+          (region.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
       System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
-          (miss.p99() - direct.getValueAtPercentile(99)) / 1000.0);
+          (miss.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
     }
+  }
+
+  /** Tenant ids that are valid and never written: {@code prefix} and a number. */
+  static List<String> absent(String prefix, int count) {
+    return java.util.stream.IntStream.range(0, count).mapToObj(i -> String.format(Locale.ROOT, "%s%06d", prefix, i)).toList();
+  }
+
+  /** A GetItem per tenant, {@value #MISS_WARMUP_CONCURRENCY} at a time, nothing measured. */
+  private static void warmGetItems(software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds) {
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MISS_WARMUP_CONCURRENCY);
+    List<java.util.concurrent.CompletableFuture<?>> calls = new ArrayList<>();
+    for (String tenant : tenantIds) {
+      inFlight.acquireUninterruptibly();
+      calls.add(dynamo.getItem(b -> b.tableName(table).key(Map.of(
+              "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+              "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
+          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+          .whenComplete((item, failure) -> inFlight.release()));
+    }
+    calls.forEach(java.util.concurrent.CompletableFuture::join);
+  }
+
+  /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}; each must find a view if {@code exist}. */
+  private static void getItems(
+      software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, org.HdrHistogram.Histogram into, boolean exist) {
+    for (String tenant : tenantIds) {
+      long start = System.nanoTime();
+      var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+          "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("tenant#" + tenant),
+          "consumer", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ReadBenchSystem.CONSUMER))))
+          .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+      into.recordValue((System.nanoTime() - start) / 1000);
+      if (exist && !item.hasItem()) {
+        throw new IllegalStateException("GetItem found no view for " + tenant + " in " + table);
+      }
+    }
+  }
+
+  private static List<String> contextUrls(String base, List<String> tenantIds) {
+    return tenantIds.stream().map(id -> base + "/v1/tenants/" + id + "/context").toList();
+  }
+
+  /** One kind's figures; answers other than 200 (a 503 when no region answered in time) are counted in the times and named. */
+  private static void printMisses(String label, org.HdrHistogram.Histogram times, long non200) {
+    System.out.printf(Locale.ROOT, "RESULT %s p50 µs %d  p90 µs %d  p99 µs %d  max µs %d  (n %d, not 200: %d)%n", label,
+        times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount(), non200);
   }
 
   /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
@@ -384,6 +505,69 @@ public final class ReadBench implements Callable<Integer> {
     String url = "http://127.0.0.1:" + port;
     awaitListening(sidecar, port, Duration.ofSeconds(120));
     return url;
+  }
+
+  /**
+   * A second sidecar for {@code --miss-one-region}: a copy of the config directory whose
+   * {@code sidecar.yaml} lists only the primary region, so every miss is one read of one region.
+   */
+  private String startOneRegionSidecar(Path dir, JsonObject system) throws IOException {
+    Path config = dir.resolve("config-one-region");
+    try (var files = Files.walk(configDir.toAbsolutePath())) {
+      for (Path from : files.toList()) {
+        Path to = config.resolve(configDir.toAbsolutePath().relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    Path yaml = config.resolve("sidecar.yaml");
+    Files.writeString(yaml, onlyRegion(Files.readString(yaml), system.getString("home")));
+    int port = freePort();
+    Map<String, String> env = sidecarEnvironment(config, system, port);
+    env.keySet().removeIf(key -> key.startsWith("TCS_SIDECAR_SIDECAR_REGIONS_") && !key.equals("TCS_SIDECAR_SIDECAR_REGIONS_" + envPart(system.getString("home")) + "_URL"));
+    List<String> command = java(javaOpts, "");
+    command.addAll(List.of("dev.tcs.launcher.TcsCommand", "run", "sidecar", "--insecure-join-demo"));
+    ChildProcess sidecar = ChildProcess.start("sidecar1", command, env, dir);
+    children.add(sidecar);
+    awaitListening(sidecar, port, Duration.ofSeconds(120));
+    String url = "http://127.0.0.1:" + port;
+    System.out.printf("read-bench: one-region sidecar (pid %d) at %s, region %s only%n", sidecar.pid(), url, system.getString("home"));
+    return url;
+  }
+
+  /** {@code sidecar.yaml} with the entries of {@code sidecar.regions} other than {@code region} removed (two-space indented YAML, as shipped). */
+  static String onlyRegion(String yaml, String region) {
+    StringBuilder out = new StringBuilder();
+    boolean inRegions = false;
+    boolean keep = true;
+    for (String line : yaml.split("\n", -1)) {
+      if (line.equals("  regions:")) {
+        inRegions = true;
+        out.append(line).append('\n');
+        continue;
+      }
+      if (inRegions) {
+        if (line.startsWith("      ") || line.isBlank()) {
+          if (keep) {
+            out.append(line).append('\n');
+          }
+          continue;
+        }
+        if (line.startsWith("    ") && !line.startsWith("     ")) {
+          keep = line.trim().equals(region + ":");
+          if (keep) {
+            out.append(line).append('\n');
+          }
+          continue;
+        }
+        inRegions = false;
+      }
+      out.append(line).append('\n');
+    }
+    return out.substring(0, out.length() - 1);
   }
 
   /** The environment of {@code tcs run sidecar} pointed at {@code system}'s regions and home Hazelcast, serving on {@code port}. */

@@ -45,6 +45,38 @@ class ViewCacheTest {
   }
 
   @Test
+  void get_miss_startsTheStoreReadOnTheCallingThread() {
+    // An executor that runs nothing: a load handed to it (a wake-up of a pool thread on every
+    // miss) would never reach the store.
+    List<Runnable> queued = new ArrayList<>();
+    ViewCache held = new ViewCache(source, SETTINGS, queued::add, ticker);
+    source.put(ACME, found("acme", 5, 1));
+
+    CompletableFuture<CachedView> loaded = held.get(ACME);
+
+    assertEquals(1, source.calls(ACME), "the read started before get returned");
+    assertTrue(loaded.isDone());
+    assertEquals(new Stamp(5, 1), loaded.join().version());
+  }
+
+  @Test
+  void get_sourceThrows_failedViewNotKept() {
+    AtomicLong calls = new AtomicLong();
+    ViewSource throwing = (key, consistent) -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("client closed");
+    };
+    ViewCache failing = new ViewCache(throwing, SETTINGS, Runnable::run, ticker);
+
+    CachedView view = failing.get(ACME).join();
+
+    assertTrue(view.failed());
+    assertEquals("client closed", view.failure().getMessage());
+    assertTrue(failing.get(ACME).join().failed());
+    assertEquals(2, calls.get(), "the failure was not kept: the next read tried again");
+  }
+
+  @Test
   void invalidate_olderVersion_isIgnored() {
     source.put(ACME, found("acme", 5, 1));
     cache.get(ACME).join();

@@ -41,7 +41,7 @@ class DynamoViewStoreIT {
   @BeforeAll
   static void createTable(EmbeddedDynamo local) {
     vertx = Vertx.vertx();
-    dynamo = DynamoClients.create(DynamoSettings.local(local.endpoint()));
+    dynamo = DynamoClients.createCompletingOnIoThreads(DynamoSettings.local(local.endpoint())); // as `tcs run region`
     store = new DynamoViewStore(dynamo, TestNames.unique("tcs-views-store"), Clock.systemUTC());
     store.ensureTable(vertx).await();
   }
