@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * {@code Authorization: Session <handle>} value (128 random bits) that stands for that token until
  * the token expires, and is accepted wherever the token is. A JWT is some 500 characters that
  * HTTP/2 clients send as a never-indexed literal, Huffman-decoded by the server on every request
- * (a third of a cache hit's CPU, BENCHMARKS.md "Reads"); a handle costs a twentieth of that. The
+ * (a quarter to a third of a cache hit's CPU, BENCHMARKS.md "Reads"); a handle costs a twentieth of that. The
  * check stays exact: only a token that verified gets a handle, a handle is refused from the
  * instant its token is, and one token has one handle at a time. Handles live in this process's
  * memory only: after a restart, or once forgotten, a handle gets 401 and the client opens another.
