@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -58,23 +59,34 @@ final class BodyCheck implements AutoCloseable {
    */
   void awaitBodies(String target, List<String> urls, String authorization, int expectedLength, Duration deadline) {
     for (String url : urls) {
-      long end = System.nanoTime() + deadline.toNanos();
-      Answer last = get(url, authorization);
-      while (!last.matches(expectedLength)) {
-        if (System.nanoTime() > end) {
-          throw new IllegalStateException(
-              target + " did not answer " + url + " with 200 and the " + expectedLength + "-byte body within " + deadline.toSeconds() + " s; last answer: " + last);
-        }
-        ChildProcess.sleep(200);
-        last = get(url, authorization);
+      Answer last = retry(() -> get(url, authorization), answer -> answer.matches(expectedLength), deadline);
+      if (!last.matches(expectedLength)) {
+        throw new IllegalStateException(
+            target + " did not answer " + url + " with 200 and the " + expectedLength + "-byte body within " + deadline.toSeconds() + " s; last answer: " + last);
       }
     }
   }
 
+  /** {@code attempt} every 200 ms until an answer is {@code good} or {@code deadline} has passed; the last answer. */
+  private static Answer retry(Supplier<Answer> attempt, Predicate<Answer> good, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    Answer last = attempt.get();
+    while (!good.test(last) && System.nanoTime() <= end) {
+      ChildProcess.sleep(200);
+      last = attempt.get();
+    }
+    return last;
+  }
+
   /** One GET, bounded by the attempt timeout (a hung request becomes a failed answer). */
   Answer get(String url, String authorization) {
+    return bounded(() -> request(url, authorization), "GET " + url);
+  }
+
+  /** One exchange on the context, bounded by the attempt timeout: a hung or failed one becomes a failed answer. */
+  private Answer bounded(Supplier<Future<Answer>> exchange, String what) {
     try {
-      return await(context, () -> request(url, authorization), attemptTimeout, "GET " + url);
+      return await(context, exchange, attemptTimeout, what);
     } catch (IllegalStateException e) {
       return new Answer(0, Buffer.buffer(), e.getMessage());
     }
@@ -88,22 +100,11 @@ final class BodyCheck implements AutoCloseable {
   String openSession(String base, String authorization, Duration deadline) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(base + "/v1/sessions")
         .setConnectTimeout(attemptTimeout.toMillis()).setIdleTimeout(attemptTimeout.toMillis()).putHeader("Authorization", authorization);
-    long end = System.nanoTime() + deadline.toNanos();
-    while (true) {
-      Answer answer;
-      try {
-        answer = await(context, () -> exchange(options), attemptTimeout, "POST " + options.getURI());
-      } catch (IllegalStateException e) {
-        answer = new Answer(0, Buffer.buffer(), e.getMessage());
-      }
-      if (answer.failure() == null && answer.status() == 200) {
-        return answer.body().toJsonObject().getString("authorization");
-      }
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException("POST " + base + "/v1/sessions did not open a session within " + deadline.toSeconds() + " s; last answer: " + answer + " " + answer.body());
-      }
-      ChildProcess.sleep(200);
+    Answer last = retry(() -> bounded(() -> exchange(options), "POST " + options.getURI()), answer -> answer.failure() == null && answer.status() == 200, deadline);
+    if (last.failure() != null || last.status() != 200) {
+      throw new IllegalStateException("POST " + base + "/v1/sessions did not open a session within " + deadline.toSeconds() + " s; last answer: " + last + " " + last.body());
     }
+    return last.body().toJsonObject().getString("authorization");
   }
 
   /**

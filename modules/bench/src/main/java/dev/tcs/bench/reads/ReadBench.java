@@ -306,17 +306,18 @@ public final class ReadBench implements Callable<Integer> {
       if (answer.status() != 200) {
         return null;
       }
-      double count = 0;
-      double seconds = 0;
-      for (String line : answer.body().toString(StandardCharsets.UTF_8).split("\n")) {
-        if (line.startsWith("jvm_gc_pause_seconds_count{")) {
-          count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        } else if (line.startsWith("jvm_gc_pause_seconds_sum{")) {
-          seconds += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-      return new GcPauses(count, seconds);
+      String text = answer.body().toString(StandardCharsets.UTF_8);
+      return new GcPauses(metricSum(text, "jvm_gc_pause_seconds_count"), metricSum(text, "jvm_gc_pause_seconds_sum"));
     }
+  }
+
+  /** The sum of every sample of metric {@code name} (any labels) in Prometheus text; NaN when there is none. */
+  static double metricSum(String prometheusText, String name) {
+    return prometheusText.lines()
+        .filter(line -> line.startsWith(name) && line.length() > name.length() && (line.charAt(name.length()) == '{' || line.charAt(name.length()) == ' '))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .reduce(Double::sum)
+        .orElse(Double.NaN);
   }
 
   /** The {@code Authorization} value of a session opened at {@code base} for {@code bearer}. */

@@ -327,7 +327,8 @@ public final class SidecarMemoryBench implements Callable<Integer> {
           .compose(response -> response.body())
           .await()
           .toString(StandardCharsets.UTF_8);
-      return text.lines().filter(line -> line.startsWith("tcs_sidecar_cache_size")).mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+      double size = ReadBench.metricSum(text, "tcs_sidecar_cache_size");
+      return Double.isNaN(size) ? -1 : (long) size;
     } finally {
       http.close().await();
     }

@@ -35,4 +35,20 @@ class ReadBenchTest {
     bench.missSamples = 0;
     assertEquals(17, bench.tenantsNeeded());
   }
+
+  @Test
+  void metricSum_everySampleOfTheNameAnyLabels_notOfLongerNames() {
+    String text = String.join("\n",
+        "# HELP jvm_gc_pause_seconds Time spent in GC pause",
+        "jvm_gc_pause_seconds_count{action=\"end of minor GC\",cause=\"Allocation Failure\",gc=\"Copy\"} 12.0",
+        "jvm_gc_pause_seconds_count{action=\"end of major GC\",cause=\"Metadata GC Threshold\",gc=\"MarkSweepCompact\"} 3.0",
+        "jvm_gc_pause_seconds_sum{action=\"end of minor GC\",cause=\"Allocation Failure\",gc=\"Copy\"} 0.25",
+        "tcs_sidecar_cache_size 16.0",
+        "tcs_sidecar_cache_size_max 100.0",
+        "");
+    assertEquals(15.0, ReadBench.metricSum(text, "jvm_gc_pause_seconds_count"));
+    assertEquals(0.25, ReadBench.metricSum(text, "jvm_gc_pause_seconds_sum"));
+    assertEquals(16.0, ReadBench.metricSum(text, "tcs_sidecar_cache_size"));
+    assertTrue(Double.isNaN(ReadBench.metricSum(text, "jvm_gc_pause_seconds_max")));
+  }
 }
