@@ -191,21 +191,27 @@ final class GroupCommit {
     call.whenComplete((response, failure) -> finished(group, failure == null ? null : Async.unwrap(failure), counted));
   }
 
+  /**
+   * Settles a transaction's members. Its in-flight slot is given back before any member's result
+   * completes, so that a caller that saw its append finish and appends again finds the slot free
+   * (rather than queueing behind a transaction that is over).
+   */
   private void finished(List<Member> group, Throwable failure, boolean counted) {
+    List<Runnable> outcomes = new ArrayList<>(group.size());
     List<Member> again = List.of();
     try {
       if (failure == null) {
-        group.forEach(member -> member.result.complete(null));
+        group.forEach(member -> outcomes.add(() -> member.result.complete(null)));
       } else if (group.size() == 1) {
         Member member = group.get(0);
-        member.result.completeExceptionally(
-            failure instanceof TransactionCanceledException canceled ? errorOf(member, reasons(canceled), canceled) : failure);
+        Throwable error = failure instanceof TransactionCanceledException canceled ? errorOf(member, reasons(canceled), canceled) : failure;
+        outcomes.add(() -> member.result.completeExceptionally(error));
       } else {
-        again = failedGroup(group, failure);
+        again = failedGroup(group, failure, outcomes);
       }
     } finally {
+      List<List<Member>> ready = List.of();
       if (counted) {
-        List<List<Member>> ready;
         synchronized (this) {
           inFlight--;
           for (int i = again.size() - 1; i >= 0; i--) {
@@ -213,13 +219,17 @@ final class GroupCommit {
           }
           ready = takeReady();
         }
-        ready.forEach(next -> send(next, true));
       }
+      outcomes.forEach(Runnable::run);
+      ready.forEach(next -> send(next, true));
     }
   }
 
-  /** Fails the members a grouped transaction's failure is theirs; returns those to send again. */
-  private List<Member> failedGroup(List<Member> group, Throwable failure) {
+  /**
+   * Adds to {@code outcomes} the failure of each member a grouped transaction's failure is theirs;
+   * returns those to send again.
+   */
+  private List<Member> failedGroup(List<Member> group, Throwable failure, List<Runnable> outcomes) {
     if (failure instanceof TransactionCanceledException canceled && canceled.hasCancellationReasons()) {
       List<CancellationReason> reasons = canceled.cancellationReasons();
       List<Member> again = new ArrayList<>();
@@ -232,7 +242,8 @@ final class GroupCommit {
           member.alone = true;
           again.add(member);
         } else if (own.stream().anyMatch(GroupCommit::failed)) {
-          member.result.completeExceptionally(errorOf(member, own, canceled));
+          Throwable error = errorOf(member, own, canceled);
+          outcomes.add(() -> member.result.completeExceptionally(error));
         } else {
           again.add(member);
         }
@@ -247,7 +258,7 @@ final class GroupCommit {
       group.forEach(member -> member.alone = true);
       return group;
     }
-    group.forEach(member -> member.result.completeExceptionally(failure));
+    group.forEach(member -> outcomes.add(() -> member.result.completeExceptionally(failure)));
     return List.of();
   }
 
