@@ -1,7 +1,6 @@
 package dev.tcs.core.http;
 
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +31,7 @@ public final class RequestIds {
     String id = ctx.get(KEY);
     if (id == null) {
       String offered = ctx.request().getHeader(HEADER);
-      id = offered != null && SAFE.matcher(offered).matches() ? offered : next();
+      id = offered != null && isSafe(offered) ? offered : next();
       ctx.put(KEY, id);
     }
     return id;
@@ -43,17 +42,9 @@ public final class RequestIds {
     return PREFIX + Long.toHexString(NEXT.incrementAndGet());
   }
 
-  /**
-   * The caller's {@code X-Request-Id} if it is short and plain, {@code ""} when the caller sent
-   * none, null when it sent one this service would replace (the read fast path then leaves the
-   * request to the router, which assigns a new id).
-   */
-  public static String offered(HttpServerRequest request) {
-    String offered = request.getHeader(HEADER_NAME);
-    if (offered == null) {
-      return "";
-    }
-    return SAFE.matcher(offered).matches() ? offered : null;
+  /** Whether a caller's {@code X-Request-Id} is short and plain enough to be kept and echoed. */
+  public static boolean isSafe(CharSequence offered) {
+    return SAFE.matcher(offered).matches();
   }
 
   /** A route handler that assigns the id and echoes it; mount it first. */

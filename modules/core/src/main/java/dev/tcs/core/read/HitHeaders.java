@@ -1,10 +1,19 @@
 package dev.tcs.core.read;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import dev.tcs.core.http.RequestIds;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The headers of a cached value's 200 (and of its 304), prepared once when the value is cached:
@@ -13,10 +22,17 @@ import io.vertx.core.http.HttpServerResponse;
  * {@code CharSequence}, so a hit builds no string and Netty encodes no value afresh. Values many
  * entries repeat (all but the tenant) are {@link HeaderValues shared} across entries.
  *
+ * <p>Written two ways, with the same headers: to a Vert.x response ({@link #answer}), and straight
+ * to an HTTP/2 stream by {@link ReadFastPath}'s frame-level path ({@link #write}).
+ *
  * <p>Immutable; one instance is written to many responses from any event loop.
  */
 public final class HitHeaders {
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final AsciiString OK = HttpResponseStatus.OK.codeAsText();
+  private static final AsciiString NOT_MODIFIED = HttpResponseStatus.NOT_MODIFIED.codeAsText();
+  /** The header entries a 200 has at most: status, six of ours, request id, length. */
+  private static final int MOST_HEADERS = 9;
 
   private final String etagText;
   private final CharSequence etag;
@@ -83,5 +99,44 @@ public final class HitHeaders {
     }
     headers.set(HttpHeaders.CONTENT_TYPE, contentType);
     response.end(body);
+  }
+
+  /**
+   * Answers HTTP/2 stream {@code streamId} on the connection of {@code ctx} as {@link #answer}
+   * would through Vert.x: the same headers (names lowercase, as HTTP/2 sends them), with
+   * {@code Content-Length}, or a 304 when {@code ifNoneMatch} matches. Writes through the
+   * connection's encoder (its flow control and HPACK table); the connection flushes when it has
+   * read what arrived.
+   *
+   * @param requestId the caller's {@code X-Request-Id} to echo (already checked), or null
+   * @param region {@code TCS-Region} when these headers lack it, or null
+   */
+  void write(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int streamId, Buffer body, CharSequence ifNoneMatch, CharSequence requestId, CharSequence region) {
+    Http2Headers headers = new DefaultHttp2Headers(false, MOST_HEADERS);
+    headers.add(HttpHeaders.ETAG, etag);
+    if (version != null) {
+      headers.add(ReadApi.VERSION_HEADER, version);
+    }
+    if (revision != null) {
+      headers.add(ReadApi.REVISION_HEADER, revision);
+    }
+    if (tenant != null) {
+      headers.add(ReadApi.TENANT_HEADER, tenant);
+    }
+    if (this.region != null || region != null) {
+      headers.add(ReadApi.REGION_HEADER, region != null ? region : this.region);
+    }
+    if (requestId != null) {
+      headers.add(RequestIds.HEADER_NAME, requestId);
+    }
+    if (ifNoneMatch != null && ETags.matches(ifNoneMatch.toString(), etagText)) {
+      encoder.writeHeaders(ctx, streamId, headers.status(NOT_MODIFIED), 0, true, ctx.voidPromise());
+      return;
+    }
+    ByteBuf content = ((BufferInternal) body).getByteBuf();
+    headers.add(HttpHeaders.CONTENT_TYPE, contentType);
+    headers.add(HttpHeaders.CONTENT_LENGTH, AsciiString.of(Integer.toString(content.readableBytes())));
+    encoder.writeHeaders(ctx, streamId, headers.status(OK), 0, false, ctx.voidPromise());
+    encoder.writeData(ctx, streamId, content, 0, true, ctx.voidPromise());
   }
 }

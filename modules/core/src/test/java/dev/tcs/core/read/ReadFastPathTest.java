@@ -16,43 +16,61 @@ import dev.tcs.core.http.RequestIds;
 import dev.tcs.core.http.Routers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read fast path in front of a real router on a real server: what it answers itself (a hit of
- * a verified reader token), and that everything else reaches the router unchanged.
+ * The read fast path in front of a real router on a real server, over HTTP/1.1 (Vert.x requests)
+ * and HTTP/2 with prior knowledge (the frame level): what it answers itself (a hit of a verified
+ * reader token), and that everything else reaches the router unchanged. Every case runs over
+ * both protocols.
  */
 class ReadFastPathTest {
   private static final String BODY = "{\"tenantId\":\"acme\"}";
   private static final String ROUTER = "X-Answered-By";
   private static final Map<ReadKey, HitHeaders> cached = new ConcurrentHashMap<>();
-  private static final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  /** Requests that reached Vert.x's request handler: a hit the frame level answered never does. */
+  private static final AtomicInteger vertxRequests = new AtomicInteger();
+  private static final MutableClock clock = new MutableClock(Instant.now());
   private static Vertx vertx;
   private static HttpServer server;
   private static Tokens tokens;
-  private static final MutableClock clock = new MutableClock(Instant.now());
-  private String token;
+
+  /** A cached value as a component's cache hands it to the fast path. */
+  private record Cached(HitHeaders headers, Buffer body) implements ReadFastPath.CachedAnswer {}
+
+  /** A response as the test reads it. */
+  record Answer(int statusCode, MultiMap headers, String body) {
+    Optional<String> header(String name) {
+      return Optional.ofNullable(headers.get(name));
+    }
+  }
 
   @BeforeAll
   static void start() {
@@ -69,16 +87,22 @@ class ReadFastPathTest {
     router.get(ReadApi.TENANT_ROUTE).handler(ctx -> ctx.response().putHeader(ROUTER, "router").end("routed"));
     router.get(ReadApi.HOST_ROUTE).handler(ctx -> ctx.response().putHeader(ROUTER, "router").end("routed"));
     ReadFastPath.Hits hits =
-        (request, key) -> {
+        (key, authorization) -> {
           HitHeaders headers = cached.get(key);
-          if (headers == null) {
-            return false;
-          }
-          headers.answer(request, Buffer.buffer(BODY));
-          return true;
+          return headers == null ? null : new Cached(headers, Buffer.buffer(BODY));
         };
+    ReadFastPath fastPath = new ReadFastPath(tokens, Principal.READER, hits, null, router);
     server =
-        vertx.createHttpServer(HttpServers.options("127.0.0.1", 0)).requestHandler(new ReadFastPath(tokens, Principal.READER, hits, router)).listen().await();
+        vertx
+            .createHttpServer(HttpServers.options("127.0.0.1", 0))
+            .connectionHandler(fastPath::onConnection)
+            .requestHandler(
+                request -> {
+                  vertxRequests.incrementAndGet();
+                  fastPath.handle(request);
+                })
+            .listen()
+            .await();
     cached.put(ReadKey.tenant("acme", "jira"), HitHeaders.of(ETags.of(new Stamp(7, 2)), "acme", new Stamp(7, 2), "eu-west", null));
     cached.put(ReadKey.host("acme.example.net", "jira"), HitHeaders.of(ETags.of(new Stamp(7, 2)), "acme", new Stamp(7, 2), "eu-west", null));
   }
@@ -88,138 +112,209 @@ class ReadFastPathTest {
     vertx.close().await();
   }
 
-  @BeforeEach
-  void verifiedReaderToken() {
-    token = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
-    tokens.authenticate(token).await();
-  }
-
-  private static HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).timeout(Duration.ofSeconds(5)).GET();
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static boolean routed(HttpResponse<String> response) {
-    return response.headers().firstValue(ROUTER).isPresent();
-  }
-
-  @Test
-  void get_verifiedTokenCachedValue_answeredWithPreparedHeadersAndNoGeneratedRequestId() throws Exception {
-    HttpResponse<String> response = get("/v1/tenants/acme/context", "Authorization", token);
-    assertEquals(200, response.statusCode());
-    assertFalse(routed(response));
-    assertEquals(BODY, response.body());
-    assertEquals("\"7.2\"", response.headers().firstValue("ETag").orElseThrow());
-    assertEquals("7", response.headers().firstValue(ReadApi.VERSION).orElseThrow());
-    assertEquals("2", response.headers().firstValue(ReadApi.REVISION).orElseThrow());
-    assertEquals("acme", response.headers().firstValue(ReadApi.TENANT).orElseThrow());
-    assertEquals("eu-west", response.headers().firstValue(ReadApi.REGION).orElseThrow());
-    assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
-    assertFalse(response.headers().firstValue(RequestIds.HEADER).isPresent());
-  }
-
-  @Test
-  void get_hostHit_answered() throws Exception {
-    HttpResponse<String> response = get("/v1/hosts/acme.example.net/context", "Authorization", token);
-    assertEquals(200, response.statusCode());
-    assertFalse(routed(response));
-  }
-
-  @Test
-  void get_callerRequestId_echoed() throws Exception {
-    HttpResponse<String> response = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "req-42");
-    assertFalse(routed(response));
-    assertEquals("req-42", response.headers().firstValue(RequestIds.HEADER).orElseThrow());
-  }
-
-  @Test
-  void get_unsafeRequestId_routerAssignsItsOwn() throws Exception {
-    HttpResponse<String> response = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "<script>");
-    assertTrue(routed(response));
-    assertNotEquals("<script>", response.headers().firstValue(RequestIds.HEADER).orElseThrow());
-  }
-
-  @Test
-  void get_ifNoneMatchMatches_304WithTheSameHeaders() throws Exception {
-    HttpResponse<String> response = get("/v1/tenants/acme/context", "Authorization", token, "If-None-Match", "W/\"7.2\"");
-    assertEquals(304, response.statusCode());
-    assertEquals("\"7.2\"", response.headers().firstValue("ETag").orElseThrow());
-    assertEquals("7", response.headers().firstValue(ReadApi.VERSION).orElseThrow());
-  }
-
-  @Test
-  void get_notCached_routerAnswersWithARequestId() throws Exception {
-    HttpResponse<String> response = get("/v1/tenants/other/context", "Authorization", token);
-    assertTrue(routed(response));
-    assertTrue(response.headers().firstValue(RequestIds.HEADER).isPresent());
-  }
-
-  @Test
-  void get_tokenNeverVerified_router() throws Exception {
-    String unverified = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(2));
-    assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", unverified)));
-    assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", "Bearer not-a-token")));
-    assertTrue(routed(get("/v1/tenants/acme/context")));
-  }
-
-  @Test
-  void get_tokenWithoutReaderRole_router() throws Exception {
-    String writer = "Bearer " + tokens.issue("jira", Set.of(Principal.WRITER), Duration.ofMinutes(1));
-    tokens.authenticate(writer).await();
-    assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", writer)));
-  }
-
-  @Test
-  void get_sessionOfAVerifiedToken_answeredUntilTheTokenExpires() throws Exception {
-    String session = tokens.openSession(token).await().authorization();
-    HttpResponse<String> hit = get("/v1/tenants/acme/context", "Authorization", session);
-    assertFalse(routed(hit));
-    assertEquals(BODY, hit.body());
-    assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", "Session " + "A".repeat(22))));
-    assertFastPathUntilLeewayEnds(session);
-  }
-
-  @Test
-  void get_verifiedTokenPastExpiryAndLeeway_router() throws Exception {
-    assertFastPathUntilLeewayEnds(token);
-  }
-
-  /** {@code authorization} (the one-minute token, or its session) takes the fast path 64 s on, the router at 66 s (5 s leeway). */
-  private void assertFastPathUntilLeewayEnds(String authorization) throws Exception {
-    Instant start = clock.instant();
-    try {
-      clock.set(start.plusSeconds(64));
-      assertFalse(routed(get("/v1/tenants/acme/context", "Authorization", authorization)));
-      clock.set(start.plusSeconds(66));
-      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", authorization)));
-    } finally {
-      clock.set(start);
+  @Nested
+  class OverHttp1 extends Cases {
+    OverHttp1() {
+      super(HttpVersion.HTTP_1_1);
     }
   }
 
-  @Test
-  void get_pathsTheFastPathDoesNotOwn_routerAndItsProblems() throws Exception {
-    assertTrue(routed(get("/v1/hosts/ACME.example.net/context", "Authorization", token)));
-    HttpResponse<String> trailingSlash = get("/v1/tenants/acme/context/", "Authorization", token);
-    assertTrue(routed(trailingSlash) || trailingSlash.statusCode() == 404, "whatever the router makes of it");
-    HttpResponse<String> invalid = get("/v1/tenants/A!/context", "Authorization", token);
-    assertTrue(routed(invalid), "an invalid id is the router's to reject");
-    HttpResponse<String> unknown = get("/v1/tenants/acme/other", "Authorization", token);
-    assertEquals(404, unknown.statusCode());
-    assertEquals(ProblemHandler.CONTENT_TYPE, unknown.headers().firstValue("Content-Type").orElseThrow());
-    HttpResponse<String> nested = get("/v1/tenants/acme/x/context", "Authorization", token);
-    assertEquals(404, nested.statusCode());
-    HttpResponse<String> post =
-        client.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/v1/tenants/acme/context"))
-                .header("Authorization", token)
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(405, post.statusCode());
-    assertEquals(ProblemHandler.CONTENT_TYPE, post.headers().firstValue("Content-Type").orElseThrow());
+  @Nested
+  class OverHttp2 extends Cases {
+    OverHttp2() {
+      super(HttpVersion.HTTP_2);
+    }
+
+    @Test
+    void get_hit_answeredBelowVertxRequests() throws Exception {
+      int before = vertxRequests.get();
+      assertFalse(routed(get("/v1/tenants/acme/context", "Authorization", token)));
+      assertEquals(before, vertxRequests.get());
+      assertTrue(routed(get("/v1/tenants/other/context", "Authorization", token)));
+      assertEquals(before + 1, vertxRequests.get());
+    }
+
+    @Test
+    void get_queryString_answeredByTheRequestLevelWithTheSameHeaders() throws Exception {
+      int before = vertxRequests.get();
+      Answer requestLevel = get("/v1/tenants/acme/context?x=1", "Authorization", token, RequestIds.HEADER, "req-7");
+      assertFalse(routed(requestLevel));
+      assertEquals(BODY, requestLevel.body());
+      assertEquals(before + 1, vertxRequests.get());
+      Answer frameLevel = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "req-7");
+      assertEquals(before + 1, vertxRequests.get());
+      assertEquals(sorted(requestLevel.headers()), sorted(frameLevel.headers()));
+    }
+
+    private static List<String> sorted(MultiMap headers) {
+      return headers.entries().stream().map(header -> header.getKey().toLowerCase(java.util.Locale.ROOT) + ": " + header.getValue()).sorted().toList();
+    }
+
+    @Test
+    void get_hitsAndMissesInterleavedOnOneConnection_eachAnsweredByItsOwnPath() throws Exception {
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        answers.add(request(HttpMethod.GET, i % 2 == 0 ? "/v1/tenants/acme/context" : "/v1/tenants/other" + i + "/context", null, "Authorization", token));
+      }
+      for (int i = 0; i < answers.size(); i++) {
+        Answer answer = answers.get(i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(200, answer.statusCode());
+        assertEquals(i % 2 == 0 ? BODY : "routed", answer.body(), "request " + i);
+        assertEquals(i % 2 != 0, routed(answer), "request " + i);
+      }
+    }
+  }
+
+  /** The cases, over one protocol; one client (one connection) per protocol. */
+  abstract class Cases {
+    private final HttpClient client;
+    String token;
+
+    Cases(HttpVersion protocol) {
+      client =
+          vertx.createHttpClient(
+              new HttpClientOptions().setProtocolVersion(protocol).setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
+    }
+
+    @BeforeEach
+    void verifiedReaderToken() {
+      token = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(1));
+      tokens.authenticate(token).await();
+    }
+
+    Answer get(String path, String... headers) throws Exception {
+      return send(HttpMethod.GET, path, null, headers);
+    }
+
+    Answer send(HttpMethod method, String path, String body, String... headers) throws Exception {
+      return request(method, path, body, headers).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    Future<Answer> request(HttpMethod method, String path, String body, String... headers) {
+      RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+      for (int i = 0; i < headers.length; i += 2) {
+        options.addHeader(headers[i], headers[i + 1]);
+      }
+      return client
+          .request(options)
+          .compose(request -> body == null ? request.send() : request.send(body))
+          .compose(response -> response.body().map(content -> new Answer(response.statusCode(), response.headers(), content.toString())));
+    }
+
+    boolean routed(Answer response) {
+      return response.header(ROUTER).isPresent();
+    }
+
+    @Test
+    void get_verifiedTokenCachedValue_answeredWithPreparedHeadersAndNoGeneratedRequestId() throws Exception {
+      Answer response = get("/v1/tenants/acme/context", "Authorization", token);
+      assertEquals(200, response.statusCode());
+      assertFalse(routed(response));
+      assertEquals(BODY, response.body());
+      assertEquals("\"7.2\"", response.header("ETag").orElseThrow());
+      assertEquals("7", response.header(ReadApi.VERSION).orElseThrow());
+      assertEquals("2", response.header(ReadApi.REVISION).orElseThrow());
+      assertEquals("acme", response.header(ReadApi.TENANT).orElseThrow());
+      assertEquals("eu-west", response.header(ReadApi.REGION).orElseThrow());
+      assertEquals("application/json", response.header("Content-Type").orElseThrow());
+      assertEquals(Integer.toString(BODY.length()), response.header("Content-Length").orElseThrow());
+      assertFalse(response.header(RequestIds.HEADER).isPresent());
+    }
+
+    @Test
+    void get_hostHit_answered() throws Exception {
+      Answer response = get("/v1/hosts/acme.example.net/context", "Authorization", token);
+      assertEquals(200, response.statusCode());
+      assertFalse(routed(response));
+    }
+
+    @Test
+    void get_callerRequestId_echoed() throws Exception {
+      Answer response = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "req-42");
+      assertFalse(routed(response));
+      assertEquals("req-42", response.header(RequestIds.HEADER).orElseThrow());
+    }
+
+    @Test
+    void get_unsafeRequestId_routerAssignsItsOwn() throws Exception {
+      Answer response = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "<script>");
+      assertTrue(routed(response));
+      assertNotEquals("<script>", response.header(RequestIds.HEADER).orElseThrow());
+    }
+
+    @Test
+    void get_ifNoneMatchMatches_304WithTheSameHeaders() throws Exception {
+      Answer response = get("/v1/tenants/acme/context", "Authorization", token, "If-None-Match", "W/\"7.2\"");
+      assertEquals(304, response.statusCode());
+      assertEquals("\"7.2\"", response.header("ETag").orElseThrow());
+      assertEquals("7", response.header(ReadApi.VERSION).orElseThrow());
+    }
+
+    @Test
+    void get_notCached_routerAnswersWithARequestId() throws Exception {
+      Answer response = get("/v1/tenants/other/context", "Authorization", token);
+      assertTrue(routed(response));
+      assertTrue(response.header(RequestIds.HEADER).isPresent());
+    }
+
+    @Test
+    void get_tokenNeverVerified_router() throws Exception {
+      String unverified = "Bearer " + tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(2));
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", unverified)));
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", "Bearer not-a-token")));
+      assertTrue(routed(get("/v1/tenants/acme/context")));
+    }
+
+    @Test
+    void get_tokenWithoutReaderRole_router() throws Exception {
+      String writer = "Bearer " + tokens.issue("jira", Set.of(Principal.WRITER), Duration.ofMinutes(1));
+      tokens.authenticate(writer).await();
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", writer)));
+    }
+
+    @Test
+    void get_sessionOfAVerifiedToken_answeredUntilTheTokenExpires() throws Exception {
+      String session = tokens.openSession(token).await().authorization();
+      Answer hit = get("/v1/tenants/acme/context", "Authorization", session);
+      assertFalse(routed(hit));
+      assertEquals(BODY, hit.body());
+      assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", "Session " + "A".repeat(22))));
+      assertFastPathUntilLeewayEnds(session);
+    }
+
+    @Test
+    void get_verifiedTokenPastExpiryAndLeeway_router() throws Exception {
+      assertFastPathUntilLeewayEnds(token);
+    }
+
+    /** {@code authorization} (the one-minute token, or its session) takes the fast path 64 s on, the router at 66 s (5 s leeway). */
+    private void assertFastPathUntilLeewayEnds(String authorization) throws Exception {
+      Instant start = clock.instant();
+      try {
+        clock.set(start.plusSeconds(64));
+        assertFalse(routed(get("/v1/tenants/acme/context", "Authorization", authorization)));
+        clock.set(start.plusSeconds(66));
+        assertTrue(routed(get("/v1/tenants/acme/context", "Authorization", authorization)));
+      } finally {
+        clock.set(start);
+      }
+    }
+
+    @Test
+    void get_pathsTheFastPathDoesNotOwn_routerAndItsProblems() throws Exception {
+      assertTrue(routed(get("/v1/hosts/ACME.example.net/context", "Authorization", token)));
+      Answer trailingSlash = get("/v1/tenants/acme/context/", "Authorization", token);
+      assertTrue(routed(trailingSlash) || trailingSlash.statusCode() == 404, "whatever the router makes of it");
+      Answer invalid = get("/v1/tenants/A!/context", "Authorization", token);
+      assertTrue(routed(invalid), "an invalid id is the router's to reject");
+      Answer unknown = get("/v1/tenants/acme/other", "Authorization", token);
+      assertEquals(404, unknown.statusCode());
+      assertEquals(ProblemHandler.CONTENT_TYPE, unknown.header("Content-Type").orElseThrow());
+      Answer nested = get("/v1/tenants/acme/x/context", "Authorization", token);
+      assertEquals(404, nested.statusCode());
+      Answer post = send(HttpMethod.POST, "/v1/tenants/acme/context", "{}", "Authorization", token);
+      assertEquals(405, post.statusCode());
+      assertEquals(ProblemHandler.CONTENT_TYPE, post.header("Content-Type").orElseThrow());
+    }
   }
 }

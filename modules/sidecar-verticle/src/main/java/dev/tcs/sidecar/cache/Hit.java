@@ -1,6 +1,7 @@
 package dev.tcs.sidecar.cache;
 
 import dev.tcs.core.read.HitHeaders;
+import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param superseded true while an invalidation announced a newer version and its refresh runs
  *     (the grace of {@link ViewCache#onInvalidated}); never refreshed ahead
  */
-public record Hit(HitHeaders headers, Buffer body, long refreshAtNanos, AtomicBoolean refreshClaimed, boolean superseded) {
+public record Hit(HitHeaders headers, Buffer body, long refreshAtNanos, AtomicBoolean refreshClaimed, boolean superseded)
+    implements ReadFastPath.CachedAnswer {
   static Hit of(RegionAnswer value, long refreshAtNanos) {
     return new Hit(
         HitHeaders.of(value.etag(), value.tenantId(), value.stamp(), value.servedBy(), value.contentType()),

@@ -21,8 +21,6 @@ import dev.tcs.sidecar.cache.InvalidationRefresh;
 import dev.tcs.sidecar.lane.RegionAnswer;
 import dev.tcs.sidecar.lane.RegionRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -72,31 +70,30 @@ public final class ReadRoutes {
   }
 
   /**
-   * The request handler of the read server: fresh cache hits of verified reader tokens answered
-   * by core's {@link ReadFastPath} before vertx-web routing; everything else by {@code router}
-   * (which has these routes mounted).
+   * The read server's fast path: fresh cache hits of verified reader tokens answered by core's
+   * {@link ReadFastPath} (its request handler, and its connection handler for HTTP/2) before
+   * vertx-web routing; everything else by {@code router} (which has these routes mounted).
    */
-  public Handler<HttpServerRequest> fastPath(Router router) {
-    return new ReadFastPath(tokens, Principal.READER, this::answerHit, router);
+  public ReadFastPath fastPath(Router router) {
+    return new ReadFastPath(tokens, Principal.READER, this::hit, null, router);
   }
 
-  /** Answers a fresh cached value and returns true, or returns false having written nothing. */
-  boolean answerHit(HttpServerRequest request, ReadKey key) {
+  /** A fresh cached value of {@code key}, counted as a hit (and refreshed ahead when due), or null. */
+  Hit hit(ReadKey key, String authorization) {
     if (!grants.confirmedRecently(key.consumer())) {
-      return false; // a due recheck or a revoked consumer: the routed path decides
+      return null; // a due recheck or a revoked consumer: the routed path decides
     }
     long start = System.nanoTime();
     Hit hit = reader.cachedHit(key);
     if (hit == null) {
-      return false;
+      return null;
     }
-    hit.headers().answer(request, hit.body());
     metrics.read(Read.HIT, start);
     if (hit.superseded()) {
       metrics.supersededHit();
     }
-    reader.refreshAhead(key, hit, () -> refreshRequest(key, tokens.bearerFor(request.getHeader(ReadApi.AUTHORIZATION))));
-    return true;
+    reader.refreshAhead(key, hit, () -> refreshRequest(key, tokens.bearerFor(authorization)));
+    return hit;
   }
 
   private static RegionRequest refreshRequest(ReadKey key, String authorization) {

@@ -3,6 +3,7 @@ package dev.tcs.sidecar.http;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
+import dev.tcs.core.read.ReadFastPath;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,8 +36,10 @@ public final class ReadVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Routers.base(vertx, registry, readiness);
     routes.mount(router);
+    ReadFastPath fastPath = routes.fastPath(router);
     return HttpServers.guarded(vertx.createHttpServer(options))
-        .requestHandler(routes.fastPath(router))
+        .connectionHandler(fastPath::onConnection)
+        .requestHandler(fastPath)
         .listen()
         .onSuccess(listening -> server = listening);
   }

@@ -2,6 +2,7 @@ package dev.tcs.region.cache;
 
 import dev.tcs.core.read.ETags;
 import dev.tcs.core.read.HitHeaders;
+import dev.tcs.core.read.ReadFastPath;
 import dev.tcs.core.read.Stamp;
 import dev.tcs.region.store.StoredView;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,7 @@ import io.vertx.core.http.HttpHeaders;
  *
  * <p>Immutable and shared by every event loop of the region; {@link #body()} is never written to.
  */
-public final class CachedView {
+public final class CachedView implements ReadFastPath.CachedAnswer {
   private final String tenantId;
   private final Stamp version;
   private final boolean found;
@@ -98,7 +99,8 @@ public final class CachedView {
   }
 
   /** The prepared headers of this value's 200 or 304 (without {@code TCS-Region}); null unless {@link #found()}. */
-  public HitHeaders hit() {
+  @Override
+  public HitHeaders headers() {
     return hit;
   }
 

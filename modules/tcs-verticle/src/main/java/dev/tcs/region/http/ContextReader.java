@@ -17,17 +17,16 @@ import dev.tcs.region.cache.CachedView;
 import dev.tcs.region.cache.ViewCache;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,35 +140,31 @@ public final class ContextReader {
       fail(ctx, Read.NOT_FOUND, HttpProblem.notFound(what + " has no context in region " + region), started);
       return;
     }
-    view.hit().answer(ctx.request(), view.body());
+    view.headers().answer(ctx.request(), view.body());
     metrics.read(hit ? Read.HIT : Read.MISS, started);
   }
 
   /**
-   * The request handler of a read server: cache hits answered by core's {@link ReadFastPath},
-   * everything else by {@code router}.
+   * The read server's fast path: cache hits answered by core's {@link ReadFastPath} (its request
+   * handler, and its connection handler for HTTP/2), everything else by {@code router}; every
+   * read goes to the router while {@code routeAll} says so (a fault injected into reads).
    */
-  public Handler<HttpServerRequest> fastPath(Router router) {
-    return new ReadFastPath(tokens, Principal.READER, this::answerHit, router);
+  public ReadFastPath fastPath(Router router, BooleanSupplier routeAll) {
+    return new ReadFastPath(tokens, Principal.READER, (key, authorization) -> routeAll.getAsBoolean() ? null : hit(key), regionHeader, router);
   }
 
-  /**
-   * Answers a cached value of {@code key} for a verified consumer that has a view, and returns
-   * true; returns false, having written nothing, for everything else (the router then answers).
-   */
-  boolean answerHit(HttpServerRequest request, ReadKey key) {
+  /** A cached value of {@code key} for a consumer that has a view, counted as a hit; else null. */
+  CachedView hit(ReadKey key) {
     long started = System.nanoTime();
     if (!definitions.newest().hasView(key.consumer())) {
-      return false;
+      return null;
     }
     CachedView view = cache.cachedValue(key);
     if (view == null) {
-      return false;
+      return null;
     }
-    request.response().headers().set(ReadApi.REGION_HEADER, regionHeader);
-    view.hit().answer(request, view.body());
     metrics.read(Read.HIT, started);
-    return true;
+    return view;
   }
 
   private void fail(RoutingContext ctx, Read outcome, Throwable problem, long started) {

@@ -3,13 +3,12 @@ package dev.tcs.region.http;
 import dev.tcs.core.http.HttpServers;
 import dev.tcs.core.http.OpsRoutes;
 import dev.tcs.core.http.Routers;
+import dev.tcs.core.read.ReadFastPath;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -57,14 +56,10 @@ public final class ReadVerticle extends VerticleBase {
     Router router = Routers.base(vertx, registry, readiness);
     extraRoutes.accept(router);
     reader.mount(router);
-    Handler<HttpServerRequest> fast = reader.fastPath(router);
-    Handler<HttpServerRequest> handler = request -> {
-      if (readFaults.getAsBoolean()) {
-        router.handle(request);
-      } else {
-        fast.handle(request);
-      }
-    };
-    return HttpServers.guarded(vertx.createHttpServer(options)).requestHandler(handler).listen();
+    ReadFastPath fastPath = reader.fastPath(router, readFaults);
+    return HttpServers.guarded(vertx.createHttpServer(options))
+        .connectionHandler(fastPath::onConnection)
+        .requestHandler(fastPath)
+        .listen();
   }
 }
