@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.function.BiConsumer;
 
 /**
  * The headers of a cached value's 200 (and of its 304), prepared once when the value is cached:
@@ -79,19 +80,7 @@ public final class HitHeaders {
   public void answer(HttpServerRequest request, Buffer body) {
     HttpServerResponse response = request.response();
     MultiMap headers = response.headers();
-    headers.set(HttpHeaders.ETAG, etag);
-    if (version != null) {
-      headers.set(ReadApi.VERSION_HEADER, version);
-    }
-    if (revision != null) {
-      headers.set(ReadApi.REVISION_HEADER, revision);
-    }
-    if (tenant != null) {
-      headers.set(ReadApi.TENANT_HEADER, tenant);
-    }
-    if (region != null) {
-      headers.set(ReadApi.REGION_HEADER, region);
-    }
+    putEach(headers::set, null);
     String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
     if (ifNoneMatch != null && ETags.matches(ifNoneMatch, etagText)) {
       response.setStatusCode(304).end();
@@ -113,19 +102,7 @@ public final class HitHeaders {
    */
   void write(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int streamId, Buffer body, CharSequence ifNoneMatch, CharSequence requestId, CharSequence region) {
     Http2Headers headers = new DefaultHttp2Headers(false, MOST_HEADERS);
-    headers.add(HttpHeaders.ETAG, etag);
-    if (version != null) {
-      headers.add(ReadApi.VERSION_HEADER, version);
-    }
-    if (revision != null) {
-      headers.add(ReadApi.REVISION_HEADER, revision);
-    }
-    if (tenant != null) {
-      headers.add(ReadApi.TENANT_HEADER, tenant);
-    }
-    if (this.region != null || region != null) {
-      headers.add(ReadApi.REGION_HEADER, region != null ? region : this.region);
-    }
+    putEach(headers::add, region);
     if (requestId != null) {
       headers.add(RequestIds.HEADER_NAME, requestId);
     }
@@ -138,5 +115,22 @@ public final class HitHeaders {
     headers.add(HttpHeaders.CONTENT_LENGTH, AsciiString.of(Integer.toString(content.readableBytes())));
     encoder.writeHeaders(ctx, streamId, headers.status(OK), 0, false, ctx.voidPromise());
     encoder.writeData(ctx, streamId, content, 0, true, ctx.voidPromise());
+  }
+
+  /** Puts each prepared header but the media type; {@code region} in place of this value's, when not null. */
+  private void putEach(BiConsumer<CharSequence, CharSequence> put, CharSequence region) {
+    put.accept(HttpHeaders.ETAG, etag);
+    if (version != null) {
+      put.accept(ReadApi.VERSION_HEADER, version);
+    }
+    if (revision != null) {
+      put.accept(ReadApi.REVISION_HEADER, revision);
+    }
+    if (tenant != null) {
+      put.accept(ReadApi.TENANT_HEADER, tenant);
+    }
+    if (region != null || this.region != null) {
+      put.accept(ReadApi.REGION_HEADER, region != null ? region : this.region);
+    }
   }
 }
