@@ -106,7 +106,7 @@ public final class ReadBench implements Callable<Integer> {
   Path workDir;
 
   @Option(names = "--java-opts", description = "JVM options of the sidecar and bare Vert.x processes (default: as ./tcs run sidecar: ${DEFAULT-VALUE}).")
-  String javaOpts = "-XX:+UseSerialGC -Xms32m -Xmx512m -Xmn16m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=15 -XX:TrimNativeHeapInterval=10000";
+  String javaOpts = "-XX:+UseSerialGC -Xms32m -Xmx640m -Xmn12m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=15 -XX:TrimNativeHeapInterval=10000";
 
   @Option(names = "--system-java-opts", description = "JVM options of the system process (default: ${DEFAULT-VALUE}).")
   String systemJavaOpts = "-Xms256m -Xmx2g -XX:+UseParallelGC";
