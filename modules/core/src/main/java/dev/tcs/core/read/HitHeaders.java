@@ -101,7 +101,7 @@ public final class HitHeaders {
    * @param region {@code TCS-Region} when these headers lack it, or null
    */
   void write(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int streamId, Buffer body, CharSequence ifNoneMatch, CharSequence requestId, CharSequence region) {
-    Http2Headers headers = new DefaultHttp2Headers(false, MOST_HEADERS);
+    Http2Headers headers = new DefaultHttp2Headers(false, false, MOST_HEADERS); // values checked when prepared
     putEach(headers::add, region);
     if (requestId != null) {
       headers.add(RequestIds.HEADER_NAME, requestId);
