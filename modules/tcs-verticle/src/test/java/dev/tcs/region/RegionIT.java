@@ -166,10 +166,12 @@ class RegionIT {
     assertEquals("application/json", jira.headers().get("Content-Type"));
 
     // A token's first read is verified by the routed path; once verified, a cached value is
-    // answered by the fast path: the same headers and body, and no generated request id.
+    // answered by the fast path: the same headers and body, and no generated request id. (The
+    // region's own invalidation of the published view may arrive after the first reads and drop
+    // the cached value once; the next read caches it again.)
     String reader = tokens.issue("jira", Set.of(Principal.READER), Duration.ofMinutes(11));
     Answer routed = get(http, "/v1/tenants/" + tenant + "/context", reader, null);
-    Answer fast = get(http, "/v1/tenants/" + tenant + "/context", reader, null);
+    Answer fast = eventually(() -> get(http, "/v1/tenants/" + tenant + "/context", reader, null), a -> a.headers().get("X-Request-Id") == null);
     assertEquals(200, fast.status());
     assertEquals(routed.json(), fast.json());
     for (String header : List.of("ETag", "TCS-Version", "TCS-Revision", "TCS-Region", "TCS-Tenant", "Content-Type")) {
