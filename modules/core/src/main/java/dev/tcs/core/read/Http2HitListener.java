@@ -1,6 +1,5 @@
 package dev.tcs.core.read;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -42,24 +41,18 @@ final class Http2HitListener extends Http2FrameListenerDecorator {
   /**
    * Installs the listener when {@code connection} is HTTP/2 and its decoder already has Vert.x's
    * listener (Vert.x sets it when the client's SETTINGS arrive, before it reports the
-   * connection); returns whether it did.
+   * connection); otherwise leaves it as it is.
    */
-  static boolean install(HttpConnection connection, ReadFastPath fastPath) {
-    if (!(connection instanceof HttpServerConnection server)) {
-      return false;
+  static void install(HttpConnection connection, ReadFastPath fastPath) {
+    if (connection instanceof HttpServerConnection server
+        && server.channelHandlerContext() != null
+        && server.channelHandlerContext().handler() instanceof Http2ConnectionHandler http2) {
+      Http2ConnectionDecoder decoder = http2.decoder();
+      Http2FrameListener vertx = decoder.frameListener();
+      if (vertx != null && !(vertx instanceof Http2HitListener)) {
+        decoder.frameListener(new Http2HitListener(vertx, fastPath, http2.encoder()));
+      }
     }
-    ChannelHandlerContext ctx = server.channelHandlerContext();
-    ChannelHandler handler = ctx == null ? null : ctx.handler();
-    if (!(handler instanceof Http2ConnectionHandler http2)) {
-      return false;
-    }
-    Http2ConnectionDecoder decoder = http2.decoder();
-    Http2FrameListener vertx = decoder.frameListener();
-    if (vertx == null || vertx instanceof Http2HitListener) {
-      return false;
-    }
-    decoder.frameListener(new Http2HitListener(vertx, fastPath, http2.encoder()));
-    return true;
   }
 
   @Override

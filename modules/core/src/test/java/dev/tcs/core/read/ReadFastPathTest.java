@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -156,7 +157,7 @@ class ReadFastPathTest {
     }
 
     private static List<String> sorted(MultiMap headers) {
-      return headers.entries().stream().map(header -> header.getKey().toLowerCase(java.util.Locale.ROOT) + ": " + header.getValue()).sorted().toList();
+      return headers.entries().stream().map(header -> header.getKey().toLowerCase(Locale.ROOT) + ": " + header.getValue()).sorted().toList();
     }
 
     @Test
