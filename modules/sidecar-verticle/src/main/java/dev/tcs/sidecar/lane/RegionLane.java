@@ -9,8 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import dev.tcs.core.http.Tls;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * own event-loop context, with its own bound on reads in flight ({@link LaneLimit}) and its own
  * timeout. A slow or dead region fills only its own lane; a full lane rejects at once, on the
  * caller's thread, without touching the region's event loop.
+ *
+ * <p>The lane keeps its connection warm: most reads are hits, so a lane may carry no read for
+ * minutes, and a miss should not pay for a new connection (a TCP and TLS handshake to another
+ * region can take longer than the lane's timeout). Every {@link KeepWarm#every} the lane sends an
+ * HTTP/2 PING on the connection its last read used; the PING is also what keeps the region's
+ * server from closing it as idle. A connection that does not answer the PING within
+ * {@link KeepWarm#pongWithin} is closed, so that the next read connects afresh instead of timing
+ * out on a connection whose peer is gone without a word (a host that died, a dropped route).
  *
  * <p>Consumes {@link RegionRequest}s from any Vert.x context; produces {@link RegionAnswer}s
  * back on that context. Counts every request in {@link SidecarMetrics#REGION_REQUESTS}. Never
@@ -51,6 +61,19 @@ public final class RegionLane extends VerticleBase implements Lane {
   /** Lost hedges' reads still running; confined to the lane's context. */
   private int draining;
   private volatile HttpClientAgent client;
+  private final KeepWarm keepWarm;
+  /** The connection the last read went out on, while it is open; confined to the lane's context. */
+  private HttpConnection connection;
+  private long keepWarmTimer = -1;
+
+  /**
+   * How the lane keeps its connection: a PING every {@code every}, and the connection closed when
+   * its answer takes longer than {@code pongWithin}.
+   */
+  record KeepWarm(Duration every, Duration pongWithin) {
+    /** Well inside the 120 s after which a TCS server closes a connection it has read nothing on. */
+    static final KeepWarm DEFAULT = new KeepWarm(Duration.ofSeconds(30), Duration.ofSeconds(5));
+  }
 
   /**
    * @param region the configured region name
@@ -65,6 +88,11 @@ public final class RegionLane extends VerticleBase implements Lane {
 
   /** A lane whose {@code https} URL is reached with {@code tls} (trust, and a client certificate for mutual TLS). */
   public RegionLane(String region, URI url, Duration timeout, LaneLimit limit, SidecarMetrics metrics, Tls.Client tls) {
+    this(region, url, timeout, limit, metrics, tls, KeepWarm.DEFAULT);
+  }
+
+  RegionLane(String region, URI url, Duration timeout, LaneLimit limit, SidecarMetrics metrics, Tls.Client tls, KeepWarm keepWarm) {
+    this.keepWarm = keepWarm;
     this.tls = tls;
     this.region = region;
     this.url = url;
@@ -84,6 +112,7 @@ public final class RegionLane extends VerticleBase implements Lane {
   public Future<?> start() {
     client = vertx.createHttpClient(clientOptions(), poolOptions());
     laneContext = context;
+    keepWarmTimer = vertx.setPeriodic(keepWarm.every().toMillis(), id -> ping());
     log.info("region lane started region={} url={} timeoutMs={}", region, url, timeoutMillis);
     return Future.succeededFuture();
   }
@@ -91,6 +120,7 @@ public final class RegionLane extends VerticleBase implements Lane {
   @Override
   public Future<?> stop() {
     laneContext = null;
+    vertx.cancelTimer(keepWarmTimer);
     return client.close();
   }
 
@@ -120,9 +150,42 @@ public final class RegionLane extends VerticleBase implements Lane {
         .setConnectTimeout((int) timeoutMillis)
         .setTcpNoDelay(true)
         .setKeepAlive(true)
-        .setHttp2KeepAliveTimeout(120);
+        .setHttp2KeepAliveTimeout(0); // never closed for want of reads: kept warm by PINGs (see ping)
     // https: HTTP/2 negotiated by ALPN over TLS; http: HTTP/2 with prior knowledge (h2c).
     return "https".equals(url.getScheme()) ? Tls.apply(options, tls) : options;
+  }
+
+  /**
+   * Sends a PING on the connection the last read used, and closes it when the answer does not
+   * come within {@link KeepWarm#pongWithin}: the pool then drops it and the next read connects.
+   * Runs on the lane's context. Without a connection (none yet, or closed) there is nothing to
+   * keep: the next read opens one.
+   */
+  private void ping() {
+    HttpConnection pinged = connection;
+    if (pinged == null) {
+      return;
+    }
+    long deadline = vertx.setTimer(keepWarm.pongWithin().toMillis(), id -> {
+      log.warn("region connection did not answer a PING within {} ms, closing it region={}", keepWarm.pongWithin().toMillis(), region);
+      forget(pinged);
+      pinged.close();
+    });
+    pinged.ping(Buffer.buffer(new byte[8])).onComplete(pong -> vertx.cancelTimer(deadline));
+  }
+
+  /** Remembers the connection a read went out on (it changes only when the last one closed). */
+  private void track(HttpConnection used) {
+    if (used != connection) {
+      connection = used;
+      used.closeHandler(v -> forget(used));
+    }
+  }
+
+  private void forget(HttpConnection closed) {
+    if (connection == closed) {
+      connection = null;
+    }
   }
 
   private PoolOptions poolOptions() {
@@ -197,6 +260,7 @@ public final class RegionLane extends VerticleBase implements Lane {
         return Future.failedFuture(new LaneFailure(region, LaneFailure.Kind.CANCELLED, "ended before sending"));
       }
       http = opened;
+      track(opened.connection());
       return opened.send();
     }
 

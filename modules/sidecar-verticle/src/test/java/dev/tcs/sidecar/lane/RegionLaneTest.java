@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.http.HttpServers;
+import dev.tcs.core.http.Tls;
+import dev.tcs.core.read.ReadApi;
 import dev.tcs.infra.Eventually;
 import dev.tcs.sidecar.SidecarMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A lost hedge's read against a real HTTP/2 server: left to finish rather than reset (the
+ * A lane against a real HTTP/2 server. A lost hedge's read is left to finish rather than reset (the
  * server's rapid-reset guard counts every RST_STREAM it receives), and still bounded by the
- * lane's timeout.
+ * lane's timeout. An idle lane keeps its connection with PINGs, and drops one that stops answering.
  */
 class RegionLaneTest {
   private static final RegionRequest READ = new RegionRequest("/v1/tenants/acme/context", "acme", "Bearer t", null);
@@ -35,11 +42,22 @@ class RegionLaneTest {
   private final AtomicInteger resets = new AtomicInteger();
   private volatile long answerAfterMillis;
   private volatile CountDownLatch arrived = new CountDownLatch(1);
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger();
 
   @BeforeEach
   void startServer() {
     vertx = Vertx.vertx();
-    server = vertx.createHttpServer(HttpServers.options("127.0.0.1", 0)).requestHandler(this::handle).listen().await();
+    server =
+        vertx
+            .createHttpServer(HttpServers.options("127.0.0.1", 0))
+            .connectionHandler(connection -> {
+              connections.incrementAndGet();
+              connection.pingHandler(data -> pings.incrementAndGet());
+            })
+            .requestHandler(this::handle)
+            .listen()
+            .await();
   }
 
   @AfterEach
@@ -58,16 +76,26 @@ class RegionLaneTest {
     if (answerAfterMillis >= 0) {
       vertx.setTimer(Math.max(1, answerAfterMillis), id -> {
         if (!request.response().closed()) {
-          request.response().end("{}").onSuccess(v -> answered.incrementAndGet());
+          request.response().putHeader(ReadApi.VERSION, "1").putHeader(ReadApi.TENANT, "acme").end("{}").onSuccess(v -> answered.incrementAndGet());
         }
       });
     }
   }
 
   private RegionLane lane(Duration timeout, LaneLimit limit) {
-    RegionLane lane = new RegionLane("eu-west", URI.create("http://127.0.0.1:" + server.actualPort()), timeout, limit, new SidecarMetrics(new SimpleMeterRegistry()));
+    return lane(server.actualPort(), timeout, limit, RegionLane.KeepWarm.DEFAULT);
+  }
+
+  private RegionLane lane(int port, Duration timeout, LaneLimit limit, RegionLane.KeepWarm keepWarm) {
+    RegionLane lane =
+        new RegionLane(
+            "eu-west", URI.create("http://127.0.0.1:" + port), timeout, limit, new SidecarMetrics(new SimpleMeterRegistry()), Tls.Client.DEFAULT, keepWarm);
     vertx.deployVerticle(lane).await();
     return lane;
+  }
+
+  private static RegionAnswer read(RegionLane lane) {
+    return lane.call(READ).answer().await();
   }
 
   @Test
@@ -118,4 +146,73 @@ class RegionLaneTest {
     assertEquals(LaneFailure.Kind.TIMEOUT, ((LaneFailure) call.answer().cause()).kind());
   }
 
+  @Test
+  void idleLane_pingsItsConnection_andTheNextReadGoesOutOnIt() {
+    RegionLane lane = lane(server.actualPort(), Duration.ofSeconds(2), new FixedLaneLimit(4), new RegionLane.KeepWarm(Duration.ofMillis(50), Duration.ofSeconds(5)));
+    read(lane);
+
+    Eventually.until(Duration.ofSeconds(10), "the idle lane pinged its connection", () -> pings.get() >= 3);
+    read(lane);
+
+    assertEquals(1, connections.get(), "both reads went out on the one connection");
+  }
+
+  @Test
+  void connectionThatStopsAnswering_isClosed_andTheNextReadConnectsAfresh() {
+    BlackHoleProxy proxy = new BlackHoleProxy(vertx, server.actualPort());
+    RegionLane lane = lane(proxy.port(), Duration.ofSeconds(2), new FixedLaneLimit(4), new RegionLane.KeepWarm(Duration.ofMillis(100), Duration.ofMillis(500)));
+    read(lane);
+    assertEquals(1, proxy.links.size());
+
+    proxy.links.get(0).silenced = true; // the peer is gone without a word: nothing passes, nothing closes
+
+    Eventually.until(Duration.ofSeconds(10), "the lane closed the silent connection", () -> proxy.links.get(0).closedByLane);
+    RegionAnswer answer = read(lane);
+    assertEquals(200, answer.status());
+    assertEquals(2, proxy.links.size(), "the read after went out on a new connection");
+  }
+
+  /** A TCP proxy to the server whose links can go silent: bytes in either direction dropped. */
+  private static final class BlackHoleProxy {
+    final List<Link> links = new CopyOnWriteArrayList<>();
+    private final NetServer proxy;
+
+    BlackHoleProxy(Vertx vertx, int serverPort) {
+      proxy =
+          vertx
+              .createNetServer()
+              .connectHandler(lane -> {
+                lane.pause();
+                vertx.createNetClient().connect(serverPort, "127.0.0.1").onSuccess(region -> {
+                  Link link = new Link();
+                  links.add(link);
+                  lane.handler(bytes -> link.pass(region, bytes));
+                  region.handler(bytes -> link.pass(lane, bytes));
+                  lane.closeHandler(v -> {
+                    link.closedByLane = true;
+                    region.close();
+                  });
+                  region.closeHandler(v -> lane.close());
+                  lane.resume();
+                });
+              })
+              .listen(0, "127.0.0.1")
+              .await();
+    }
+
+    int port() {
+      return proxy.actualPort();
+    }
+  }
+
+  private static final class Link {
+    volatile boolean silenced;
+    volatile boolean closedByLane;
+
+    void pass(NetSocket to, Buffer bytes) {
+      if (!silenced) {
+        to.write(bytes);
+      }
+    }
+  }
 }
