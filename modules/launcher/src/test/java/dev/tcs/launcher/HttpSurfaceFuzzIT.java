@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -295,7 +299,8 @@ class HttpSurfaceFuzzIT {
       sequences.add(concat(preface, settings, frame(random.nextInt(10), random.nextInt(256), random.nextInt(8), payload)));
     }
 
-    for (Map.Entry<String, URI> port : ports.entrySet()) {
+    // Ports at once: most of this test is waiting for a server to say nothing more (the read timeout).
+    eachPortAtOnce(port -> {
       for (byte[] sequence : sequences) {
         List<Integer> statuses = rawHttp2Statuses(port.getValue(), sequence);
         for (int status : statuses) {
@@ -303,7 +308,7 @@ class HttpSurfaceFuzzIT {
         }
       }
       assertEquals(200, send("GET", port.getValue() + "/health/live", null, null, null).statusCode(), port.getKey() + " still answers");
-    }
+    });
   }
 
   @Test
@@ -323,6 +328,38 @@ class HttpSurfaceFuzzIT {
   }
 
   // ---- helpers ----------------------------------------------------------------------------
+
+  /** What {@link #eachPortAtOnce} runs for one port. */
+  @FunctionalInterface
+  private interface PortCheck {
+    void check(Map.Entry<String, URI> port) throws Exception;
+  }
+
+  /** Runs {@code check} for every port, each on its own thread, and rethrows the first port's failure. */
+  private static void eachPortAtOnce(PortCheck check) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(ports.size());
+    try {
+      List<Future<?>> checks = new ArrayList<>();
+      for (Map.Entry<String, URI> port : ports.entrySet()) {
+        checks.add(threads.submit(() -> {
+          check.check(port);
+          return null;
+        }));
+      }
+      for (Future<?> done : checks) {
+        try {
+          done.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw (Exception) e.getCause();
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 
   private static List<URI> readers() {
     List<URI> readers = new ArrayList<>();
