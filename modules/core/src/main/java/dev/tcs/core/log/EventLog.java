@@ -9,7 +9,10 @@ import io.vertx.core.buffer.Buffer;
  * Kinesis can replace it behind this interface.
  */
 public interface EventLog {
-  /** Creates {@code topic} if absent; {@code retainForever} keeps every record (the replay source). */
+  /**
+   * Creates {@code topic} if absent; a topic it creates, it completes once that can take appends
+   * (every partition has a leader). {@code retainForever} keeps every record (the replay source).
+   */
   Future<Void> ensureTopic(String topic, int partitions, boolean retainForever);
 
   /** Appends one record; the future succeeds once the log has durably accepted it. */

@@ -16,12 +16,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Callback;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,9 @@ public final class KafkaEventLog implements EventLog {
    * fetches) cost fewer hops.
    */
   private static final int REPLAY_POLL_RECORDS = 2_000;
+  /** How long {@link #ensureTopic} waits for the topic's creation and then for its leaders. */
+  private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
+  private static final long TOPIC_READY_POLL_MILLIS = 20;
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final KafkaProducer<String, Buffer> producer;
@@ -67,24 +73,60 @@ public final class KafkaEventLog implements EventLog {
     this.bulkSender = vertx.createSharedWorkerExecutor("tcs-kafka-bulk-" + UUID.randomUUID().toString().substring(0, 6), 1);
   }
 
+  /**
+   * Creates the topic unless it exists. A topic it created is ready once every partition has a
+   * leader (30 s at most), so that what is appended next is not sent before a broker has the
+   * partition.
+   */
   @Override
   public Future<Void> ensureTopic(String topic, int partitions, boolean retainForever) {
     return vertx.executeBlocking(
         () -> {
+          long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
           NewTopic spec = new NewTopic(topic, Optional.of(partitions), Optional.empty());
           if (retainForever) {
             spec.configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"));
           }
           try {
-            admin().createTopics(List.of(spec)).all().get(30, TimeUnit.SECONDS);
+            admin().createTopics(List.of(spec)).all().get(TOPIC_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-              throw e;
+            if (e.getCause() instanceof TopicExistsException) {
+              return null; // a partition without a leader now (a broker down) must not stop a start
             }
+            throw e;
           }
+          awaitLeaders(topic, deadline);
           return null;
         },
         false);
+  }
+
+  /**
+   * Waits on a worker until the metadata a broker serves gives every partition of {@code topic}
+   * a leader. A topic's creation completes once the controller has it, before the brokers have
+   * applied it. An append sent in between fails with NOT_LEADER_OR_FOLLOWER and is retried; with
+   * several requests in flight, a later request can then be appended first, and the idempotent
+   * producer's retries of the earlier one are refused as out of order until its delivery timeout:
+   * a record lost and the next ones out of order (KAFKA-15591; seen in {@code KafkaEventLogIT} on
+   * Kafka 4.3.1, with the broker holding sequences 1-2 of a partition and refusing 0).
+   */
+  private void awaitLeaders(String topic, long deadlineNanos) throws Exception {
+    while (true) {
+      try {
+        TopicDescription description = admin().describeTopics(List.of(topic)).allTopicNames().get(TOPIC_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        if (description != null && description.partitions().stream().allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw new TimeoutException("topic " + topic + " has a partition without a leader " + TOPIC_READY_TIMEOUT.toSeconds() + " s after it was created");
+      }
+      Thread.sleep(TOPIC_READY_POLL_MILLIS);
+    }
   }
 
   @Override

@@ -373,6 +373,22 @@ class KafkaEventLogIT {
 
   // ---- replay ----
 
+  /**
+   * Regression: a topic's creation completed before the broker had applied it, and appends sent at
+   * once could lose their first record (the broker refused its retries as out of order once a later
+   * request was in: KAFKA-15591). {@code replay_afterAGroupCommittedEverything_readsFromTheStart}
+   * failed that way once in a fresh-clone CI.
+   */
+  @Test
+  void ensureTopic_newTopic_completesOnlyOnceEveryPartitionHasALeader() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      String fresh = TestNames.unique("core-ready");
+      log.ensureTopic(fresh, 4, false).await();
+      TopicDescription description = admin.describeTopics(List.of(fresh)).allTopicNames().get(10, TimeUnit.SECONDS).get(fresh);
+      assertTrue(description.partitions().stream().allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()), fresh + ": " + description);
+    }
+  }
+
   @Test
   void replay_afterAGroupCommittedEverything_readsFromTheStart() {
     log.ensureTopic(topic, 2, true).await();
