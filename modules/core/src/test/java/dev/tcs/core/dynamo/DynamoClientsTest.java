@@ -12,10 +12,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** AWS credentials are resolved when the client is built, not on the first call's thread. */
+/** AWS credentials are resolved when the client is built (on the building thread), not by its first call. */
 class DynamoClientsTest {
   @Test
-  void resolvedOnce_resolvesOnTheBuildingThread() {
+  void resolvedOnce_resolvesTheCredentialsOnce_andReturnsTheProvider() {
     AtomicInteger resolved = new AtomicInteger();
     AwsCredentialsProvider provider = () -> {
       resolved.incrementAndGet();
