@@ -40,7 +40,12 @@ final class ChildProcess implements AutoCloseable {
    * naming the command, its exit code (or the timeout) and its output.
    */
   static String runToCompletion(String name, List<String> command, Duration timeout, Path workDir) {
-    ChildProcess child = start(name, command, Map.of(), workDir);
+    return runToCompletion(name, command, Map.of(), timeout, workDir);
+  }
+
+  /** {@link #runToCompletion(String, List, Duration, Path)} with more environment variables. */
+  static String runToCompletion(String name, List<String> command, Map<String, String> env, Duration timeout, Path workDir) {
+    ChildProcess child = start(name, command, env, workDir);
     try {
       child.process.getOutputStream().close();
       if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

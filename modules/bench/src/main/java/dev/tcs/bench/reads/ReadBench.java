@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Starts (1) {@link ReadBenchSystem}: the demo system (embedded Kafka, DynamoDB Local,
  * Hazelcast, catalogue, projector, regions) seeded through the catalogue with tenants whose
- * {@code jira} view is 600 bytes; (2) the sidecar alone, {@code tcs run sidecar}, pointed at those
+ * {@code jira} view is 600 bytes; by default as {@code tcs up} runs it, each region in a JVM of
+ * its own and the infrastructure in another ({@code --system-layout}); (2) the sidecar alone, {@code tcs run sidecar}, pointed at those
  * regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
  * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. The sidecar
  * and the region are each read twice: with the 500-byte bearer token, which h2load (like most
@@ -108,7 +109,24 @@ public final class ReadBench implements Callable<Integer> {
   @Option(names = "--java-opts", description = "JVM options of the sidecar and bare Vert.x processes (default: as ./tcs run sidecar: ${DEFAULT-VALUE}).")
   String javaOpts = "-XX:+UseSerialGC -Xms32m -Xmx640m -Xmn12m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=15 -XX:TrimNativeHeapInterval=10000";
 
-  @Option(names = "--system-java-opts", description = "JVM options of the system process (default: ${DEFAULT-VALUE}).")
+  /** How the system under the sidecar runs. */
+  enum Layout {
+    /** {@code tcs up}: the infrastructure, the catalogue, the projector and each region in a JVM of its own, as deployed. */
+    processes,
+    /** Everything in one JVM ({@code DemoSystem}), the layout of the figures before 2026-12-02. */
+    one_jvm
+  }
+
+  @Option(
+      names = "--system-layout",
+      description = "processes (tcs up: each region, the infrastructure, the catalogue and the projector in a JVM of its own) or one_jvm "
+          + "(all of them in one JVM, with --system-java-opts) (default: ${DEFAULT-VALUE}).")
+  Layout systemLayout = Layout.processes;
+
+  @Option(
+      names = "--system-java-opts",
+      description = "JVM options of the system process (default: ${DEFAULT-VALUE}). With --system-layout processes it only seeds; "
+          + "tcs up gives each of its processes its own options.")
   String systemJavaOpts = "-Xms256m -Xmx2g -XX:+UseParallelGC";
 
   @Option(names = "--sidecar-extra-opts", description = "More JVM options for the sidecar only (a JFR recording, say).")
@@ -161,6 +179,9 @@ public final class ReadBench implements Callable<Integer> {
 
   private final List<ChildProcess> children = new ArrayList<>();
 
+  /** The home region's pid when it runs in a JVM of its own (--system-layout processes). */
+  private Long homeRegionPid;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReadBench()).execute(args));
   }
@@ -196,6 +217,7 @@ public final class ReadBench implements Callable<Integer> {
         tenants = needed;
       }
       JsonObject system = startSystem(dir);
+      homeRegionPid = system.getLong("homeRegionPid");
       String body = system.getString("body");
       List<String> ids = system.getJsonArray("tenants").stream().map(Object::toString).limit(paths).toList();
       List<String> pathList = ids.stream().map(id -> "/v1/tenants/" + id + "/context").toList();
@@ -230,6 +252,9 @@ public final class ReadBench implements Callable<Integer> {
         }
       }
       children.forEach(child -> System.out.printf("read-bench: process %-8s pid %d log %s%n", child.name(), child.pid(), child.log()));
+      if (homeRegionPid != null) {
+        System.out.printf("read-bench: process %-8s pid %d log %s%n", "region", homeRegionPid, dir.resolve("system-state/up/logs/region-" + ReadBenchSystem.HOME + ".log"));
+      }
 
       try (BodyCheck check = new BodyCheck(vertx, Duration.ofSeconds(5))) {
         for (Target target : all.values()) {
@@ -271,6 +296,9 @@ public final class ReadBench implements Callable<Integer> {
         measureMisses(h2load, system, all.get("sidecar"), oneRegion, bearer);
       }
       children.forEach(child -> System.out.printf("RSS    %-8s %s%n", child.name(), residentMemory(child.pid())));
+      if (homeRegionPid != null) {
+        System.out.printf("RSS    %-8s %s%n", "region", residentMemory(homeRegionPid));
+      }
       if (holdSeconds > 0) {
         System.out.printf("read-bench: holding for %d s%n", holdSeconds);
         Thread.sleep(holdSeconds * 1000L);
@@ -451,22 +479,25 @@ public final class ReadBench implements Callable<Integer> {
   /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
   private Runnable profile(Path dir, String target) {
     String server = target.replace("-session", "");
-    String process = server.equals("region") ? "system" : server;
-    ChildProcess child = children.stream().filter(c -> c.name().equals(process)).findFirst().orElse(null);
-    if (child == null || !(server.equals("sidecar") || server.equals("region"))) {
+    Long pid = server.equals("region") && homeRegionPid != null ? homeRegionPid : children.stream()
+        .filter(c -> c.name().equals(server.equals("region") ? "system" : server))
+        .findFirst()
+        .map(ChildProcess::pid)
+        .orElse(null);
+    if (pid == null || !(server.equals("sidecar") || server.equals("region"))) {
       return () -> {};
     }
     return () -> {
       Path recording = dir.resolve(target + ".jfr");
-      jcmd(child.pid(), dir.resolve(target + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + target, "settings=profile",
+      jcmd(pid, dir.resolve(target + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + target, "settings=profile",
           "duration=" + durationSeconds + "s", "filename=" + recording);
       Thread dump = new Thread(() -> {
         ChildProcess.sleep(durationSeconds * 500L);
-        jcmd(child.pid(), dir.resolve(target + "-threads.txt"), "Thread.print");
+        jcmd(pid, dir.resolve(target + "-threads.txt"), "Thread.print");
       }, "read-bench-thread-dump");
       dump.setDaemon(true);
       dump.start();
-      System.out.printf("read-bench: recording %s (pid %d) into %s%n", target, child.pid(), recording);
+      System.out.printf("read-bench: recording %s (pid %d) into %s%n", target, pid, recording);
     };
   }
 
@@ -488,6 +519,9 @@ public final class ReadBench implements Callable<Integer> {
   private JsonObject startSystem(Path dir) {
     List<String> command = java(systemJavaOpts, "");
     command.addAll(List.of(ReadBenchSystem.class.getName(), configDir.toAbsolutePath().toString(), Integer.toString(tenants), Integer.toString(viewBytes)));
+    if (systemLayout == Layout.processes) {
+      command.addAll(List.of(Integer.toString(ReadBenchSystem.DEFAULT_WRITE_CONCURRENCY), dir.resolve("system-state").toString()));
+    }
     ChildProcess system = ChildProcess.start("system", command, Map.of(), dir);
     children.add(system);
     System.out.printf("read-bench: starting the system (pid %d), seeding %d tenants...%n", system.pid(), tenants);

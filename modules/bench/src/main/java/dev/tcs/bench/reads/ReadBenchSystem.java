@@ -1,6 +1,7 @@
 package dev.tcs.bench.reads;
 
 import dev.tcs.core.auth.Principal;
+import dev.tcs.launcher.DemoState;
 import dev.tcs.launcher.DemoSystem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,27 +18,41 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The system a sidecar needs, in its own JVM, for {@link ReadBench}: {@link DemoSystem} on free
- * ports (embedded Kafka, DynamoDB Local, Hazelcast, catalogue, projector, every region of
+ * The system a sidecar needs, for {@link ReadBench}, started from a JVM of its own: the demo's
+ * system (embedded Kafka, DynamoDB Local, Hazelcast, catalogue, projector, every region of
  * {@code demo.yaml}), seeded through the catalogue API with {@code tenants} tenants whose
- * {@code jira} view is {@code viewBytes} bytes. Prints one line {@code READY <json>} (endpoints,
- * the home region's Hazelcast members, a jira reader token, the tenant ids, the view body) and
+ * {@code jira} view is {@code viewBytes} bytes. Two layouts:
+ *
+ * <ul>
+ *   <li>with {@code UP_STATE_DIR}: {@code tcs up}, each region, the catalogue, the projector and the
+ *       infrastructure in a JVM of its own, as deployed (the state file and logs in that
+ *       directory); {@code tcs down} when this process stops;
+ *   <li>without: {@link DemoSystem} in this JVM, on free ports.
+ * </ul>
+ *
+ * <p>Prints one line {@code READY <json>} (endpoints, the home region's Hazelcast members, a jira
+ * reader token, the tenant ids, the view body, the home region's pid when it has its own) and
  * runs until its standard input closes or it is terminated.
  *
- * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES [WRITE_CONCURRENCY]</pre>
+ * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES [WRITE_CONCURRENCY [UP_STATE_DIR]]</pre>
  */
 public final class ReadBenchSystem {
   static final String READY = "READY ";
   static final String CONSUMER = "jira";
-  private static final int DEFAULT_WRITE_CONCURRENCY = 8;
+  /** The region the benchmark reads directly, and whose Hazelcast cluster the sidecar joins. */
+  static final String HOME = "us-east";
+  static final int DEFAULT_WRITE_CONCURRENCY = 8;
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
@@ -49,22 +64,23 @@ public final class ReadBenchSystem {
     int tenants = Integer.parseInt(args[1]);
     int viewBytes = Integer.parseInt(args[2]);
     int writeConcurrency = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_WRITE_CONCURRENCY;
-    DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
-    Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
+    Running system = args.length > 4 ? Running.separate(configDir, Path.of(args[4]).toAbsolutePath()) : Running.inOneJvm(configDir);
+    Runtime.getRuntime().addShutdownHook(new Thread(system.stop(), "read-bench-system-shutdown"));
     try {
       Vertx vertx = system.vertx();
       // Every request from one context: see BodyCheck for what a request issued from main can do.
       Context context = vertx.getOrCreateContext();
       HttpClientAgent http =
           vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(writeConcurrency));
-      String writer = system.tokens().issue("bench-writer", Set.of(Principal.WRITER), Duration.ofHours(12));
-      String reader = system.tokens().issue(CONSUMER, Set.of(Principal.READER), Duration.ofHours(12));
-      String home = "us-east";
-      String region = system.endpoints().regions().getOrDefault(home, system.endpoints().regions().values().iterator().next());
+      String writer = system.writerToken();
+      String reader = system.readerToken();
+      String home = HOME;
+      String region = system.regions().getOrDefault(home, system.regions().values().iterator().next());
+      String catalogue = system.catalogue();
 
       // One probe write sizes the padding so that the view a region serves is viewBytes long.
       int probePad = 300;
-      BodyCheck.await(context, () -> put(http, system.endpoints().catalogue(), writer, tenantDoc(tenantId(0), probePad)), WRITE_TIMEOUT, "probe PUT");
+      BodyCheck.await(context, () -> put(http, catalogue, writer, tenantDoc(tenantId(0), probePad)), WRITE_TIMEOUT, "probe PUT");
       int probeBody = awaitBody(context, http, region, reader, tenantId(0), -1, Duration.ofSeconds(120)).length();
       int pad = Math.max(1, probePad + viewBytes - probeBody);
 
@@ -85,7 +101,7 @@ public final class ReadBenchSystem {
             BodyCheck.await(context, () -> {
               List<Future<Void>> batch = new ArrayList<>();
               for (int i = first; i < Math.min(tenants, first + writeConcurrency); i++) {
-                batch.add(put(http, system.endpoints().catalogue(), writer, tenantDoc(ids.get(i), pad)));
+                batch.add(put(http, catalogue, writer, tenantDoc(ids.get(i), pad)));
               }
               return Future.all(batch);
             }, WRITE_TIMEOUT, "PUT of tenants " + ids.get(first) + " and the next " + (writeConcurrency - 1));
@@ -107,16 +123,17 @@ public final class ReadBenchSystem {
 
       JsonObject ready =
           new JsonObject()
-              .put("catalogue", system.endpoints().catalogue())
-              .put("regions", new JsonObject(new java.util.LinkedHashMap<>(system.endpoints().regions())))
+              .put("catalogue", catalogue)
+              .put("regions", new JsonObject(new java.util.LinkedHashMap<>(system.regions())))
               .put("home", home)
               .put("hazelcastCluster", "tcs-" + home)
-              .put("hazelcastMembers", new JsonArray(system.infra().hazelcastAddresses("tcs-" + home)))
-              .put("dynamo", system.infra().dynamo().endpoint().toString())
+              .put("hazelcastMembers", new JsonArray(system.homeMembers()))
+              .put("dynamo", system.dynamo())
               .put("readerToken", reader)
               .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body);
+      system.homeRegionPid().ifPresent(pid -> ready.put("homeRegionPid", pid));
       announceAndWait(ready);
     } catch (Throwable e) {
       e.printStackTrace(System.out); // the parent shows this log's tail
@@ -205,5 +222,87 @@ public final class ReadBenchSystem {
       ChildProcess.sleep(100);
     }
     throw new IllegalStateException("tenant " + tenant + " not readable at " + region + " within 120 s; last answer: " + last);
+  }
+
+  /**
+   * A running system and what the benchmark needs of it: endpoints, the home region's Hazelcast
+   * members, tokens signed with the demo key, and how to stop it.
+   */
+  record Running(
+      Vertx vertx,
+      String catalogue,
+      Map<String, String> regions,
+      List<String> homeMembers,
+      String dynamo,
+      String writerToken,
+      String readerToken,
+      Optional<Long> homeRegionPid,
+      Runnable stop) {
+
+    /** {@link DemoSystem} in this JVM, on free ports: regions share this JVM with Kafka, DynamoDB Local and Hazelcast. */
+    static Running inOneJvm(Path configDir) {
+      DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
+      Duration ttl = Duration.ofHours(12);
+      return new Running(
+          system.vertx(),
+          system.endpoints().catalogue(),
+          system.endpoints().regions(),
+          system.infra().hazelcastAddresses("tcs-" + HOME),
+          system.infra().dynamo().endpoint().toString(),
+          system.tokens().issue("bench-writer", Set.of(Principal.WRITER), ttl),
+          system.tokens().issue(CONSUMER, Set.of(Principal.READER), ttl),
+          Optional.empty(),
+          system::close);
+    }
+
+    /**
+     * {@code tcs up} with its state in {@code stateDir}: the infrastructure, the catalogue, the
+     * projector and each region in a JVM of its own, as deployed; the sidecar {@code up} starts is
+     * stopped (the benchmark starts its own). {@link #stop} runs {@code tcs down}.
+     */
+    static Running separate(Path configDir, Path stateDir) throws IOException {
+      Map<String, String> env = Map.of("TCS_STATE_DIR", stateDir.toString());
+      Path logs = Files.createDirectories(stateDir.resolve("commands"));
+      Runnable down = () -> ChildProcess.runToCompletion("tcs-down", tcs(configDir, "down"), env, Duration.ofMinutes(2), logs);
+      try {
+        ChildProcess.runToCompletion("tcs-up", tcs(configDir, "up"), env, Duration.ofMinutes(10), logs);
+        DemoState state = DemoState.readLive(DemoState.file(stateDir)).orElseThrow(() -> new IllegalStateException("tcs up left no live state in " + stateDir));
+        DemoState.LocalProcess sidecar = state.processes().get("sidecar");
+        ProcessHandle.of(sidecar.pid()).ifPresent(ProcessHandle::destroy);
+        Map<String, String> regions = new LinkedHashMap<>();
+        state.components().forEach((name, url) -> {
+          if (name.startsWith("region.")) {
+            regions.put(name.substring("region.".length()), url);
+          }
+        });
+        String writer = lastLine(ChildProcess.runToCompletion("tcs-token-writer", tcs(configDir, "token", "--writer", "--subject", "bench-writer", "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
+        String reader = lastLine(ChildProcess.runToCompletion("tcs-token-reader", tcs(configDir, "token", "--consumer", CONSUMER, "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
+        return new Running(
+            Vertx.vertx(),
+            state.components().get("catalogue"),
+            regions,
+            state.hazelcast().get("tcs-" + HOME),
+            state.dynamodb(),
+            writer,
+            reader,
+            Optional.of(state.processes().get("region-" + HOME).pid()),
+            down);
+      } catch (RuntimeException e) {
+        down.run();
+        throw e;
+      }
+    }
+
+    private static List<String> tcs(Path configDir, String... args) {
+      List<String> command = ReadBench.javaCommand("-Xmx256m -XX:+UseSerialGC", "");
+      command.addAll(List.of("dev.tcs.launcher.TcsCommand", "--config-dir", configDir.toString()));
+      command.addAll(List.of(args));
+      return command;
+    }
+
+    private static String lastLine(String output) {
+      List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
+      return lines.get(lines.size() - 1).trim();
+    }
   }
 }
