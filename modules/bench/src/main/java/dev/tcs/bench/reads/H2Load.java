@@ -28,7 +28,19 @@ final class H2Load {
   record Throughput(double requestsPerSecond, long succeeded, long failed, long non2xx) {}
 
   /** What one latency run measured, in microseconds. */
-  record Latency(long count, double requestsPerSecond, long p50, long p90, long p99, long p999, long max, long non200) {}
+  record Latency(long count, double requestsPerSecond, long p50, long p90, long p99, long p999, long max, long non200) {
+    static Latency of(Histogram times, double requestsPerSecond, long non200) {
+      return new Latency(
+          times.getTotalCount(),
+          requestsPerSecond,
+          times.getValueAtPercentile(50),
+          times.getValueAtPercentile(90),
+          times.getValueAtPercentile(99),
+          times.getValueAtPercentile(99.9),
+          times.getMaxValue(),
+          non200);
+    }
+  }
 
   private final Path workDir;
 
@@ -44,6 +56,19 @@ final class H2Load {
 
   /** {@code h2load -cC -m1 -D duration --log-file}: percentiles of every request's time. */
   Latency latency(List<String> urls, String authorization, int clients, Duration duration) {
+    Histogram times = new Histogram(3);
+    LatencySlice slice = latencyInto(urls, authorization, clients, duration, times);
+    return Latency.of(times, slice.requestsPerSecond(), slice.non200());
+  }
+
+  /** What one latency slice added: its rate and how many of its answers were not 200. */
+  record LatencySlice(double requestsPerSecond, long non200) {}
+
+  /**
+   * {@code h2load -cC -m1 -D duration --log-file}: every request's time (µs) added to
+   * {@code into}, so that slices of one target taken at different times make one distribution.
+   */
+  LatencySlice latencyInto(List<String> urls, String authorization, int clients, Duration duration, Histogram into) {
     Path log = workDir.resolve("h2load-latency.log");
     try {
       Files.deleteIfExists(log); // h2load appends
@@ -54,7 +79,12 @@ final class H2Load {
     command.add(1, "--log-file=" + log);
     Throughput summary = parseThroughput(run(command, duration));
     try (Stream<String> lines = Files.lines(log)) {
-      return parseLatency(lines.toList(), summary.requestsPerSecond());
+      long before = into.getTotalCount();
+      long non200 = record(lines.toList(), into);
+      if (into.getTotalCount() == before) {
+        throw new IllegalStateException("h2load logged no request");
+      }
+      return new LatencySlice(summary.requestsPerSecond(), non200);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + log, e);
     }
@@ -67,18 +97,7 @@ final class H2Load {
    * @return how many answers were not 200
    */
   long recordRequests(List<String> urls, String authorization, Histogram into) {
-    long non200 = 0;
-    for (String line : requestLog(urls, authorization, 1, urls.size()).lines()) {
-      String[] columns = line.split("\t");
-      if (columns.length < 3) {
-        continue;
-      }
-      if (!columns[1].equals("200")) {
-        non200++;
-      }
-      into.recordValue(Long.parseLong(columns[2].trim()));
-    }
-    return non200;
+    return record(requestLog(urls, authorization, 1, urls.size()).lines(), into);
   }
 
   /**
@@ -169,6 +188,15 @@ final class H2Load {
   /** Lines of {@code --log-file}: start (µs since epoch), status, duration (µs), tab-separated. */
   static Latency parseLatency(List<String> lines, double requestsPerSecond) {
     Histogram histogram = new Histogram(3);
+    long non200 = record(lines, histogram);
+    if (histogram.getTotalCount() == 0) {
+      throw new IllegalStateException("h2load logged no request");
+    }
+    return Latency.of(histogram, requestsPerSecond, non200);
+  }
+
+  /** Adds each logged request's duration to {@code into}; returns how many answers were not 200. */
+  private static long record(List<String> lines, Histogram into) {
     long non200 = 0;
     for (String line : lines) {
       String[] columns = line.split("\t");
@@ -178,19 +206,8 @@ final class H2Load {
       if (!columns[1].equals("200")) {
         non200++;
       }
-      histogram.recordValue(Long.parseLong(columns[2].trim()));
+      into.recordValue(Long.parseLong(columns[2].trim()));
     }
-    if (histogram.getTotalCount() == 0) {
-      throw new IllegalStateException("h2load logged no request");
-    }
-    return new Latency(
-        histogram.getTotalCount(),
-        requestsPerSecond,
-        histogram.getValueAtPercentile(50),
-        histogram.getValueAtPercentile(90),
-        histogram.getValueAtPercentile(99),
-        histogram.getValueAtPercentile(99.9),
-        histogram.getMaxValue(),
-        non200);
+    return non200;
   }
 }

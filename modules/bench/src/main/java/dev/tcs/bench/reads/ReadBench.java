@@ -72,6 +72,13 @@ public final class ReadBench implements Callable<Integer> {
   @Option(names = "--latency-duration", description = "Seconds of each latency run (default: ${DEFAULT-VALUE}).")
   int latencySeconds = 10;
 
+  @Option(
+      names = "--slices",
+      description = "Each round's throughput and latency runs of a target are taken in this many slices, the targets taking turns "
+          + "slice by slice, so that the machine's noise falls on all of them alike; 1: one run per target, as before 2026-12-02 "
+          + "(default: ${DEFAULT-VALUE}).")
+  int slices = 5;
+
   @Option(names = "--warmup", description = "Seconds of warm-up load per target before the first round (default: ${DEFAULT-VALUE}).")
   int warmupSeconds = 15;
 
@@ -134,8 +141,9 @@ public final class ReadBench implements Callable<Integer> {
 
   @Option(
       names = "--jfr",
-      description = "Profile: during round 1's throughput run of the sidecar and of the region, record a JFR profile of that process "
-          + "(jcmd JFR.start settings=profile) and take a thread dump half-way, into the work dir. Round 1's figures then include the recording's cost.")
+      description = "Profile: during round 1's throughput runs (every target's, taking turns), record a JFR profile of the sidecar and of "
+          + "the region (jcmd JFR.start settings=profile) and take a thread dump half-way, into the work dir. Round 1's figures then "
+          + "include the recordings' cost.")
   boolean jfr;
 
   @Option(
@@ -199,6 +207,10 @@ public final class ReadBench implements Callable<Integer> {
   record GcPauses(double count, double seconds) {
     GcPauses minus(GcPauses before) {
       return new GcPauses(count - before.count, seconds - before.seconds);
+    }
+
+    GcPauses plus(GcPauses more) {
+      return new GcPauses(count + more.count, seconds + more.seconds);
     }
   }
 
@@ -275,18 +287,11 @@ public final class ReadBench implements Callable<Integer> {
       all.keySet().forEach(name -> results.put(name, new ArrayList<>()));
       for (int round = 1; round <= repeats; round++) {
         String before = loadAverage();
-        Map<String, H2Load.Throughput> throughputs = new LinkedHashMap<>();
-        for (Target target : all.values()) {
-          Runnable profile = jfr && round == 1 ? profile(dir, target.name()) : () -> {};
-          profile.run();
-          throughputs.put(target.name(), requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, Duration.ofSeconds(durationSeconds))));
+        if (jfr && round == 1) {
+          Duration phase = Duration.ofSeconds((long) durationSeconds * all.size());
+          all.keySet().stream().map(name -> name.replace("-session", "")).distinct().forEach(server -> profile(dir, server, phase).run());
         }
-        for (Target target : all.values()) {
-          GcPauses gcBefore = gcPauses(vertx, target);
-          H2Load.Latency latency = requireOk(target, h2load.latency(target.urls(), target.authorization(), latencyClients, Duration.ofSeconds(latencySeconds)));
-          GcPauses gcAfter = gcPauses(vertx, target);
-          results.get(target.name()).add(new Figures(throughputs.get(target.name()), latency, gcBefore == null || gcAfter == null ? null : gcAfter.minus(gcBefore)));
-        }
+        measureRound(h2load, vertx, all).forEach((name, figures) -> results.get(name).add(figures));
         System.out.printf("%nround %d of %d  (load average before: %s, after: %s)%n", round, repeats, before, loadAverage());
         printRound(results, round - 1);
       }
@@ -309,6 +314,68 @@ public final class ReadBench implements Callable<Integer> {
       vertx.close();
       stopAll();
     }
+  }
+
+  /**
+   * One round: each target's throughput, then each one's latency, as {@code --slices} slices of
+   * {@code --duration} / {@code --latency-duration} seconds, the targets taking turns slice by
+   * slice. A burst of noise on the machine (a neighbour, a collection in a process that is not
+   * measured) then falls on every target alike instead of on whichever one ran at that moment. A
+   * target's latency is one distribution of all its slices' requests, its throughput the mean of
+   * its slices' rates, its collector pauses those of its slices.
+   */
+  private Map<String, Figures> measureRound(H2Load h2load, Vertx vertx, Map<String, Target> all) {
+    Duration throughputSlice = Duration.ofSeconds(Math.max(1, durationSeconds / slices));
+    Duration latencySlice = Duration.ofSeconds(Math.max(1, latencySeconds / slices));
+    Map<String, List<H2Load.Throughput>> throughputs = new LinkedHashMap<>();
+    Map<String, org.HdrHistogram.Histogram> times = new LinkedHashMap<>();
+    Map<String, double[]> rates = new LinkedHashMap<>();
+    Map<String, GcPauses> gc = new LinkedHashMap<>();
+    java.util.Set<String> unknownGc = new java.util.HashSet<>();
+    long[] non200 = new long[all.size()];
+    for (Target target : all.values()) {
+      throughputs.put(target.name(), new ArrayList<>());
+      times.put(target.name(), new org.HdrHistogram.Histogram(3));
+      rates.put(target.name(), new double[slices]);
+    }
+    for (int slice = 0; slice < slices; slice++) {
+      for (Target target : all.values()) {
+        throughputs.get(target.name()).add(requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, throughputSlice)));
+      }
+    }
+    for (int slice = 0; slice < slices; slice++) {
+      int index = 0;
+      for (Target target : all.values()) {
+        GcPauses gcBefore = gcPauses(vertx, target);
+        H2Load.LatencySlice measured = h2load.latencyInto(target.urls(), target.authorization(), latencyClients, latencySlice, times.get(target.name()));
+        GcPauses gcAfter = gcPauses(vertx, target);
+        rates.get(target.name())[slice] = measured.requestsPerSecond();
+        non200[index++] += measured.non200();
+        if (gcBefore == null || gcAfter == null) {
+          unknownGc.add(target.name());
+        } else {
+          gc.merge(target.name(), gcAfter.minus(gcBefore), GcPauses::plus);
+        }
+      }
+    }
+    Map<String, Figures> figures = new LinkedHashMap<>();
+    int index = 0;
+    for (Target target : all.values()) {
+      List<H2Load.Throughput> slicesOf = throughputs.get(target.name());
+      H2Load.Throughput throughput = new H2Load.Throughput(
+          slicesOf.stream().mapToDouble(H2Load.Throughput::requestsPerSecond).average().orElseThrow(),
+          slicesOf.stream().mapToLong(H2Load.Throughput::succeeded).sum(),
+          0,
+          0);
+      H2Load.Latency latency = requireOk(target, H2Load.Latency.of(times.get(target.name()), Arrays.stream(rates.get(target.name())).average().orElseThrow(), non200[index++]));
+      figures.put(target.name(), new Figures(throughput, latency, unknownGc.contains(target.name()) ? null : gc.get(target.name())));
+    }
+    return figures;
+  }
+
+  /** Seconds of latency measured per target and round: every slice's. */
+  private int measuredLatencySeconds() {
+    return slices * Math.max(1, latencySeconds / slices);
   }
 
   /** Tenants to seed: the hit paths, tenants never read for the miss phase (see {@link #measureMisses}), and the last (read by the system when it seeds). */
@@ -476,9 +543,12 @@ public final class ReadBench implements Callable<Integer> {
         times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount(), non200);
   }
 
-  /** Starts a JFR recording of the process behind {@code target} for one throughput run, and a thread dump half-way. */
-  private Runnable profile(Path dir, String target) {
-    String server = target.replace("-session", "");
+  /**
+   * Starts a JFR recording of the process behind {@code server} (sidecar or region) for
+   * {@code span} (a round's throughput runs of every target, taking turns), and a thread dump
+   * half-way.
+   */
+  private Runnable profile(Path dir, String server, Duration span) {
     Long pid = server.equals("region") && homeRegionPid != null ? homeRegionPid : children.stream()
         .filter(c -> c.name().equals(server.equals("region") ? "system" : server))
         .findFirst()
@@ -488,16 +558,16 @@ public final class ReadBench implements Callable<Integer> {
       return () -> {};
     }
     return () -> {
-      Path recording = dir.resolve(target + ".jfr");
-      jcmd(pid, dir.resolve(target + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + target, "settings=profile",
-          "duration=" + durationSeconds + "s", "filename=" + recording);
+      Path recording = dir.resolve(server + ".jfr");
+      jcmd(pid, dir.resolve(server + "-jfr-start.txt"), "JFR.start", "name=read-bench-" + server, "settings=profile",
+          "duration=" + span.toSeconds() + "s", "filename=" + recording);
       Thread dump = new Thread(() -> {
-        ChildProcess.sleep(durationSeconds * 500L);
-        jcmd(pid, dir.resolve(target + "-threads.txt"), "Thread.print");
+        ChildProcess.sleep(span.toMillis() / 2);
+        jcmd(pid, dir.resolve(server + "-threads.txt"), "Thread.print");
       }, "read-bench-thread-dump");
       dump.setDaemon(true);
       dump.start();
-      System.out.printf("read-bench: recording %s (pid %d) into %s%n", target, pid, recording);
+      System.out.printf("read-bench: recording %s (pid %d) into %s%n", server, pid, recording);
     };
   }
 
@@ -712,7 +782,7 @@ public final class ReadBench implements Callable<Integer> {
           Figures f = figures.get(index);
           System.out.printf(
               Locale.ROOT, "  %-15s %12.0f %10d %10d %10d %10d %10d%s%n", name, f.throughput().requestsPerSecond(), f.latency().p50(), f.latency().p90(), f.latency().p99(), f.latency().p999(), f.latency().max(),
-              f.gc() == null ? "" : String.format(Locale.ROOT, "   GC in the latency run: %.0f pauses, %.1f ms (%.2f %% of it)", f.gc().count(), f.gc().seconds() * 1000, 100 * f.gc().seconds() / latencySeconds));
+              f.gc() == null ? "" : String.format(Locale.ROOT, "   GC in the latency slices: %.0f pauses, %.1f ms (%.2f %% of them)", f.gc().count(), f.gc().seconds() * 1000, 100 * f.gc().seconds() / measuredLatencySeconds()));
         });
     List<Figures> nginx = results.get("nginx");
     if (nginx != null) {
@@ -729,8 +799,8 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   private void printSummary(Map<String, List<Figures>> results) {
-    System.out.printf("%n=== medians of %d rounds (min-max); throughput -c%d -m%d %d s, latency -c%d -m1 %d s; load average now %s ===%n",
-        repeats, clients, streams, durationSeconds, latencyClients, latencySeconds, loadAverage());
+    System.out.printf("%n=== medians of %d rounds (min-max); throughput -c%d -m%d %d s, latency -c%d -m1 %d s, each in %d slices, the targets taking turns; load average now %s ===%n",
+        repeats, clients, streams, slices * Math.max(1, durationSeconds / slices), latencyClients, measuredLatencySeconds(), slices, loadAverage());
     results.forEach(
         (name, figures) ->
             System.out.printf(
@@ -744,8 +814,8 @@ public final class ReadBench implements Callable<Integer> {
           if (figures.stream().allMatch(f -> f.gc() != null)) {
             System.out.printf(
                 Locale.ROOT, "GC     %-15s in the latency runs: pauses/s %s  paused %% %s%n", name,
-                spread(figures.stream().mapToDouble(f -> f.gc().count() / latencySeconds).toArray(), "%.1f"),
-                spread(figures.stream().mapToDouble(f -> 100 * f.gc().seconds() / latencySeconds).toArray(), "%.2f"));
+                spread(figures.stream().mapToDouble(f -> f.gc().count() / measuredLatencySeconds()).toArray(), "%.1f"),
+                spread(figures.stream().mapToDouble(f -> 100 * f.gc().seconds() / measuredLatencySeconds()).toArray(), "%.2f"));
           }
         });
     List<Figures> nginx = results.get("nginx");

@@ -263,7 +263,15 @@ public final class ReadBenchSystem {
     static Running separate(Path configDir, Path stateDir) throws IOException {
       Map<String, String> env = Map.of("TCS_STATE_DIR", stateDir.toString());
       Path logs = Files.createDirectories(stateDir.resolve("commands"));
-      Runnable down = () -> ChildProcess.runToCompletion("tcs-down", tcs(configDir, "down"), env, Duration.ofMinutes(2), logs);
+      java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable down = () -> {
+        if (stopped.compareAndSet(false, true)) {
+          ChildProcess.runToCompletion("tcs-down", tcs(configDir, "down"), env, Duration.ofMinutes(2), logs);
+        }
+      };
+      // Also when this process is stopped while tcs up still starts things: up writes its state
+      // file as soon as its first process runs, and down stops whatever that file names.
+      Runtime.getRuntime().addShutdownHook(new Thread(down, "read-bench-system-down"));
       try {
         ChildProcess.runToCompletion("tcs-up", tcs(configDir, "up"), env, Duration.ofMinutes(10), logs);
         DemoState state = DemoState.readLive(DemoState.file(stateDir)).orElseThrow(() -> new IllegalStateException("tcs up left no live state in " + stateDir));
