@@ -187,7 +187,10 @@ public final class ReadBench implements Callable<Integer> {
 
   private final List<ChildProcess> children = new ArrayList<>();
 
-  /** The home region's pid when it runs in a JVM of its own (--system-layout processes). */
+  /** The system's processes (tcs up's names, e.g. region-us-east, to pids) when it has its own (--system-layout processes). */
+  private final Map<String, Long> systemProcesses = new LinkedHashMap<>();
+
+  /** The home region's pid when it runs in a JVM of its own. */
   private Long homeRegionPid;
 
   public static void main(String[] args) {
@@ -229,7 +232,9 @@ public final class ReadBench implements Callable<Integer> {
         tenants = needed;
       }
       JsonObject system = startSystem(dir);
-      homeRegionPid = system.getLong("homeRegionPid");
+      JsonObject processes = system.getJsonObject("processes", new JsonObject());
+      processes.forEach(process -> systemProcesses.put(process.getKey(), ((Number) process.getValue()).longValue()));
+      homeRegionPid = systemProcesses.get("region-" + system.getString("home"));
       String body = system.getString("body");
       List<String> ids = system.getJsonArray("tenants").stream().map(Object::toString).limit(paths).toList();
       List<String> pathList = ids.stream().map(id -> "/v1/tenants/" + id + "/context").toList();
@@ -471,6 +476,7 @@ public final class ReadBench implements Callable<Integer> {
       long regionFailed = 0;
       long oneRegionFailed = 0;
       getItems(dynamo, table, viaSidecar.subList(0, missWarmup), discarded, true);
+      CpuUse cpu = CpuUse.start(measuredProcesses());
       for (int from = missWarmup; from < perKind; from += MISS_BLOCK) {
         int to = Math.min(perKind, from + MISS_BLOCK);
         sidecarFailed += h2load.recordRequests(contextUrls(sidecarBase, viaSidecar.subList(from, to)), bearer, miss);
@@ -482,6 +488,7 @@ public final class ReadBench implements Callable<Integer> {
       }
       System.out.printf(Locale.ROOT, "%n=== misses, one at a time, %d samples of each kind after %d of each discarded (and %d of absent tenants), in blocks of %d taking turns; load average before %s, after %s ===%n",
           missSamples, missWarmup, missWarmupAbsent, MISS_BLOCK, before, loadAverage());
+      System.out.println("CPU    during the measured misses, " + cpu.report());
       printMisses("direct GetItem ", direct, 0);
       printMisses("region miss    ", region, regionFailed);
       printMisses("sidecar miss   ", miss, sidecarFailed);
@@ -495,6 +502,15 @@ public final class ReadBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "RATIO  sidecar miss p99 - GetItem p99 = %+.2f ms (target: at most +2 ms)%n",
           (miss.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1000.0);
     }
+  }
+
+  /** This benchmark's JVM (the direct GetItem client), its Java children, and the system's own processes when it has them. */
+  private Map<String, Long> measuredProcesses() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put("bench", ProcessHandle.current().pid());
+    children.stream().filter(child -> !child.name().equals("nginx")).forEach(child -> pids.put(child.name(), child.pid()));
+    pids.putAll(systemProcesses);
+    return pids;
   }
 
   /** Tenant ids that are valid and never written: {@code prefix} and a number. */

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,8 +41,8 @@ import java.util.Set;
  * </ul>
  *
  * <p>Prints one line {@code READY <json>} (endpoints, the home region's Hazelcast members, a jira
- * reader token, the tenant ids, the view body, the home region's pid when it has its own) and
- * runs until its standard input closes or it is terminated.
+ * reader token, the tenant ids, the view body, and with {@code tcs up} the pid of each of its
+ * processes) and runs until its standard input closes or it is terminated.
  *
  * <pre>java ... dev.tcs.bench.reads.ReadBenchSystem CONFIG_DIR TENANTS VIEW_BYTES [WRITE_CONCURRENCY [UP_STATE_DIR]]</pre>
  */
@@ -133,7 +132,7 @@ public final class ReadBenchSystem {
               .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body);
-      system.homeRegionPid().ifPresent(pid -> ready.put("homeRegionPid", pid));
+      ready.put("processes", new JsonObject(new java.util.LinkedHashMap<>(system.processes())));
       announceAndWait(ready);
     } catch (Throwable e) {
       e.printStackTrace(System.out); // the parent shows this log's tail
@@ -236,7 +235,7 @@ public final class ReadBenchSystem {
       String dynamo,
       String writerToken,
       String readerToken,
-      Optional<Long> homeRegionPid,
+      Map<String, Long> processes,
       Runnable stop) {
 
     /** {@link DemoSystem} in this JVM, on free ports: regions share this JVM with Kafka, DynamoDB Local and Hazelcast. */
@@ -251,7 +250,7 @@ public final class ReadBenchSystem {
           system.infra().dynamo().endpoint().toString(),
           system.tokens().issue("bench-writer", Set.of(Principal.WRITER), ttl),
           system.tokens().issue(CONSUMER, Set.of(Principal.READER), ttl),
-          Optional.empty(),
+          Map.of(),
           system::close);
     }
 
@@ -277,6 +276,12 @@ public final class ReadBenchSystem {
         DemoState state = DemoState.readLive(DemoState.file(stateDir)).orElseThrow(() -> new IllegalStateException("tcs up left no live state in " + stateDir));
         DemoState.LocalProcess sidecar = state.processes().get("sidecar");
         ProcessHandle.of(sidecar.pid()).ifPresent(ProcessHandle::destroy);
+        Map<String, Long> processes = new LinkedHashMap<>();
+        state.processes().forEach((name, process) -> {
+          if (!name.equals("sidecar")) {
+            processes.put(name, process.pid());
+          }
+        });
         Map<String, String> regions = new LinkedHashMap<>();
         state.components().forEach((name, url) -> {
           if (name.startsWith("region.")) {
@@ -293,7 +298,7 @@ public final class ReadBenchSystem {
             state.dynamodb(),
             writer,
             reader,
-            Optional.of(state.processes().get("region-" + HOME).pid()),
+            processes,
             down);
       } catch (RuntimeException e) {
         down.run();
