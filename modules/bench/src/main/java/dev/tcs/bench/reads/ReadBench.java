@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Starts (1) {@link ReadBenchSystem}: the demo system (embedded Kafka, DynamoDB Local,
  * Hazelcast, catalogue, projector, regions) seeded through the catalogue with tenants whose
- * {@code jira} view is 600 bytes; by default as {@code tcs up} runs it, each region in a JVM of
- * its own and the infrastructure in another ({@code --system-layout}); (2) the sidecar alone, {@code tcs run sidecar}, pointed at those
- * regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
+ * {@code jira} view is 600 bytes, in one JVM or ({@code --system-layout processes}) as
+ * {@code tcs up} runs it, each region in a JVM of its own; (2) the sidecar alone,
+ * {@code tcs run sidecar}, pointed at those regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
  * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. The sidecar
  * and the region are each read twice: with the 500-byte bearer token, which h2load (like most
  * HTTP/2 clients) sends as a never-indexed literal on every request, and with a session opened for
@@ -118,17 +118,20 @@ public final class ReadBench implements Callable<Integer> {
 
   /** How the system under the sidecar runs. */
   enum Layout {
+    /**
+     * Everything in one JVM ({@code DemoSystem}). The default: on a 2-core machine it leaves the
+     * most CPU to DynamoDB Local and to what is measured (BENCHMARKS.md, "Each region in its own JVM").
+     */
+    one_jvm,
     /** {@code tcs up}: the infrastructure, the catalogue, the projector and each region in a JVM of its own, as deployed. */
-    processes,
-    /** Everything in one JVM ({@code DemoSystem}), the layout of the figures before 2026-12-02. */
-    one_jvm
+    processes
   }
 
   @Option(
       names = "--system-layout",
-      description = "processes (tcs up: each region, the infrastructure, the catalogue and the projector in a JVM of its own) or one_jvm "
-          + "(all of them in one JVM, with --system-java-opts) (default: ${DEFAULT-VALUE}).")
-  Layout systemLayout = Layout.processes;
+      description = "one_jvm (the system in one JVM, with --system-java-opts) or processes (as tcs up runs it: each region, the "
+          + "infrastructure, the catalogue and the projector in a JVM of its own; five more JVMs on the machine) (default: ${DEFAULT-VALUE}).")
+  Layout systemLayout = Layout.one_jvm;
 
   @Option(
       names = "--system-java-opts",
