@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  * Hazelcast, catalogue, projector, regions) seeded through the catalogue with tenants whose
  * {@code jira} view is 600 bytes, in one JVM or ({@code --system-layout processes}) as
  * {@code tcs up} runs it, each region in a JVM of its own; (2) the sidecar alone,
- * {@code tcs run sidecar}, pointed at those regions and the home region's Hazelcast; (3) {@link BareVertxServer} with the same body in a
- * map; (4) nginx with the same body as a static file, if {@code nginx} is installed. The sidecar
+ * {@code tcs run sidecar}, pointed at those regions and the home region's Hazelcast; (3)
+ * {@link BareVertxServer} with the same body in a map; (4) nginx with the same body as a static file, if {@code nginx} is installed. The sidecar
  * and the region are each read twice: with the 500-byte bearer token, which h2load (like most
  * HTTP/2 clients) sends as a never-indexed literal on every request, and with a session opened for
  * it ({@code sidecar-session}, {@code region-session}). Then warms
@@ -340,7 +340,7 @@ public final class ReadBench implements Callable<Integer> {
     Map<String, double[]> rates = new LinkedHashMap<>();
     Map<String, GcPauses> gc = new LinkedHashMap<>();
     java.util.Set<String> unknownGc = new java.util.HashSet<>();
-    long[] non200 = new long[all.size()];
+    Map<String, Long> non200 = new HashMap<>();
     for (Target target : all.values()) {
       throughputs.put(target.name(), new ArrayList<>());
       times.put(target.name(), new org.HdrHistogram.Histogram(3));
@@ -352,13 +352,12 @@ public final class ReadBench implements Callable<Integer> {
       }
     }
     for (int slice = 0; slice < slices; slice++) {
-      int index = 0;
       for (Target target : all.values()) {
         GcPauses gcBefore = gcPauses(vertx, target);
         H2Load.LatencySlice measured = h2load.latencyInto(target.urls(), target.authorization(), latencyClients, latencySlice, times.get(target.name()));
         GcPauses gcAfter = gcPauses(vertx, target);
         rates.get(target.name())[slice] = measured.requestsPerSecond();
-        non200[index++] += measured.non200();
+        non200.merge(target.name(), measured.non200(), Long::sum);
         if (gcBefore == null || gcAfter == null) {
           unknownGc.add(target.name());
         } else {
@@ -367,7 +366,6 @@ public final class ReadBench implements Callable<Integer> {
       }
     }
     Map<String, Figures> figures = new LinkedHashMap<>();
-    int index = 0;
     for (Target target : all.values()) {
       List<H2Load.Throughput> slicesOf = throughputs.get(target.name());
       H2Load.Throughput throughput = new H2Load.Throughput(
@@ -375,7 +373,7 @@ public final class ReadBench implements Callable<Integer> {
           slicesOf.stream().mapToLong(H2Load.Throughput::succeeded).sum(),
           0,
           0);
-      H2Load.Latency latency = requireOk(target, H2Load.Latency.of(times.get(target.name()), Arrays.stream(rates.get(target.name())).average().orElseThrow(), non200[index++]));
+      H2Load.Latency latency = requireOk(target, H2Load.Latency.of(times.get(target.name()), Arrays.stream(rates.get(target.name())).average().orElseThrow(), non200.get(target.name())));
       figures.put(target.name(), new Figures(throughput, latency, unknownGc.contains(target.name()) ? null : gc.get(target.name())));
     }
     return figures;
