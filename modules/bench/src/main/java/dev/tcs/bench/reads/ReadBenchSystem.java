@@ -63,8 +63,8 @@ public final class ReadBenchSystem {
     int tenants = Integer.parseInt(args[1]);
     int viewBytes = Integer.parseInt(args[2]);
     int writeConcurrency = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_WRITE_CONCURRENCY;
+    // Each layout stops itself when this process stops (a shutdown hook registered as it starts).
     Running system = args.length > 4 ? Running.separate(configDir, Path.of(args[4]).toAbsolutePath()) : Running.inOneJvm(configDir);
-    Runtime.getRuntime().addShutdownHook(new Thread(system.stop(), "read-bench-system-shutdown"));
     try {
       Vertx vertx = system.vertx();
       // Every request from one context: see BodyCheck for what a request issued from main can do.
@@ -131,8 +131,8 @@ public final class ReadBenchSystem {
               .put("readerToken", reader)
               .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
-              .put("body", body);
-      ready.put("processes", new JsonObject(new java.util.LinkedHashMap<>(system.processes())));
+              .put("body", body)
+              .put("processes", new JsonObject(new java.util.LinkedHashMap<>(system.processes())));
       announceAndWait(ready);
     } catch (Throwable e) {
       e.printStackTrace(System.out); // the parent shows this log's tail
@@ -225,7 +225,8 @@ public final class ReadBenchSystem {
 
   /**
    * A running system and what the benchmark needs of it: endpoints, the home region's Hazelcast
-   * members, tokens signed with the demo key, and how to stop it.
+   * members, tokens signed with the demo key. Each factory registers the shutdown hook that stops
+   * what it started; {@code main} exits (also on failure), which runs it.
    */
   record Running(
       Vertx vertx,
@@ -235,12 +236,12 @@ public final class ReadBenchSystem {
       String dynamo,
       String writerToken,
       String readerToken,
-      Map<String, Long> processes,
-      Runnable stop) {
+      Map<String, Long> processes) {
 
     /** {@link DemoSystem} in this JVM, on free ports: regions share this JVM with Kafka, DynamoDB Local and Hazelcast. */
     static Running inOneJvm(Path configDir) {
       DemoSystem system = DemoSystem.start(new DemoSystem.Options(configDir, System.getenv(), true));
+      Runtime.getRuntime().addShutdownHook(new Thread(system::close, "read-bench-system-shutdown"));
       Duration ttl = Duration.ofHours(12);
       return new Running(
           system.vertx(),
@@ -250,60 +251,48 @@ public final class ReadBenchSystem {
           system.infra().dynamo().endpoint().toString(),
           system.tokens().issue("bench-writer", Set.of(Principal.WRITER), ttl),
           system.tokens().issue(CONSUMER, Set.of(Principal.READER), ttl),
-          Map.of(),
-          system::close);
+          Map.of());
     }
 
     /**
      * {@code tcs up} with its state in {@code stateDir}: the infrastructure, the catalogue, the
      * projector and each region in a JVM of its own, as deployed; the sidecar {@code up} starts is
-     * stopped (the benchmark starts its own). {@link #stop} runs {@code tcs down}.
+     * stopped (the benchmark starts its own); {@code tcs down} when this process exits.
      */
     static Running separate(Path configDir, Path stateDir) throws IOException {
       Map<String, String> env = Map.of("TCS_STATE_DIR", stateDir.toString());
       Path logs = Files.createDirectories(stateDir.resolve("commands"));
-      java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-      Runnable down = () -> {
-        if (stopped.compareAndSet(false, true)) {
-          ChildProcess.runToCompletion("tcs-down", tcs(configDir, "down"), env, Duration.ofMinutes(2), logs);
-        }
-      };
-      // Also when this process is stopped while tcs up still starts things: up writes its state
-      // file as soon as its first process runs, and down stops whatever that file names.
+      Runnable down = () -> ChildProcess.runToCompletion("tcs-down", tcs(configDir, "down"), env, Duration.ofMinutes(2), logs);
+      // Registered before up runs, so that it also covers a stop while up still starts things: up
+      // writes its state file as soon as its first process runs, and down stops what it names.
       Runtime.getRuntime().addShutdownHook(new Thread(down, "read-bench-system-down"));
-      try {
-        ChildProcess.runToCompletion("tcs-up", tcs(configDir, "up"), env, Duration.ofMinutes(10), logs);
-        DemoState state = DemoState.readLive(DemoState.file(stateDir)).orElseThrow(() -> new IllegalStateException("tcs up left no live state in " + stateDir));
-        DemoState.LocalProcess sidecar = state.processes().get("sidecar");
-        ProcessHandle.of(sidecar.pid()).ifPresent(ProcessHandle::destroy);
-        Map<String, Long> processes = new LinkedHashMap<>();
-        state.processes().forEach((name, process) -> {
-          if (!name.equals("sidecar")) {
-            processes.put(name, process.pid());
-          }
-        });
-        Map<String, String> regions = new LinkedHashMap<>();
-        state.components().forEach((name, url) -> {
-          if (name.startsWith("region.")) {
-            regions.put(name.substring("region.".length()), url);
-          }
-        });
-        String writer = lastLine(ChildProcess.runToCompletion("tcs-token-writer", tcs(configDir, "token", "--writer", "--subject", "bench-writer", "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
-        String reader = lastLine(ChildProcess.runToCompletion("tcs-token-reader", tcs(configDir, "token", "--consumer", CONSUMER, "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
-        return new Running(
-            Vertx.vertx(),
-            state.components().get("catalogue"),
-            regions,
-            state.hazelcast().get("tcs-" + HOME),
-            state.dynamodb(),
-            writer,
-            reader,
-            processes,
-            down);
-      } catch (RuntimeException e) {
-        down.run();
-        throw e;
-      }
+      ChildProcess.runToCompletion("tcs-up", tcs(configDir, "up"), env, Duration.ofMinutes(10), logs);
+      DemoState state = DemoState.readLive(DemoState.file(stateDir)).orElseThrow(() -> new IllegalStateException("tcs up left no live state in " + stateDir));
+      DemoState.LocalProcess sidecar = state.processes().get("sidecar");
+      ProcessHandle.of(sidecar.pid()).ifPresent(ProcessHandle::destroy);
+      Map<String, Long> processes = new LinkedHashMap<>();
+      state.processes().forEach((name, process) -> {
+        if (!name.equals("sidecar")) {
+          processes.put(name, process.pid());
+        }
+      });
+      Map<String, String> regions = new LinkedHashMap<>();
+      state.components().forEach((name, url) -> {
+        if (name.startsWith("region.")) {
+          regions.put(name.substring("region.".length()), url);
+        }
+      });
+      String writer = lastLine(ChildProcess.runToCompletion("tcs-token-writer", tcs(configDir, "token", "--writer", "--subject", "bench-writer", "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
+      String reader = lastLine(ChildProcess.runToCompletion("tcs-token-reader", tcs(configDir, "token", "--consumer", CONSUMER, "--ttl", "12h"), env, Duration.ofMinutes(1), logs));
+      return new Running(
+          Vertx.vertx(),
+          state.components().get("catalogue"),
+          regions,
+          state.hazelcast().get("tcs-" + HOME),
+          state.dynamodb(),
+          writer,
+          reader,
+          processes);
     }
 
     private static List<String> tcs(Path configDir, String... args) {
