@@ -167,7 +167,16 @@ class RegionLaneTest {
     proxy.links.get(0).silenced = true; // the peer is gone without a word: nothing passes, nothing closes
 
     Eventually.until(Duration.ofSeconds(10), "the lane closed the silent connection", () -> proxy.links.get(0).closedByLane);
-    RegionAnswer answer = read(lane);
+    RegionAnswer answer;
+    try {
+      answer = read(lane);
+    } catch (LaneFailure e) {
+      // The proxy can see the close before the client's pool has dropped the connection (it does
+      // so on the lane's event loop): a read in that moment fails on the closing connection. Seen
+      // once in CI under load; the read after it must connect afresh.
+      assertTrue(e.getMessage().contains("Connection was closed"), e.getMessage());
+      answer = read(lane);
+    }
     assertEquals(200, answer.status());
     assertEquals(2, proxy.links.size(), "the read after went out on a new connection");
   }
