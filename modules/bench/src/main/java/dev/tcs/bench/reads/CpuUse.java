@@ -42,15 +42,22 @@ final class CpuUse {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "over %.1f s:", seconds));
     pids.forEach((name, pid) -> {
       double used = (processTicks(pid) - processTicks.get(name)) / TICKS_PER_SECOND;
-      line.append(String.format(Locale.ROOT, "  %s %.1f s (%.0f %% of a core)", name, used, 100 * used / seconds));
+      line.append(String.format(Locale.ROOT, "  %s %.1f s (%s of a core)", name, used, shareOfACore(used, seconds)));
     });
     long[] now = machineTicks();
     long total = now[0] - machineTicks[0];
     if (total > 0) {
       line.append(String.format(Locale.ROOT, "; machine busy %.0f %%, stolen %.1f %% (of %d cores)",
           100.0 * (now[1] - machineTicks[1]) / total, 100.0 * (now[2] - machineTicks[2]) / total, Runtime.getRuntime().availableProcessors()));
+    } else {
+      line.append("; machine: no tick counted yet");
     }
     return line.toString();
+  }
+
+  /** {@code used} CPU seconds as a share of one core over {@code seconds}; under one tick's span a share means nothing. */
+  private static String shareOfACore(double used, double seconds) {
+    return seconds < 1 / TICKS_PER_SECOND ? "span under one tick" : String.format(Locale.ROOT, "%.0f %%", 100 * used / seconds);
   }
 
   /** utime + stime of {@code pid}, in ticks; 0 when it cannot be read. */
