@@ -1,6 +1,7 @@
 package dev.tcs.sidecar.lane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcs.core.http.HttpServers;
@@ -179,6 +180,21 @@ class RegionLaneTest {
     }
     assertEquals(200, answer.status());
     assertEquals(2, proxy.links.size(), "the read after went out on a new connection");
+  }
+
+  @Test
+  void regionThatNeverSetsUpTheConnection_readsTimeOut_andLeaveThePoolsQueue() {
+    // Accepts TCP and never speaks HTTP/2: the lane's one connection stays in its handshake, as with
+    // a region whose event loop is stuck, and every read waits in the client's pool for it.
+    NetServer silent = vertx.createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
+    RegionLane lane = lane(silent.actualPort(), Duration.ofMillis(100), new FixedLaneLimit(4), RegionLane.KeepWarm.DEFAULT);
+
+    for (int i = 0; i < 20; i++) {
+      LaneFailure failure = assertThrows(LaneFailure.class, () -> read(lane));
+      assertEquals(LaneFailure.Kind.TIMEOUT, failure.kind());
+    }
+
+    Eventually.until(Duration.ofSeconds(10), "every read the lane gave up left the pool's queue", () -> lane.waitingForConnection() == 0);
   }
 
   /** A TCP proxy to the server whose links can go silent: bytes in either direction dropped. */
