@@ -2,6 +2,7 @@ package dev.tcs.core.read;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -97,24 +98,25 @@ public final class HitHeaders {
    * connection's encoder (its flow control and HPACK table); the connection flushes when it has
    * read what arrived.
    *
+   * @param writes the void promise the frames are written with ({@code Http2HitListener})
    * @param requestId the caller's {@code X-Request-Id} to echo (already checked), or null
    * @param region {@code TCS-Region} when these headers lack it, or null
    */
-  void write(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int streamId, Buffer body, CharSequence ifNoneMatch, CharSequence requestId, CharSequence region) {
+  void write(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, ChannelPromise writes, int streamId, Buffer body, CharSequence ifNoneMatch, CharSequence requestId, CharSequence region) {
     Http2Headers headers = new DefaultHttp2Headers(false, false, MOST_HEADERS); // values checked when prepared
     putEach(headers::add, region);
     if (requestId != null) {
       headers.add(RequestIds.HEADER_NAME, requestId);
     }
     if (ifNoneMatch != null && ETags.matches(ifNoneMatch.toString(), etagText)) {
-      encoder.writeHeaders(ctx, streamId, headers.status(NOT_MODIFIED), 0, true, ctx.voidPromise());
+      encoder.writeHeaders(ctx, streamId, headers.status(NOT_MODIFIED), 0, true, writes);
       return;
     }
     ByteBuf content = ((BufferInternal) body).getByteBuf();
     headers.add(HttpHeaders.CONTENT_TYPE, contentType);
     headers.add(HttpHeaders.CONTENT_LENGTH, AsciiString.of(Integer.toString(content.readableBytes())));
-    encoder.writeHeaders(ctx, streamId, headers.status(OK), 0, false, ctx.voidPromise());
-    encoder.writeData(ctx, streamId, content, 0, true, ctx.voidPromise());
+    encoder.writeHeaders(ctx, streamId, headers.status(OK), 0, false, writes);
+    encoder.writeData(ctx, streamId, content, 0, true, writes);
   }
 
   /** Puts each prepared header but the media type; {@code region} in place of this value's, when not null. */

@@ -1,6 +1,9 @@
 package dev.tcs.core.read;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -31,11 +34,20 @@ import io.vertx.core.http.impl.HttpServerConnection;
 final class Http2HitListener extends Http2FrameListenerDecorator {
   private final ReadFastPath fastPath;
   private final Http2ConnectionEncoder encoder;
+  /**
+   * The promise every hit's frames are written with: none is awaited, and a failure is not fired
+   * down the pipeline. Netty's own void promise ({@code ctx.voidPromise()}) fires it, and Vert.x's
+   * handler closes the connection on any exception that reaches it: a hit whose body still waited
+   * in flow control when the client reset its stream (a read the sidecar gave up on) took down every
+   * other read on that connection.
+   */
+  private final ChannelPromise writes;
 
-  private Http2HitListener(Http2FrameListener vertx, ReadFastPath fastPath, Http2ConnectionEncoder encoder) {
+  private Http2HitListener(Http2FrameListener vertx, ReadFastPath fastPath, Http2ConnectionEncoder encoder, Channel channel) {
     super(vertx);
     this.fastPath = fastPath;
     this.encoder = encoder;
+    this.writes = new VoidChannelPromise(channel, false);
   }
 
   /**
@@ -50,14 +62,14 @@ final class Http2HitListener extends Http2FrameListenerDecorator {
       Http2ConnectionDecoder decoder = http2.decoder();
       Http2FrameListener vertx = decoder.frameListener();
       if (vertx != null && !(vertx instanceof Http2HitListener)) {
-        decoder.frameListener(new Http2HitListener(vertx, fastPath, http2.encoder()));
+        decoder.frameListener(new Http2HitListener(vertx, fastPath, http2.encoder(), server.channelHandlerContext().channel()));
       }
     }
   }
 
   @Override
   public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) throws Http2Exception {
-    if (!(endOfStream && isWholeRequest(streamId) && fastPath.answered(ctx, encoder, streamId, headers))) {
+    if (!(endOfStream && isWholeRequest(streamId) && fastPath.answered(ctx, encoder, writes, streamId, headers))) {
       super.onHeadersRead(ctx, streamId, headers, padding, endOfStream);
     }
   }
@@ -66,7 +78,7 @@ final class Http2HitListener extends Http2FrameListenerDecorator {
   public void onHeadersRead(
       ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream)
       throws Http2Exception {
-    if (!(endOfStream && isWholeRequest(streamId) && fastPath.answered(ctx, encoder, streamId, headers))) {
+    if (!(endOfStream && isWholeRequest(streamId) && fastPath.answered(ctx, encoder, writes, streamId, headers))) {
       super.onHeadersRead(ctx, streamId, headers, streamDependency, weight, exclusive, padding, endOfStream);
     }
   }

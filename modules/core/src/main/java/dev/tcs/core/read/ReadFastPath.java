@@ -6,6 +6,7 @@ import dev.tcs.core.http.RequestIds;
 import dev.tcs.core.model.Hosts;
 import dev.tcs.core.model.TenantIds;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -123,7 +124,7 @@ public final class ReadFastPath implements Handler<HttpServerRequest> {
    * The frame level: answers a request whose HEADERS frame ended its stream, and returns true;
    * returns false, having written nothing, to leave it to Vert.x.
    */
-  boolean answered(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int streamId, Http2Headers headers) {
+  boolean answered(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, ChannelPromise writes, int streamId, Http2Headers headers) {
     CharSequence path = headers.path();
     CharSequence method = headers.method();
     if (method == null || !GET.contentEquals(method) || path == null || AsciiString.indexOf(path, '?', 0) >= 0) {
@@ -134,7 +135,7 @@ public final class ReadFastPath implements Handler<HttpServerRequest> {
     if (answer == null) {
       return false;
     }
-    answer.headers().write(ctx, encoder, streamId, answer.body(), headers.get(HttpHeaders.IF_NONE_MATCH), requestId, region);
+    answer.headers().write(ctx, encoder, writes, streamId, answer.body(), headers.get(HttpHeaders.IF_NONE_MATCH), requestId, region);
     return true;
   }
 

@@ -24,9 +24,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -154,6 +158,41 @@ class ReadFastPathTest {
       Answer frameLevel = get("/v1/tenants/acme/context", "Authorization", token, RequestIds.HEADER, "req-7");
       assertEquals(before + 1, vertxRequests.get());
       assertEquals(sorted(requestLevel.headers()), sorted(frameLevel.headers()));
+    }
+
+    @Test
+    void get_hitTheClientResetsBeforeItsBodyWasSent_theConnectionServesTheNextRead() throws Exception {
+      // A stream window of 0: the server may send HEADERS but no DATA, so a hit's body waits in the
+      // server's flow control until the client resets the stream, as a read the sidecar gave up on
+      // can while its body waits for a flush or for window.
+      HttpClient stalled =
+          clientVertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false)
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(server.actualPort())
+                  .setInitialSettings(new Http2Settings().setInitialWindowSize(0)),
+              new PoolOptions().setHttp2MaxSize(1));
+      try {
+        AtomicInteger closed = new AtomicInteger();
+        HttpClientRequest first = stalled.request(HttpMethod.GET, "/v1/tenants/acme/context").await();
+        first.connection().closeHandler(v -> closed.incrementAndGet());
+        first.putHeader("Authorization", token);
+        HttpClientResponse head = first.send().await();
+        head.exceptionHandler(expected -> {}); // the reset below
+        assertEquals(200, head.statusCode());
+        first.reset().await();
+
+        // A 304 has no body, so it needs no window: the connection answers it if it is still up.
+        HttpClientRequest second = stalled.request(HttpMethod.GET, "/v1/tenants/acme/context").await();
+        second.putHeader("Authorization", token).putHeader("If-None-Match", "\"7.2\"");
+        assertEquals(304, second.send().await().statusCode());
+        assertEquals(first.connection(), second.connection(), "the second read went out on the first's connection");
+        assertEquals(0, closed.get(), "the server kept the connection");
+      } finally {
+        stalled.close().await();
+      }
     }
 
     private static List<String> sorted(MultiMap headers) {
