@@ -55,6 +55,8 @@ public final class RegionLane extends VerticleBase implements Lane {
   private final long timeoutMillis;
   private final LaneLimit limit;
   private final SidecarMetrics.RegionMeters meters;
+  /** The lane connection's HTTP/2 receive window: a lane's reads in flight, and their answers, fit in it. */
+  static final int CONNECTION_WINDOW_BYTES = 1 << 20;
   /** At most this many lost hedges' reads are left to finish at once ({@link Exchange#drain}). */
   static final int MAX_DRAINING = 64;
   private volatile Context laneContext;
@@ -152,6 +154,10 @@ public final class RegionLane extends VerticleBase implements Lane {
         .setConnectTimeout((int) timeoutMillis)
         .setTcpNoDelay(true)
         .setKeepAlive(true)
+        // HTTP/2's default 64 KiB for the whole connection is about 100 answers: when this event
+        // loop runs late, a region's answers would wait for window, and a read given up meanwhile
+        // costs a reset of a stream whose answer is queued, which the region resets in turn.
+        .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES)
         .setHttp2KeepAliveTimeout(0); // never closed for want of reads: kept warm by PINGs (see ping)
     // https: HTTP/2 negotiated by ALPN over TLS; http: HTTP/2 with prior knowledge (h2c).
     return "https".equals(url.getScheme()) ? Tls.apply(options, tls) : options;
@@ -188,6 +194,11 @@ public final class RegionLane extends VerticleBase implements Lane {
     if (connection == closed) {
       connection = null;
     }
+  }
+
+  /** The event-loop context everything of this lane runs on, or null when it is not running. */
+  Context laneContext() {
+    return laneContext;
   }
 
   /** Reads waiting for the client's pool to give them a connection (each gives up by its timeout). */
@@ -239,7 +250,11 @@ public final class RegionLane extends VerticleBase implements Lane {
       if (ended) {
         return;
       }
-      long remaining = Math.max(1, timeoutMillis - (System.nanoTime() - startedNanos) / 1_000_000);
+      long remaining = remainingMillis();
+      if (remaining <= 0) { // the lane's event loop came to it late: the region would be asked for nothing
+        end(RegionOutcome.TIMEOUT, null, timeout());
+        return;
+      }
       timer = vertx.setTimer(remaining, id -> end(RegionOutcome.TIMEOUT, null, timeout()));
       waitingForConnection++;
       client
@@ -265,8 +280,12 @@ public final class RegionLane extends VerticleBase implements Lane {
       // Failures also fail send()'s future, handled in end(); without a handler Vert.x would log
       // every stream this lane resets on purpose (a hedge lost, a timeout) as an ERROR.
       opened.exceptionHandler(ignored -> {});
-      if (ended) {
+      if (ended || remainingMillis() <= 0) {
+        // Not sent yet, so the reset writes no frame. A read sent in its last moment would be reset
+        // at once: a region that has its answer queued by then resets the stream too, and its
+        // rapid-reset guard counts that.
         opened.reset();
+        end(RegionOutcome.TIMEOUT, null, timeout()); // a no-op when it had ended
         return Future.failedFuture(new LaneFailure(region, LaneFailure.Kind.CANCELLED, "ended before sending"));
       }
       http = opened;
@@ -357,8 +376,7 @@ public final class RegionLane extends VerticleBase implements Lane {
      */
     private void drain() {
       draining++;
-      long left = timeoutMillis - (System.nanoTime() - startedNanos) / 1_000_000;
-      drainTimer = vertx.setTimer(Math.max(1, left), id -> {
+      drainTimer = vertx.setTimer(Math.max(1, remainingMillis()), id -> {
         http.reset();
         drained();
       });
@@ -370,6 +388,10 @@ public final class RegionLane extends VerticleBase implements Lane {
         drainTimer = -1;
         draining--;
       }
+    }
+
+    private long remainingMillis() {
+      return timeoutMillis - (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     private LaneFailure timeout() {

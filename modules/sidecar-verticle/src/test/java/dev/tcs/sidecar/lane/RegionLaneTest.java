@@ -183,6 +183,34 @@ class RegionLaneTest {
   }
 
   @Test
+  void readTheLaneComesToAfterItsTime_isNotSent() throws Exception {
+    RegionLane lane = lane(Duration.ofMillis(100), new FixedLaneLimit(4));
+    read(lane); // the connection is up
+    int before = received.get();
+
+    CountDownLatch blocked = new CountDownLatch(1);
+    lane.laneContext().runOnContext(v -> {
+      blocked.countDown();
+      sleepOnTheLanesLoop(300); // the lane's event loop running late, as on a loaded host
+    });
+    assertTrue(blocked.await(5, TimeUnit.SECONDS));
+    LaneCall late = lane.call(READ);
+
+    Eventually.until(Duration.ofSeconds(10), "the late read ended", () -> late.answer().isComplete());
+    assertEquals(LaneFailure.Kind.TIMEOUT, ((LaneFailure) late.answer().cause()).kind());
+    assertEquals(before, received.get(), "the region was not asked");
+    assertEquals(0, resets.get());
+  }
+
+  private static void sleepOnTheLanesLoop(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void regionThatNeverSetsUpTheConnection_readsTimeOut_andLeaveThePoolsQueue() {
     // Accepts TCP and never speaks HTTP/2: the lane's one connection stays in its handshake, as with
     // a region whose event loop is stuck, and every read waits in the client's pool for it.
