@@ -55,8 +55,6 @@ public final class RegionLane extends VerticleBase implements Lane {
   private final long timeoutMillis;
   private final LaneLimit limit;
   private final SidecarMetrics.RegionMeters meters;
-  /** The lane connection's HTTP/2 receive window: a lane's reads in flight, and their answers, fit in it. */
-  static final int CONNECTION_WINDOW_BYTES = 1 << 20;
   /** At most this many lost hedges' reads are left to finish at once ({@link Exchange#drain}). */
   static final int MAX_DRAINING = 64;
   private volatile Context laneContext;
@@ -154,10 +152,6 @@ public final class RegionLane extends VerticleBase implements Lane {
         .setConnectTimeout((int) timeoutMillis)
         .setTcpNoDelay(true)
         .setKeepAlive(true)
-        // HTTP/2's default 64 KiB for the whole connection is about 100 answers: when this event
-        // loop runs late, a region's answers would wait for window, and a read given up meanwhile
-        // costs a reset of a stream whose answer is queued, which the region resets in turn.
-        .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES)
         .setHttp2KeepAliveTimeout(0); // never closed for want of reads: kept warm by PINGs (see ping)
     // https: HTTP/2 negotiated by ALPN over TLS; http: HTTP/2 with prior knowledge (h2c).
     return "https".equals(url.getScheme()) ? Tls.apply(options, tls) : options;
