@@ -276,8 +276,7 @@ public final class RegionLane extends VerticleBase implements Lane {
       opened.exceptionHandler(ignored -> {});
       if (ended || remainingMillis() <= 0) {
         // Not sent yet, so the reset writes no frame. A read sent in its last moment would be reset
-        // at once: a region that has its answer queued by then resets the stream too, and its
-        // rapid-reset guard counts that.
+        // right after: work for the region, and one more RST_STREAM for its rapid-reset guard.
         opened.reset();
         end(RegionOutcome.TIMEOUT, null, timeout()); // a no-op when it had ended
         return Future.failedFuture(new LaneFailure(region, LaneFailure.Kind.CANCELLED, "ended before sending"));
