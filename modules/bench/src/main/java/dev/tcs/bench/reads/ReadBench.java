@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -335,48 +336,51 @@ public final class ReadBench implements Callable<Integer> {
   private Map<String, Figures> measureRound(H2Load h2load, Vertx vertx, Map<String, Target> all) {
     Duration throughputSlice = Duration.ofSeconds(Math.max(1, durationSeconds / slices));
     Duration latencySlice = Duration.ofSeconds(Math.max(1, latencySeconds / slices));
-    Map<String, List<H2Load.Throughput>> throughputs = new LinkedHashMap<>();
-    Map<String, org.HdrHistogram.Histogram> times = new LinkedHashMap<>();
-    Map<String, double[]> rates = new LinkedHashMap<>();
-    Map<String, GcPauses> gc = new LinkedHashMap<>();
-    java.util.Set<String> unknownGc = new java.util.HashSet<>();
-    Map<String, Long> non200 = new HashMap<>();
-    for (Target target : all.values()) {
-      throughputs.put(target.name(), new ArrayList<>());
-      times.put(target.name(), new org.HdrHistogram.Histogram(3));
-      rates.put(target.name(), new double[slices]);
-    }
+    Map<String, RoundOfTarget> rounds = new LinkedHashMap<>();
+    all.keySet().forEach(name -> rounds.put(name, new RoundOfTarget()));
     for (int slice = 0; slice < slices; slice++) {
       for (Target target : all.values()) {
-        throughputs.get(target.name()).add(requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, throughputSlice)));
+        rounds.get(target.name()).throughputs.add(requireOk(target, h2load.throughput(target.urls(), target.authorization(), clients, streams, throughputSlice)));
       }
     }
     for (int slice = 0; slice < slices; slice++) {
       for (Target target : all.values()) {
+        RoundOfTarget round = rounds.get(target.name());
         GcPauses gcBefore = gcPauses(vertx, target);
-        H2Load.LatencySlice measured = h2load.latencyInto(target.urls(), target.authorization(), latencyClients, latencySlice, times.get(target.name()));
-        GcPauses gcAfter = gcPauses(vertx, target);
-        rates.get(target.name())[slice] = measured.requestsPerSecond();
-        non200.merge(target.name(), measured.non200(), Long::sum);
-        if (gcBefore == null || gcAfter == null) {
-          unknownGc.add(target.name());
-        } else {
-          gc.merge(target.name(), gcAfter.minus(gcBefore), GcPauses::plus);
-        }
+        H2Load.LatencySlice measured = h2load.latencyInto(target.urls(), target.authorization(), latencyClients, latencySlice, round.times);
+        round.addLatencySlice(measured, gcBefore, gcPauses(vertx, target));
       }
     }
     Map<String, Figures> figures = new LinkedHashMap<>();
-    for (Target target : all.values()) {
-      List<H2Load.Throughput> slicesOf = throughputs.get(target.name());
-      H2Load.Throughput throughput = new H2Load.Throughput(
-          slicesOf.stream().mapToDouble(H2Load.Throughput::requestsPerSecond).average().orElseThrow(),
-          slicesOf.stream().mapToLong(H2Load.Throughput::succeeded).sum(),
-          0,
-          0);
-      H2Load.Latency latency = requireOk(target, H2Load.Latency.of(times.get(target.name()), Arrays.stream(rates.get(target.name())).average().orElseThrow(), non200.get(target.name())));
-      figures.put(target.name(), new Figures(throughput, latency, unknownGc.contains(target.name()) ? null : gc.get(target.name())));
-    }
+    all.values().forEach(target -> figures.put(target.name(), rounds.get(target.name()).figures(target)));
     return figures;
+  }
+
+  /** What one round's slices of one target add up to. */
+  private static final class RoundOfTarget {
+    final List<H2Load.Throughput> throughputs = new ArrayList<>();
+    final Histogram times = new Histogram(3);
+    final List<Double> latencyRates = new ArrayList<>();
+    long non200;
+    /** The collector's pauses over the latency slices; null once one slice's could not be read. */
+    GcPauses gc = new GcPauses(0, 0);
+
+    void addLatencySlice(H2Load.LatencySlice measured, GcPauses gcBefore, GcPauses gcAfter) {
+      latencyRates.add(measured.requestsPerSecond());
+      non200 += measured.non200();
+      gc = gc == null || gcBefore == null || gcAfter == null ? null : gc.plus(gcAfter.minus(gcBefore));
+    }
+
+    /** Throughput: the mean of the slices' rates; latency: one distribution of every slice's requests. */
+    Figures figures(Target target) {
+      H2Load.Throughput throughput = new H2Load.Throughput(
+          throughputs.stream().mapToDouble(H2Load.Throughput::requestsPerSecond).average().orElseThrow(),
+          throughputs.stream().mapToLong(H2Load.Throughput::succeeded).sum(),
+          throughputs.stream().mapToLong(H2Load.Throughput::failed).sum(),
+          throughputs.stream().mapToLong(H2Load.Throughput::non2xx).sum());
+      double latencyRate = latencyRates.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      return new Figures(throughput, requireOk(target, H2Load.Latency.of(times, latencyRate, non200)), gc);
+    }
   }
 
   /** Seconds of latency measured per target and round: every slice's. */
@@ -459,11 +463,11 @@ public final class ReadBench implements Callable<Integer> {
     String before = loadAverage();
     try (var dynamo = DynamoClients.create(DynamoSettings.local(java.net.URI.create(system.getString("dynamo"))))) {
       String table = "tcs-views-" + system.getString("home");
-      org.HdrHistogram.Histogram direct = new org.HdrHistogram.Histogram(3);
-      org.HdrHistogram.Histogram region = new org.HdrHistogram.Histogram(3);
-      org.HdrHistogram.Histogram miss = new org.HdrHistogram.Histogram(3);
-      org.HdrHistogram.Histogram oneRegion = new org.HdrHistogram.Histogram(3);
-      org.HdrHistogram.Histogram discarded = new org.HdrHistogram.Histogram(3);
+      Histogram direct = new Histogram(3);
+      Histogram region = new Histogram(3);
+      Histogram miss = new Histogram(3);
+      Histogram oneRegion = new Histogram(3);
+      Histogram discarded = new Histogram(3);
       if (oneRegionBase != null) {
         h2load.warm(contextUrls(oneRegionBase, absent("absent-o-", missWarmupAbsent)), bearer, MISS_WARMUP_CONCURRENCY);
         h2load.recordRequests(contextUrls(oneRegionBase, viaOneRegion.subList(0, missWarmup)), bearer, discarded);
@@ -536,7 +540,7 @@ public final class ReadBench implements Callable<Integer> {
 
   /** One eventually consistent GetItem per tenant, one at a time, each time (µs) into {@code into}; each must find a view if {@code exist}. */
   private static void getItems(
-      software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, org.HdrHistogram.Histogram into, boolean exist) {
+      software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamo, String table, List<String> tenantIds, Histogram into, boolean exist) {
     for (String tenant : tenantIds) {
       long start = System.nanoTime();
       var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
@@ -555,7 +559,7 @@ public final class ReadBench implements Callable<Integer> {
   }
 
   /** One kind's figures; answers other than 200 (a 503 when no region answered in time) are counted in the times and named. */
-  private static void printMisses(String label, org.HdrHistogram.Histogram times, long non200) {
+  private static void printMisses(String label, Histogram times, long non200) {
     System.out.printf(Locale.ROOT, "RESULT %s p50 µs %d  p90 µs %d  p99 µs %d  max µs %d  (n %d, not 200: %d)%n", label,
         times.getValueAtPercentile(50), times.getValueAtPercentile(90), times.getValueAtPercentile(99), times.getMaxValue(), times.getTotalCount(), non200);
   }

@@ -123,7 +123,7 @@ public final class ReadBenchSystem {
       JsonObject ready =
           new JsonObject()
               .put("catalogue", catalogue)
-              .put("regions", new JsonObject(new java.util.LinkedHashMap<>(system.regions())))
+              .put("regions", new JsonObject(new LinkedHashMap<>(system.regions())))
               .put("home", home)
               .put("hazelcastCluster", "tcs-" + home)
               .put("hazelcastMembers", new JsonArray(system.homeMembers()))
@@ -132,7 +132,7 @@ public final class ReadBenchSystem {
               .put("writerToken", writer)
               .put("tenants", new JsonArray(ids))
               .put("body", body)
-              .put("processes", new JsonObject(new java.util.LinkedHashMap<>(system.processes())));
+              .put("processes", new JsonObject(new LinkedHashMap<>(system.processes())));
       announceAndWait(ready);
     } catch (Throwable e) {
       e.printStackTrace(System.out); // the parent shows this log's tail
